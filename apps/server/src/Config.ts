@@ -1,0 +1,52 @@
+/**
+ * The server's configuration, from the environment. A bad value stops start-up with a message
+ * that names the variable. (Storage — DATABASE_URL, ROSTER_DATA_DIR — is read by `@roster/store`.)
+ */
+import * as LogLevel from "effect/LogLevel"
+
+export interface Config {
+  readonly port: number
+  /** Every interface when absent. */
+  readonly host: string | undefined
+  readonly logLevel: LogLevel.LogLevel
+  readonly logFormat: "logfmt" | "json"
+}
+
+export interface ConfigProblem {
+  readonly variable: string
+  readonly problem: string
+}
+
+const levels: Record<string, LogLevel.LogLevel> = {
+  debug: LogLevel.Debug,
+  info: LogLevel.Info,
+  warning: LogLevel.Warning,
+  warn: LogLevel.Warning,
+  error: LogLevel.Error,
+  none: LogLevel.None
+}
+
+export const read = (env: Record<string, string | undefined>): Config | ReadonlyArray<ConfigProblem> => {
+  const problems: Array<ConfigProblem> = []
+  const rawPort = env.PORT?.trim() || "3000"
+  const port = /^\d+$/.test(rawPort) ? Number(rawPort) : Number.NaN
+  if (!(port >= 0 && port <= 65535))
+    problems.push({ variable: "PORT", problem: "must be a whole number from 0 to 65535" })
+  const host = env.HOST?.trim() || undefined
+  const logLevel = levels[(env.LOG_LEVEL?.trim() || "info").toLowerCase()]
+  if (logLevel === undefined) {
+    problems.push({ variable: "LOG_LEVEL", problem: `must be one of ${Object.keys(levels).join(", ")}` })
+  }
+  const logFormat = (env.LOG_FORMAT?.trim() || "logfmt").toLowerCase()
+  if (logFormat !== "logfmt" && logFormat !== "json") {
+    problems.push({ variable: "LOG_FORMAT", problem: "must be logfmt or json" })
+  }
+  if (problems.length > 0) return problems
+  return { port, host, logLevel: logLevel!, logFormat: logFormat as Config["logFormat"] }
+}
+
+/** The address people should use: a wildcard host is reachable as localhost. */
+export const publicUrl = (host: string | undefined, port: number): string =>
+  host === undefined || host === "0.0.0.0" || host === "::"
+    ? `http://localhost:${port}`
+    : `http://${host.includes(":") ? `[${host}]` : host}:${port}`

@@ -1,0 +1,97 @@
+/**
+ * The Roster server: configuration, storage, the use cases and the HTTP API, composed once here.
+ * SIGTERM and SIGINT drain requests in flight, close the database and exit 0.
+ */
+import * as Crypto from "@roster/crypto"
+import { Services } from "@roster/domain"
+import { App, Server } from "@roster/http"
+import { Store, StoreConfigError } from "@roster/store"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as Config from "./Config.js"
+import * as FirstRun from "./FirstRun.js"
+import * as Logging from "./Logging.js"
+
+const stop = (message: string): never => {
+  process.stderr.write(`roster: ${message}\n`)
+  process.exit(1)
+}
+
+const config = Config.read(process.env)
+if (Array.isArray(config)) {
+  stop(`invalid configuration: ${config.map((p) => `${p.variable} ${p.problem}`).join("; ")}`)
+}
+const { port, host, logLevel, logFormat } = config as Config.Config
+
+const storage = Store.optionsFrom({}, process.env)
+if (storage instanceof StoreConfigError) stop(`invalid configuration: ${storage.message}`)
+
+const logging = Logging.layer(logFormat, logLevel)
+
+process.env.ROSTER_KEY_FILE ??= Store.defaultKeyFile(storage as Store.Options)
+
+const runtime = ManagedRuntime.make(
+  Services.fullLayer.pipe(
+    Layer.provide(Store.layer(storage as Store.Options)),
+    Layer.provide(Crypto.layer),
+    Layer.provideMerge(logging)
+  )
+)
+
+/** The message of a failure (a locked data directory, an unreachable database), else the cause. */
+const describe = (cause: Cause.Cause<unknown>): string =>
+  Option.match(Cause.failureOption(cause), {
+    onSome: (error) => (error instanceof Error ? error.message : String(error)),
+    onNone: () => Cause.pretty(cause)
+  })
+
+// Opening storage happens here, before listening: a locked or unreachable database stops start-up.
+const firstRun = await runtime.runPromiseExit(FirstRun.ensureFirstOrganization())
+if (Exit.isFailure(firstRun)) {
+  await runtime.dispose().catch(() => undefined)
+  stop(describe(firstRun.cause))
+}
+
+const handle = await Server.listen(App.make(runtime), { port, ...(host === undefined ? {} : { host }) }).catch(
+  async (error: NodeJS.ErrnoException) => {
+    await runtime.dispose().catch(() => undefined)
+    return stop(
+      error.code === "EADDRINUSE"
+        ? `PORT ${port} is already in use on ${host ?? "this machine"}; choose another with PORT=`
+        : // Say which setting to fix: a HOST that does not resolve or is not this machine's, say.
+          `cannot listen on ${host === undefined ? "every interface" : `HOST ${host}`}, PORT ${port}: ${error.message}`
+    )
+  }
+)
+
+const url = Config.publicUrl(host, handle.port)
+const where =
+  (storage as Store.Options)._tag === "Server" ? "a PostgreSQL server (DATABASE_URL)" : "the embedded database"
+await runtime.runPromise(
+  Logger.withMinimumLogLevel(
+    // Start-up always says where it listens, whatever LOG_LEVEL filters later.
+    Effect.logInfo(`Roster is listening on ${url}, on ${where}`),
+    LogLevel.Info
+  )
+)
+if (Exit.isSuccess(firstRun) && Option.isSome(firstRun.value)) {
+  process.stdout.write(`${FirstRun.welcomeMessage(firstRun.value.value, url)}\n`)
+}
+
+let stopping = false
+const shutdown = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  await runtime.runPromise(Effect.logInfo(`${signal}: finishing requests in flight, then stopping`))
+  await handle.close()
+  await runtime.dispose()
+  process.exit(0)
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"))
+process.on("SIGINT", () => void shutdown("SIGINT"))

@@ -1,0 +1,386 @@
+/**
+ * The server as a real process: first run, restart, graceful stop, the data-directory lock,
+ * configuration errors, logging, and (when ROSTER_TEST_DATABASE_URL is set) a PostgreSQL server.
+ * Processes are shared between the tests of a `describe` where that does not weaken them: a start
+ * on an empty data directory costs seconds (initdb).
+ */
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
+import * as Http from "node:http"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import pg from "pg"
+import { afterAll, describe, expect, it } from "vitest"
+import * as P from "./Processes.js"
+import { expectUser, expectUserPage } from "./Responses.js"
+
+afterAll(async () => {
+  await P.killAll()
+  P.removeTempDirs()
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const request = (port: number, path: string, init: { token?: string; method?: string; body?: unknown } = {}) =>
+  fetch(`http://127.0.0.1:${port}${path}`, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(init.token === undefined ? {} : { authorization: init.token }),
+      ...(init.body === undefined ? {} : { "content-type": "application/json" })
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) })
+  })
+
+const listUsers = async (port: number, token: string) => {
+  const response = await request(port, "/organizations/users", { token })
+  expect(response.status).toBe(200)
+  return response.json()
+}
+
+const addUser = async (port: number, token: string, body: { email: string; firstName?: string }) => {
+  const response = await request(port, "/organizations/users", { token, method: "POST", body })
+  expect(response.status).toBe(201)
+  const user = await response.json()
+  expectUser(user, { email: body.email, status: "ACTIVE" })
+  return user
+}
+
+/**
+ * A POST whose body is held back: the server has its headers (the request is in flight) until
+ * `finish` sends the rest.
+ */
+const heldPost = (port: number, token: string, body: unknown) => {
+  const text = JSON.stringify(body)
+  const req = Http.request({
+    host: "127.0.0.1",
+    port,
+    method: "POST",
+    path: "/organizations/users",
+    headers: { authorization: token, "content-type": "application/json", "content-length": Buffer.byteLength(text) }
+  })
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.on("error", reject)
+    req.on("response", (res) => {
+      let data = ""
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => {
+        data += chunk
+      })
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }))
+      res.on("error", reject)
+    })
+  })
+  response.catch(() => undefined) // awaited by the test; this only keeps an early failure from being "unhandled"
+  req.flushHeaders()
+  req.write(text.slice(0, 5))
+  return { response, finish: () => req.end(text.slice(5)) }
+}
+
+const isJsonObject = (line: string): boolean => {
+  try {
+    const value = JSON.parse(line)
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+  } catch {
+    return false
+  }
+}
+
+const readLock = (dataDir: string) => JSON.parse(Fs.readFileSync(Path.join(dataDir, "roster.lock"), "utf8"))
+const lockExists = (dataDir: string) => Fs.existsSync(Path.join(dataDir, "roster.lock"))
+
+const welcomeHeadline = "Roster created your first organization"
+const curlLine = /curl -H "Authorization: (tot_[0-9A-Za-z]+)" (\S+)\/organizations\/users/
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+const randomToken = () => `tot_${Array.from(Crypto.randomBytes(52), (byte) => base62[byte % base62.length]).join("")}`
+
+describe("on an embedded data directory", () => {
+  let root: string
+  let dataDir: string
+  /** A copy of the data directory, taken after the first server stopped. */
+  let cloneDir: string
+  let first: P.Proc
+  let firstPort: number
+  let token: string
+  /** A token of no organization, sent to see that it is not logged either. */
+  const strangerToken = randomToken()
+  let restarted: P.Proc
+  let restartedPort: number
+
+  it("first run on an empty data directory prints the welcome once, with a token that works", async () => {
+    root = P.tempDir("server")
+    dataDir = Path.join(root, "data")
+    Fs.mkdirSync(dataDir)
+    cloneDir = Path.join(root, "clone")
+    first = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: dataDir, LOG_FORMAT: "json", LOG_LEVEL: "debug" }), root)
+    firstPort = await P.listening(first)
+
+    const curl = await first.waitFor("stdout", curlLine)
+    token = curl[1]!
+    expect(token).toMatch(P.tokenPattern)
+    // The ready-to-paste line points at where the server listens.
+    expect(curl[2]).toBe(`http://localhost:${firstPort}`)
+    expect(first.stdout).toContain(`${welcomeHeadline}, "My Organization"`)
+    expect(first.stdout).toContain(`\n  ${token}\n`)
+
+    const health = await request(firstPort, "/health")
+    expect(health.status).toBe(200)
+    expect(await health.json()).toMatchObject({ status: "ok" })
+
+    expectUserPage(await listUsers(firstPort, token), [])
+    expectUserPage(await listUsers(firstPort, `Bearer ${token}`), [])
+    await addUser(firstPort, token, { email: "ada@example.com", firstName: "Ada" })
+    expectUserPage(await listUsers(firstPort, token), ["ada@example.com"])
+
+    // A token where none belongs, and a token nobody issued: refused, and (checked once the server
+    // has stopped) never logged, not even at LOG_LEVEL=debug.
+    expect((await request(firstPort, `/organizations/users/${token}`, { token })).status).toBe(400)
+    expect((await request(firstPort, `/organizations/users?${token}=1`, { token })).status).toBe(400)
+    expect((await request(firstPort, `/organizations/users?q=${token}`, { token })).status).toBe(200)
+    expect(
+      (await request(firstPort, "/organizations/users", { token, method: "POST", body: { email: token } })).status
+    ).toBe(400)
+    expect((await request(firstPort, "/organizations/users", { token: strangerToken })).status).toBe(401)
+    expect((await request(firstPort, "/organizations/users", { token: `Bearer ${strangerToken}` })).status).toBe(401)
+  })
+
+  it("a second server on the same data directory exits non-zero, naming the directory and the holder's pid", async () => {
+    expect(readLock(dataDir).pid).toBe(first.pid)
+    const second = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: dataDir }), root)
+    const exit = await second.waitExit()
+    expect(exit.code, second.describe()).toBeGreaterThan(0)
+    expect(second.stderr).toContain(dataDir)
+    expect(second.stderr).toContain(`pid ${first.pid}`)
+    expect(second.stdout).not.toContain("listening")
+    // The first server is undisturbed and still holds the lock.
+    expect((await request(firstPort, "/health")).status).toBe(200)
+    expect(readLock(dataDir).pid).toBe(first.pid)
+  })
+
+  it("the CLI on the data directory the server holds fails with DATA_DIRECTORY_LOCKED", async () => {
+    const result = await P.cli(
+      ["users", "list", "--org", "My Organization", "--json"],
+      P.env({ ROSTER_DATA_DIR: dataDir }),
+      root
+    )
+    expect(result.code).toBeGreaterThan(0)
+    expect(result.stdout).toBe("")
+    expect(P.lines(result.stderr)).toHaveLength(1)
+    expect(result.stderr).toMatch(/^error DATA_DIRECTORY_LOCKED: /)
+    expect(result.stderr).toContain(`pid ${first.pid}`)
+    expect((await request(firstPort, "/health")).status).toBe(200)
+  })
+
+  it("SIGTERM lets a request in flight finish, logs that it stops, exits 0 and removes the lock", async () => {
+    const held = heldPost(firstPort, token, { email: "grace@example.com", firstName: "Grace" })
+    // The server has had the request's headers for a while: it is in flight, waiting for its body.
+    await sleep(1_000)
+    first.child.kill("SIGTERM")
+    await first.waitFor("stdout", /SIGTERM: finishing requests in flight, then stopping/)
+    expect(first.exit).toBeUndefined()
+    const finishedAt = Date.now()
+    held.finish()
+    const response = await held.response
+    expect(response.status, response.body).toBe(201)
+    expectUser(JSON.parse(response.body), { email: "grace@example.com", status: "ACTIVE" })
+    expect(await first.waitExit(15_000)).toEqual({ code: 0, signal: null })
+    // Well before the 10 s after which stopping would cut connections.
+    expect(Date.now() - finishedAt).toBeLessThan(8_000)
+    expect(lockExists(dataDir)).toBe(false)
+  })
+
+  it("log lines are JSON with LOG_FORMAT=json, and a token appears only in the welcome, even at LOG_LEVEL=debug", () => {
+    const out = P.lines(first.stdout)
+    const err = P.lines(first.stderr)
+    // Everything on stdout is a JSON log line except one block: the welcome.
+    const start = out.findIndex((line) => line.startsWith(welcomeHeadline))
+    expect(start, first.describe()).toBeGreaterThan(-1)
+    expect(out.filter((line) => line.startsWith(welcomeHeadline))).toHaveLength(1)
+    const welcome: Array<string> = []
+    for (let i = start; i < out.length && !isJsonObject(out[i]!); i++) welcome.push(out[i]!)
+    const logs = [...out.slice(0, start), ...out.slice(start + welcome.length), ...err]
+    expect(logs.filter((line) => !isJsonObject(line))).toEqual([])
+    const messages = logs.map((line) => JSON.parse(line))
+    for (const message of messages)
+      expect(message).toMatchObject({ message: expect.anything(), logLevel: expect.any(String) })
+    expect(messages.map((m) => m.message)).toContainEqual(expect.stringMatching(/^Roster is listening on /))
+    expect(messages.map((m) => m.message)).toContainEqual(expect.stringMatching(/^POST \/organizations\/users 201/))
+    expect(messages.some((m) => m.logLevel === "DEBUG")).toBe(true)
+
+    // The token is printed three times, all in the welcome (alone, and in two curl lines)...
+    expect(welcome.filter((line) => line.includes(token))).toEqual([
+      `  ${token}`,
+      expect.stringContaining(`curl -H "Authorization: ${token}"`),
+      expect.stringContaining(`curl -X POST -H "Authorization: ${token}"`)
+    ])
+    // ...and nowhere else, in any case; nor does anything else shaped like a token appear unmasked.
+    const everything = `${first.stdout}\n${first.stderr}`.toLowerCase()
+    expect(everything.split(token.toLowerCase())).toHaveLength(4)
+    expect(everything).not.toContain(strangerToken.toLowerCase())
+    for (const line of logs) expect(line).not.toMatch(/tot_(?!\[redacted\])/i)
+  })
+
+  it("after the server stops, the CLI works on that data directory", async () => {
+    const result = await P.cli(
+      ["users", "list", "--org", "my organization", "--json"],
+      P.env({ ROSTER_DATA_DIR: dataDir }),
+      root
+    )
+    expect(result.stderr).toBe("")
+    expect(result.code).toBe(0)
+    // The user added by the request in flight at SIGTERM was kept.
+    expectUserPage(JSON.parse(result.stdout), ["ada@example.com", "grace@example.com"])
+  })
+
+  it("a restart on the same data directory keeps the data and the token, and prints no new token", async () => {
+    // Kept for the tests below, which need a second data directory that is not fresh.
+    Fs.cpSync(dataDir, cloneDir, { recursive: true })
+    restarted = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: dataDir }), root)
+    restartedPort = await P.listening(restarted)
+    expectUserPage(await listUsers(restartedPort, token), ["ada@example.com", "grace@example.com"])
+    expect(readLock(dataDir).pid).toBe(restarted.pid)
+    // Nothing printed so far, nor later (checked once it stops), carries a token.
+    expect(restarted.stdout).not.toContain("tot_")
+    expect(restarted.stdout).not.toContain(welcomeHeadline)
+  })
+
+  it("a second server on the port of a running one exits non-zero, saying the port is in use", async () => {
+    const other = P.startServer(P.env({ PORT: String(restartedPort), ROSTER_DATA_DIR: cloneDir }), root)
+    const exit = await other.waitExit()
+    expect(exit.code, other.describe()).toBeGreaterThan(0)
+    expect(other.stderr).toContain(`PORT ${restartedPort}`)
+    expect(other.stderr).toMatch(/already in use/)
+    // It gave its data directory back on the way out.
+    expect(lockExists(cloneDir)).toBe(false)
+    expect((await request(restartedPort, "/health")).status).toBe(200)
+  })
+
+  it("SIGINT stops it too, exit 0; its log lines are logfmt and none carries a token", async () => {
+    expect(await restarted.stop("SIGINT")).toEqual({ code: 0, signal: null })
+    expect(restarted.stdout).toMatch(/SIGINT: finishing requests in flight, then stopping/)
+    expect(lockExists(dataDir)).toBe(false)
+    const logs = [...P.lines(restarted.stdout), ...P.lines(restarted.stderr)]
+    expect(logs.length).toBeGreaterThan(0)
+    for (const line of logs) expect(line).toMatch(/^timestamp=\S+ level=[A-Z]+ .*message=/)
+    expect(`${restarted.stdout}${restarted.stderr}`).not.toContain("tot_")
+  })
+
+  it("a stale lock, whose process is gone, does not block start-up", async () => {
+    const stalePid = P.deadPid()
+    Fs.writeFileSync(
+      Path.join(cloneDir, "roster.lock"),
+      JSON.stringify({ pid: stalePid, hostname: Os.hostname(), startedAt: new Date().toISOString() })
+    )
+    const server = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: cloneDir }), root)
+    const port = await P.listening(server)
+    expect(readLock(cloneDir).pid).toBe(server.pid)
+    // The copy is the same database: same organization, same token.
+    expectUserPage(await listUsers(port, token), ["ada@example.com", "grace@example.com"])
+    expect(await server.stop()).toEqual({ code: 0, signal: null })
+    expect(lockExists(cloneDir)).toBe(false)
+    expect(server.stdout).not.toContain("tot_")
+  })
+
+  it("a HOST it cannot listen on stops start-up naming HOST, and gives the data directory back", async () => {
+    // 192.0.2.1 (TEST-NET-1) is nobody's address: binding it fails at once, without DNS.
+    const server = P.startServer(P.env({ PORT: "0", HOST: "192.0.2.1", ROSTER_DATA_DIR: cloneDir }), root)
+    const exit = await server.waitExit()
+    expect(exit.code, server.describe()).toBeGreaterThan(0)
+    expect(server.stderr).toContain("HOST 192.0.2.1")
+    expect(lockExists(cloneDir)).toBe(false)
+  })
+})
+
+describe("invalid configuration stops start-up with a message naming the variable", () => {
+  /** Starts the server with `vars`; it must exit non-zero without opening anything. */
+  const refused = async (vars: Record<string, string>) => {
+    const root = P.tempDir("config")
+    const dataDir = Path.join(root, "data")
+    const server = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: dataDir, ...vars }), root)
+    const exit = await server.waitExit()
+    expect(exit.code, server.describe()).toBeGreaterThan(0)
+    expect(server.stdout).not.toContain("listening")
+    expect(Fs.existsSync(dataDir)).toBe(false)
+    return server
+  }
+
+  it.concurrent.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["LOG_LEVEL", "loud"],
+    ["LOG_FORMAT", "xml"],
+    ["DATABASE_URL", "mysql://x"]
+  ])("%s=%s", async (variable, value) => {
+    const server = await refused({ [variable]: value })
+    expect(server.stderr).toContain(variable)
+    expect(P.lines(server.stderr)).toHaveLength(1)
+  })
+
+  it.concurrent("an unreachable DATABASE_URL names the host, never the password", async () => {
+    const server = await refused({ DATABASE_URL: "postgres://u:s3cret@127.0.0.1:1/x" })
+    expect(server.stderr).toContain("DATABASE_URL")
+    expect(server.stderr).toContain("127.0.0.1:1")
+    expect(`${server.stdout}${server.stderr}`).not.toContain("s3cret")
+  })
+})
+
+const isSet = (value: string | undefined) =>
+  value !== undefined && !["", "0", "false"].includes(value.trim().toLowerCase())
+const adminUrl = process.env.ROSTER_TEST_DATABASE_URL?.trim() || undefined
+
+/** One statement on its own connection (CREATE/DROP DATABASE cannot run in a transaction). */
+const admin = async (url: string, statement: string) => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
+  client.on("error", () => {})
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+// Under CI the PostgreSQL test must run: without ROSTER_TEST_DATABASE_URL it fails instead of skipping.
+describe.skipIf(adminUrl === undefined && !isSet(process.env.CI))("on a PostgreSQL server (DATABASE_URL)", () => {
+  let database: string | undefined
+
+  afterAll(async () => {
+    await P.killAll()
+    if (adminUrl !== undefined && database !== undefined) {
+      await admin(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    }
+  })
+
+  it("first run on a fresh database, a request, and a restart without a new token", async () => {
+    if (adminUrl === undefined) {
+      throw new Error(
+        "CI is set but ROSTER_TEST_DATABASE_URL is not: the PostgreSQL test must run in CI. Set it to an admin connection, e.g. postgres://postgres@127.0.0.1:5432/postgres"
+      )
+    }
+    database = `roster_test_${Crypto.randomBytes(6).toString("hex")}`
+    await admin(adminUrl, `CREATE DATABASE ${database}`)
+    const url = new URL(adminUrl)
+    url.pathname = `/${database}`
+    const root = P.tempDir("server-pg")
+    // Set, but unused: with DATABASE_URL the embedded database is not opened.
+    const dataDir = Path.join(root, "data")
+    const environment = P.env({ PORT: "0", DATABASE_URL: url.toString(), ROSTER_DATA_DIR: dataDir })
+
+    const first = P.startServer(environment, root)
+    const port = await P.listening(first)
+    expect(first.stdout).toMatch(/Roster is listening on \S+, on a PostgreSQL server \(DATABASE_URL\)/)
+    const token = (await first.waitFor("stdout", curlLine))[1]!
+    expect(token).toMatch(P.tokenPattern)
+    expectUserPage(await listUsers(port, token), [])
+    await addUser(port, token, { email: "ada@example.com", firstName: "Ada" })
+    expect(await first.stop()).toEqual({ code: 0, signal: null })
+    expect(first.stdout.split(welcomeHeadline)).toHaveLength(2)
+
+    const again = P.startServer(environment, root)
+    const againPort = await P.listening(again)
+    expectUserPage(await listUsers(againPort, token), ["ada@example.com"])
+    expect(await again.stop()).toEqual({ code: 0, signal: null })
+    expect(`${again.stdout}${again.stderr}`).not.toContain("tot_")
+    expect(Fs.existsSync(dataDir)).toBe(false)
+  })
+})

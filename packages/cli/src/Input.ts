@@ -1,0 +1,123 @@
+/**
+ * Command-line text → domain input, through the domain's own schemas (`Validation.decode`).
+ * Problems are named by the flag or argument a person typed, one message each.
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { ValidationFailed, Validation } from "@roster/domain"
+
+export interface Field {
+  /** How the command line names it: `--size`, `userId`. */
+  readonly flag: string
+  /** For a field that takes one of a few words: say which, instead of one complaint per word. */
+  readonly oneOf?: ReadonlyArray<string>
+}
+
+export type Fields = { readonly [key: string]: string | Field }
+
+/** Decodes `input` with a domain schema. Keys whose value is undefined are left out. */
+export const decode = <A, I>(
+  schema: Schema.Schema<A, I>,
+  input: Readonly<Record<string, unknown>>,
+  fields: Fields
+): Effect.Effect<A, ValidationFailed> => {
+  const present = compact(input)
+  return Validation.decode(schema, { root: "arguments" })(present).pipe(
+    Effect.mapError((error) => rename(error, fields, present))
+  )
+}
+
+/** Decodes one value, naming it `flag` in any problem. */
+export const decodeValue = <A, I>(schema: Schema.Schema<A, I>, value: unknown, flag: string) =>
+  Validation.decode(schema, { root: flag })(value).pipe(Effect.mapError((error) => rename(error, {}, {})))
+
+/** Drops the keys whose value is undefined: absent and undefined must mean the same thing. */
+export const compact = <A extends Readonly<Record<string, unknown>>>(input: A): Partial<A> =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<A>
+
+/**
+ * The domain reports one issue per member of a union (`"ACTIVE"`, `"INACTIVE"`, …, `undefined`);
+ * a person needs one line per flag, the first issue being the meaningful one.
+ */
+const rename = (
+  error: ValidationFailed,
+  fields: Fields,
+  input: Readonly<Record<string, unknown>>
+): ValidationFailed => {
+  const messages = new Map<string, string>()
+  for (const issue of error.issues) {
+    const path = issue.field.split(".")
+    const field = fields[path[0]!]
+    const flag = field === undefined ? issue.field : typeof field === "string" ? field : field.flag
+    if (messages.has(flag)) continue
+    const oneOf = typeof field === "object" ? field.oneOf : undefined
+    messages.set(flag, oneOf === undefined ? issue.message : notOneOf(valueAt(input, path), oneOf))
+  }
+  const [first, ...rest] = [...messages].map(([field, message]) => ({ field, message }))
+  return first === undefined ? error : new ValidationFailed({ issues: [first, ...rest] })
+}
+
+const valueAt = (input: unknown, path: ReadonlyArray<string>): unknown =>
+  path.reduce<unknown>(
+    (value, key) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined),
+    input
+  )
+
+const notOneOf = (value: unknown, oneOf: ReadonlyArray<string>) =>
+  `${typeof value === "string" ? JSON.stringify(value) : "the value"} is not one of ${oneOf.join(", ")}`
+
+/** Text that must say something: `--first-name ""` is a mistake, not a way to clear the name. */
+export const nonBlank = (flag: string, value: string | undefined, hint = ""): Effect.Effect<void, ValidationFailed> =>
+  value !== undefined && value.trim() === ""
+    ? Effect.fail(ValidationFailed.single(flag, `must not be empty${hint}`))
+    : Effect.void
+
+/** `--page 2`: whole numbers only; the domain schema then checks the range. */
+export const integer = (
+  flag: string,
+  text: string | undefined
+): Effect.Effect<number | undefined, ValidationFailed> => {
+  if (text === undefined) return Effect.succeed(undefined)
+  return /^\s*[+-]?\d+\s*$/.test(text)
+    ? Effect.succeed(Number(text))
+    : Effect.fail(ValidationFailed.single(flag, `must be a whole number, not ${JSON.stringify(text)}`))
+}
+
+/** An id or a name of something that is looked up later (`--org`, `--role`). */
+export const Reference = Schema.Trim.pipe(Schema.minLength(1, { message: () => "must not be empty" }))
+
+export const reference = (flag: string, text: string) => decodeValue(Reference, text, flag)
+
+const units: { readonly [unit: string]: number } = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/** `90m`, `12h`, `30d`, `2w` in milliseconds. */
+export const duration = (flag: string, text: string): Effect.Effect<number, ValidationFailed> => {
+  const match = /^\s*(\d+)\s*([mhdw])\s*$/i.exec(text)
+  const millis = match === null ? 0 : Number(match[1]) * units[match[2]!.toLowerCase()]!
+  return millis > 0 && Number.isSafeInteger(millis) && millis <= maxDuration
+    ? Effect.succeed(millis)
+    : Effect.fail(
+        ValidationFailed.single(
+          flag,
+          `must be a positive duration such as 90m, 12h, 30d or 2w, not ${JSON.stringify(text)}`
+        )
+      )
+}
+
+// About 100 years: beyond that a date is no longer a date.
+const maxDuration = 100 * 366 * units.d!
+
+const isoDate = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i
+
+/** `2030-01-31` (midnight UTC) or a full ISO 8601 date-time. */
+export const isoDateTime = (flag: string, text: string): Effect.Effect<Date, ValidationFailed> => {
+  const date = isoDate.test(text.trim()) ? new Date(text.trim()) : new Date(Number.NaN)
+  return Number.isNaN(date.getTime())
+    ? Effect.fail(
+        ValidationFailed.single(
+          flag,
+          `must be an ISO 8601 date such as 2030-01-31 or 2030-01-31T12:00:00Z, not ${JSON.stringify(text)}`
+        )
+      )
+    : Effect.succeed(date)
+}

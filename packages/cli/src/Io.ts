@@ -1,0 +1,35 @@
+import type * as ManagedRuntime from "effect/ManagedRuntime"
+import type { Services } from "@roster/domain"
+
+/** Where the data lives, as the command line says; the app fills in the environment and defaults. */
+export interface Storage {
+  readonly dataDir?: string
+  readonly databaseUrl?: string
+}
+
+/** Everything `run` needs from the world. Tests pass in-memory versions of each. */
+export interface Io {
+  /** Receives whole chunks of text, each ending with a newline (as `process.stdout.write`). */
+  readonly stdout: (text: string) => void
+  readonly stderr: (text: string) => void
+  /**
+   * Opens storage and provides every use case. Called at most once per `run`, and only when a
+   * command is about to run: help, usage errors and invalid input never open a database.
+   */
+  readonly makeRuntime: (
+    storage: Storage
+  ) => ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>
+  /** Colours in tables. Default false; pass true only when stdout is a terminal that wants them. */
+  readonly color?: boolean
+  /** Reads all of standard input (for `--password-stdin`). Default: `process.stdin`. */
+  readonly readStdin?: () => Promise<string>
+  /** Shown by `roster --version` when given. */
+  readonly version?: string
+}
+
+/** All of `process.stdin`, as text. */
+export const readProcessStdin = async (): Promise<string> => {
+  const chunks: Array<Buffer> = []
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)
+  return Buffer.concat(chunks).toString("utf8")
+}

@@ -1,0 +1,50 @@
+/** Text for people: tables drawn with cli-table3, coloured only when asked. */
+import Table from "cli-table3"
+
+export type Cell = string | number | boolean | null | undefined
+
+export interface Renderer {
+  /** Rows under a header. */
+  readonly table: (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Cell>>) => string
+  /** One thing as `key │ value` lines. */
+  readonly record: (entries: ReadonlyArray<readonly [string, Cell]>) => string
+}
+
+export const make = (color: boolean): Renderer => {
+  const style = color ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] }
+  const cell = (value: Cell): string => (value === null || value === undefined || value === "" ? none : String(value))
+  return {
+    table: (head, rows) => {
+      const table = new Table({ head: [...head], style })
+      for (const row of rows) table.push(row.map(cell))
+      return table.toString()
+    },
+    record: (entries) => {
+      const table = new Table({ style })
+      for (const [key, value] of entries) table.push({ [key]: cell(value) })
+      return table.toString()
+    }
+  }
+}
+
+/** How an absent value shows. */
+export const none = "-"
+
+export const date = (value: Date | null | undefined): string => (value ? value.toISOString() : none)
+
+export const list = (values: ReadonlyArray<string>): string => (values.length === 0 ? none : values.join(", "))
+
+/** Several values in one table cell, one a line, so that tables stay narrow. */
+export const lines = (values: ReadonlyArray<string>): string => (values.length === 0 ? none : values.join("\n"))
+
+export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
+
+/** "page 1 of 3, 45 users (next: --page 1)": pages count from 0 on the command line, as in the API. */
+export const pageLine = (
+  page: { readonly number: number; readonly totalPages: number; readonly totalElements: number },
+  noun: string
+) => {
+  const pages = Math.max(page.totalPages, 1)
+  const next = page.number + 1 < page.totalPages ? ` (next: --page ${page.number + 1})` : ""
+  return `page ${page.number + 1} of ${pages}, ${plural(page.totalElements, noun)}${next}`
+}

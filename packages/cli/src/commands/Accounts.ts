@@ -1,0 +1,84 @@
+/** `roster accounts …`: one identity across every organization, as the operator (a platform admin). */
+import type { Command } from "commander"
+import * as Effect from "effect/Effect"
+import { Actor, Platform, UserId } from "@roster/domain"
+import * as Input from "../Input.js"
+import type { Define } from "../Plan.js"
+import { accountOutput, passwordFromStdin } from "./Identity.js"
+
+const userIdArgument = "the account's id (see admins list)"
+
+export const register = (program: Command, define: Define) => {
+  const accounts = program.command("accounts").description("Manage one identity across every organization")
+  const target = (line: { readonly args: ReadonlyArray<string> }) => Input.decodeValue(UserId, line.args[0], "userId")
+
+  define(accounts.command("show").description("Show an account").argument("<userId>", userIdArgument), (line) =>
+    target(line).pipe(
+      Effect.map((userId) =>
+        Effect.gen(function* () {
+          const platform = yield* Platform
+          return accountOutput(yield* platform.get(Actor.operator, userId))
+        })
+      )
+    )
+  )
+
+  for (const [name, operation, description] of [
+    ["deactivate", "deactivate", "Block sign-in everywhere and end every session"],
+    ["reactivate", "reactivate", "Allow sign-in again"],
+    ["disable-mfa", "disableMfa", "Remove the second factor and recovery codes, ending every session"],
+    ["verify-email", "verifyEmail", "Mark the email verified"]
+  ] as const) {
+    define(accounts.command(name).description(description).argument("<userId>", userIdArgument), (line) =>
+      target(line).pipe(
+        Effect.map((userId) =>
+          Effect.gen(function* () {
+            const platform = yield* Platform
+            return accountOutput(yield* platform[operation](Actor.operator, userId))
+          })
+        )
+      )
+    )
+  }
+
+  define(
+    accounts
+      .command("delete")
+      .description("Delete the identity: forget every membership and erase its data (cannot be undone)")
+      .argument("<userId>", userIdArgument),
+    (line) =>
+      target(line).pipe(
+        Effect.map((userId) =>
+          Effect.gen(function* () {
+            const platform = yield* Platform
+            yield* platform.delete(Actor.operator, userId)
+            return { json: { id: userId, deleted: true }, text: () => `Deleted ${userId}` }
+          })
+        )
+      )
+  )
+
+  define(
+    accounts
+      .command("reset-password")
+      .description("Set the password from stdin, ending every session")
+      .argument("<userId>", userIdArgument)
+      .requiredOption("--password-stdin", "read the password from standard input")
+      .option("--require-change", "the user must change it at next sign-in"),
+    (line) =>
+      target(line).pipe(
+        Effect.map((userId) =>
+          Effect.gen(function* () {
+            const password = yield* passwordFromStdin(line)
+            const platform = yield* Platform
+            return accountOutput(
+              yield* platform.resetPassword(Actor.operator, userId, {
+                password,
+                askUserToUpdatePasswordOnLogin: line.flag("requireChange")
+              })
+            )
+          })
+        )
+      )
+  )
+}

@@ -1,0 +1,98 @@
+/** `roster events list`: the audit log of an organization, newest first. */
+import type { Command } from "commander"
+import * as Effect from "effect/Effect"
+import { Audit, DomainEvent, ListEvents, Member } from "@roster/domain"
+import * as Input from "../Input.js"
+import * as Operator from "../Operator.js"
+import type { Define, Output } from "../Plan.js"
+import * as Render from "../Render.js"
+import { collect } from "./Options.js"
+
+export const json = (event: DomainEvent.DomainEvent) => ({
+  id: event.id,
+  organizationId: event.organizationId,
+  userId: event.userId,
+  actor: event.actor,
+  type: event.type,
+  before: event.before,
+  after: event.after,
+  reason: event.reason,
+  at: event.at.toISOString()
+})
+
+const show = (value: unknown): string =>
+  typeof value === "string" ? value : Array.isArray(value) ? value.map(show).join(", ") : JSON.stringify(value)
+
+/** What changed, in a line: `status: ACTIVE → TERMINATED`, or the new values when there was nothing before. */
+const changes = (event: DomainEvent.DomainEvent) => {
+  const before = event.before ?? {}
+  const after = event.after ?? {}
+  const parts = [...new Set([...Object.keys(before), ...Object.keys(after)])].flatMap((key) => {
+    if (event.before === null)
+      return after[key] === null || after[key] === undefined ? [] : [`${key}: ${show(after[key])}`]
+    const from = show(before[key] ?? null)
+    const to = show(after[key] ?? null)
+    return from === to ? [] : [`${key}: ${from} → ${to}`]
+  })
+  if (event.reason !== null) parts.push(`reason: ${event.reason}`)
+  return parts.join("\n")
+}
+
+const actor = (event: DomainEvent.DomainEvent) =>
+  event.actor.id === null ? event.actor.type : `${event.actor.type} ${event.actor.id}`
+
+export const register = (program: Command, define: Define) => {
+  const events = program.command("events").description("Read an organization's audit log")
+
+  define(
+    events
+      .command("list")
+      .description("List what changed in an organization, newest first")
+      .requiredOption("--org <org>", "organization id or name")
+      .option("--user <userId>", "only events about this user")
+      .option("--type <type>", `only events of this type (repeatable): ${DomainEvent.types.join(", ")}`, collect)
+      .option("--page <n>", "page number, from 0 (default: 0)")
+      .option("--size <n>", "events per page, 1 to 200 (default: 20)"),
+    (line) =>
+      Effect.gen(function* () {
+        const org = yield* Input.reference("--org", line.text("org")!)
+        const page = yield* Input.integer("--page", line.text("page"))
+        const size = yield* Input.integer("--size", line.text("size"))
+        const query = yield* Input.decode(
+          ListEvents,
+          { page, size, userId: line.text("user"), type: line.texts("type")?.map((type) => type.toLowerCase()) },
+          { page: "--page", size: "--size", userId: "--user", type: { flag: "--type", oneOf: DomainEvent.types } }
+        )
+        return Effect.gen(function* () {
+          const { access } = yield* Operator.inOrganization(org)
+          const found = yield* Effect.flatMap(Audit, (audit) => audit.list(access, query))
+          const response = {
+            content: found.items.map(json),
+            totalElements: found.total,
+            totalPages: Member.totalPages(found),
+            size: found.size,
+            number: found.page
+          }
+          return {
+            json: response,
+            text: (render: Render.Renderer) =>
+              [
+                found.items.length === 0
+                  ? "No events match."
+                  : render.table(
+                      ["at", "type", "user", "actor", "changes"],
+                      found.items.map((event) => [
+                        Render.date(event.at),
+                        event.type,
+                        event.userId,
+                        actor(event),
+                        changes(event)
+                      ])
+                    ),
+                Render.pageLine(response, "event")
+              ].join("\n")
+          } satisfies Output
+        })
+      })
+  )
+}

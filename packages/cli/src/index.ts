@@ -1,0 +1,3 @@
+export { run } from "./Cli.js"
+export * as ExitCode from "./ExitCode.js"
+export type { Io, Storage } from "./Io.js"

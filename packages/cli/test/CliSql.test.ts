@@ -1,0 +1,11 @@
+/** The CLI suite on SQL storage: PGlite always, PostgreSQL when enabled (see `TestDatabase`). */
+import * as TestDatabase from "@roster/store/test"
+import * as CliSuite from "./CliSuite.js"
+import * as SqlStorage from "./SqlStorage.js"
+
+for (const driver of TestDatabase.drivers()) {
+  CliSuite.suite(
+    `SQL, ${driver.name}`,
+    SqlStorage.make(() => driver.layer())
+  )
+}

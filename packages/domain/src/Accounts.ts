@@ -1,0 +1,206 @@
+/**
+ * What several identity use cases do to an account, over the ports: find it, set its password, start
+ * and end its sessions, clear its second factor, erase its secrets. Not exported: the use cases are
+ * the API; this keeps them saying the same thing the same way.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Actor from "./Actor.js"
+import * as DomainEvent from "./DomainEvent.js"
+import { OneTimeTokenId, SessionId, type OrganizationId, type UserId, randomUuid } from "./Ids.js"
+import { UserNotFound } from "./MembershipError.js"
+import {
+  CredentialRepository,
+  EventRepository,
+  MfaRepository,
+  OneTimeTokenRepository,
+  SessionRepository,
+  UserRepository
+} from "./Ports.js"
+import * as OneTimeToken from "./OneTimeToken.js"
+import * as Session from "./Session.js"
+import type * as User from "./User.js"
+
+/** Where a session came from, as the user sees it in their list of sessions. */
+export interface Client {
+  readonly userAgent?: string | undefined
+  readonly ip?: string | undefined
+}
+
+export const make = Effect.gen(function* () {
+  const users = yield* UserRepository
+  const credentials = yield* CredentialRepository
+  const sessions = yield* SessionRepository
+  const mfa = yield* MfaRepository
+  const oneTimeTokens = yield* OneTimeTokenRepository
+  const events = yield* EventRepository
+
+  /** The identity, unless there is none or it was erased: then `UserNotFound` (platform scope). */
+  const findUser = (userId: UserId) =>
+    users
+      .findById(userId)
+      .pipe(
+        Effect.flatMap((found) =>
+          Option.isSome(found) && found.value.erasedAt === null
+            ? Effect.succeed(found.value)
+            : Effect.fail(new UserNotFound({ userId, scope: "platform" }))
+        )
+      )
+
+  /**
+   * Stores a password (already hashed) and ends every session of the user but `keep`; appends
+   * `type` (`identity.password_set` or `identity.password_changed`). Never records the password or its hash.
+   */
+  const setPassword = (options: {
+    readonly actor: Actor.Actor
+    readonly user: User.User
+    readonly passwordHash: string
+    readonly mustChangePassword: boolean
+    readonly at: Date
+    readonly type: "identity.password_set" | "identity.password_changed"
+    readonly organizationId?: OrganizationId | null
+    readonly keep?: SessionId
+  }) =>
+    Effect.gen(function* () {
+      yield* credentials.put({
+        userId: options.user.id,
+        passwordHash: options.passwordHash,
+        mustChangePassword: options.mustChangePassword,
+        changedAt: options.at
+      })
+      const sessionsRevoked = yield* sessions.revokeAll(options.user.id, options.at, options.keep)
+      yield* events.append(
+        DomainEvent.make({
+          actor: options.actor,
+          type: options.type,
+          at: options.at,
+          organizationId: options.organizationId ?? null,
+          userId: options.user.id,
+          after: { mustChangePassword: options.mustChangePassword, sessionsRevoked }
+        })
+      )
+    })
+
+  /** Ends every session of the user that is still usable; returns how many. */
+  const endSessions = (userId: UserId, at: Date) => sessions.revokeAll(userId, at)
+
+  /**
+   * Removes the TOTP factor and recovery codes and ends every session of the user; returns the user
+   * without an MFA enrolment (stored) and how many sessions ended. The caller appends its event.
+   */
+  const clearMfa = (user: User.User, at: Date) =>
+    Effect.gen(function* () {
+      yield* mfa.deleteTotp(user.id)
+      yield* mfa.deleteRecoveryCodes(user.id)
+      const sessionsRevoked = yield* sessions.revokeAll(user.id, at)
+      const cleared: User.User = { ...user, mfaEnrolledAt: null }
+      yield* users.update(cleared)
+      return { user: cleared, sessionsRevoked }
+    })
+
+  /** Every secret of an identity, gone for good: password, sessions, second factor, one-time tokens. */
+  const eraseSecrets = (userId: UserId) =>
+    Effect.all(
+      [
+        credentials.delete(userId),
+        sessions.deleteAll(userId),
+        mfa.deleteTotp(userId),
+        mfa.deleteRecoveryCodes(userId),
+        oneTimeTokens.deleteAll(userId)
+      ],
+      { discard: true }
+    )
+
+  /**
+   * Starts a session for `user` (who has just proved who they are) and records the sign-in. Returns
+   * the session, its secret (shown once) and the user as stored after it.
+   */
+  const startSession = (options: {
+    readonly user: User.User
+    readonly purpose: Session.Purpose
+    readonly method: "password" | "magic_link"
+    readonly client: Client
+    readonly at: Date
+  }) =>
+    Effect.gen(function* () {
+      const { at } = options
+      const secret = Session.generateSecret()
+      const session: Session.Session = {
+        id: SessionId.make(randomUuid()),
+        userId: options.user.id,
+        purpose: options.purpose,
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + Duration.toMillis(Session.lifetime)),
+        lastSeenAt: at,
+        userAgent: Session.clip(options.client.userAgent),
+        ip: Session.clip(options.client.ip, 64),
+        revokedAt: null
+      }
+      yield* sessions.insert(session, yield* Session.hash(secret))
+      const user: User.User = { ...options.user, lastSignedInAt: at }
+      yield* users.update(user)
+      yield* events.append(
+        DomainEvent.make({
+          // The user signing in is who acts.
+          actor: Actor.session({
+            sessionId: session.id,
+            userId: user.id,
+            isPlatformAdmin: user.isPlatformAdmin,
+            purpose: session.purpose
+          }),
+          type: "session.created",
+          at,
+          userId: user.id,
+          after: {
+            sessionId: session.id,
+            purpose: session.purpose,
+            method: options.method,
+            expiresAt: session.expiresAt.toISOString(),
+            userAgent: session.userAgent,
+            ip: session.ip
+          }
+        })
+      )
+      return { session, secret, user }
+    })
+
+  /**
+   * Makes a one-time token for `user` and records that it was issued (never its secret). Returns the
+   * secret, shown once, and when it expires.
+   */
+  const issueOneTimeToken = (options: {
+    readonly purpose: OneTimeToken.Purpose
+    readonly user: User.User
+    readonly actor: Actor.Actor
+    readonly at: Date
+    readonly organizationId: OrganizationId | null
+  }) =>
+    Effect.gen(function* () {
+      const { purpose, at } = options
+      const secret = OneTimeToken.generateSecret(purpose)
+      const token: OneTimeToken.OneTimeToken = {
+        id: OneTimeTokenId.make(randomUuid()),
+        userId: options.user.id,
+        purpose,
+        createdAt: at,
+        expiresAt: OneTimeToken.expiresAt(purpose, at),
+        usedAt: null,
+        createdBy: Actor.describe(options.actor)
+      }
+      yield* oneTimeTokens.insert(token, yield* OneTimeToken.hash(secret))
+      yield* events.append(
+        DomainEvent.make({
+          actor: options.actor,
+          type: purpose === "magic_link" ? "auth.magic_link_issued" : "auth.email_verification_issued",
+          at,
+          organizationId: options.organizationId,
+          userId: options.user.id,
+          after: { tokenId: token.id, expiresAt: token.expiresAt.toISOString() }
+        })
+      )
+      return { secret, expiresAt: token.expiresAt }
+    })
+
+  return { findUser, setPassword, endSessions, clearMfa, eraseSecrets, startSession, issueOneTimeToken } as const
+})

@@ -1,0 +1,112 @@
+/**
+ * What an organization's admins (`can_manage_users`) may do about a member's sign-in: set their
+ * password, make them a magic link or an email verification link. Only for a user the organization
+ * manages (`Policy.isManagedBy`, and a current membership here); users of other organizations are
+ * `UserNotFound` as everywhere.
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { Access } from "./Access.js"
+import * as Accounts from "./Accounts.js"
+import { AccountDisabled } from "./AuthError.js"
+import type { UserId } from "./Ids.js"
+import type * as IdentityInput from "./IdentityInput.js"
+import { UserNotManaged } from "./IdentityError.js"
+import type { Member } from "./Member.js"
+import { UserNotFound } from "./MembershipError.js"
+import type * as OneTimeToken from "./OneTimeToken.js"
+import * as Password from "./Password.js"
+import * as Policy from "./Policy.js"
+import { MemberRepository, Transactor } from "./Ports.js"
+import { PasswordHasher } from "./Secrets.js"
+import { now } from "./Time.js"
+
+/** A one-time secret to put in a link (the adapter builds the URL). Shown once; never stored. */
+export interface IssuedLink {
+  readonly secret: string
+  readonly expiresAt: Date
+}
+
+export class Credentials extends Effect.Service<Credentials>()("@roster/domain/Credentials", {
+  effect: Effect.gen(function* () {
+    const members = yield* MemberRepository
+    const { transaction } = yield* Transactor
+    const hasher = yield* PasswordHasher
+    const accounts = yield* Accounts.make
+
+    /**
+     * The member whose sign-in the actor may touch. Checks, in order: `can_manage_users` (403) → a
+     * member here (404) → managed (403 `UserNotManaged`) → the actor holds every permission of the
+     * member's role (403 `RoleEscalation`: taking over a more powerful account is escalation too).
+     * The operator is limited by none but the 404.
+     */
+    const manageable = (access: Access, userId: UserId) =>
+      Effect.gen(function* () {
+        yield* Policy.requirePermission(access, "can_manage_users")
+        const found = yield* members.find(access.organizationId, userId)
+        if (Option.isNone(found)) return yield* new UserNotFound({ userId })
+        const member: Member = found.value
+        if (access.actor._tag === "Operator") return member
+        const memberships = (yield* members.listForUser(userId)).map((m) => m.membership)
+        if (
+          !Policy.isCurrent(member.membership.status) ||
+          !Policy.isManagedBy(access.organizationId, member.user, memberships)
+        ) {
+          return yield* new UserNotManaged({ userId })
+        }
+        yield* Policy.requireCanGrant(access.actor, member.role.permissions)
+        return member
+      })
+
+    /** Sets the member's password (asking them to change it at sign-in when told). Every session of theirs ends. */
+    const setPassword = (access: Access, userId: UserId, input: IdentityInput.SetPassword) =>
+      Effect.gen(function* () {
+        const member = yield* manageable(access, userId)
+        yield* Password.check(input.password, member.user.email)
+        const passwordHash = yield* hasher.hash(input.password)
+        const at = yield* now
+        yield* transaction(access.organizationId)(
+          Effect.gen(function* () {
+            // Again under the organization's lock: memberships may have changed while hashing.
+            const { user } = yield* manageable(access, userId)
+            yield* accounts.setPassword({
+              actor: access.actor,
+              user,
+              passwordHash,
+              mustChangePassword: input.askUserToUpdatePasswordOnLogin ?? false,
+              at,
+              type: "identity.password_set",
+              organizationId: access.organizationId
+            })
+          })
+        )
+      })
+
+    const issue = (access: Access, userId: UserId, purpose: OneTimeToken.Purpose) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        return yield* transaction(access.organizationId)(
+          Effect.gen(function* () {
+            const { user } = yield* manageable(access, userId)
+            if (purpose === "magic_link" && user.disabledAt !== null) return yield* new AccountDisabled()
+            const link: IssuedLink = yield* accounts.issueOneTimeToken({
+              purpose,
+              user,
+              actor: access.actor,
+              at,
+              organizationId: access.organizationId
+            })
+            return link
+          })
+        )
+      })
+
+    return {
+      setPassword,
+      /** A sign-in link for the member, valid once for 15 minutes (`AccountDisabled` for a deactivated identity). */
+      magicLink: (access: Access, userId: UserId) => issue(access, userId, "magic_link"),
+      /** A link that confirms the member's email address, valid once for 7 days. */
+      emailVerification: (access: Access, userId: UserId) => issue(access, userId, "email_verification")
+    } as const
+  })
+}) {}

@@ -1,0 +1,50 @@
+/**
+ * Sign-in throttling, as pure functions over the stored state: 5 failures for one email within 15
+ * minutes lock it for 15 minutes, whether or not an account has that email; a success resets it.
+ */
+import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+
+export const maxFailures = 5
+export const window = Duration.minutes(15)
+export const lockDuration = Duration.minutes(15)
+
+export const LoginThrottle = Schema.Struct({
+  /** `key(email)`: the email as typed, trimmed and lowercased, known or not. */
+  emailKey: Schema.String,
+  /** Failures since `windowStart`. */
+  failures: Schema.Number,
+  windowStart: Schema.DateFromSelf,
+  /** Sign-in is refused until then. */
+  lockedUntil: Schema.NullOr(Schema.DateFromSelf)
+})
+export type LoginThrottle = typeof LoginThrottle.Type
+
+export const key = (email: string): string => email.trim().toLowerCase()
+
+/** Whole seconds until sign-in is allowed again, or null when it is allowed now. */
+export const retryAfterSeconds = (throttle: Option.Option<LoginThrottle>, now: Date): number | null => {
+  if (Option.isNone(throttle) || throttle.value.lockedUntil === null) return null
+  const left = throttle.value.lockedUntil.getTime() - now.getTime()
+  return left > 0 ? Math.ceil(left / 1000) : null
+}
+
+/**
+ * The state after one more failure at `now`. A failure outside the window, or after a lock has run
+ * out, starts a new window; the failure that reaches `maxFailures` sets the lock.
+ */
+export const recordFailure = (throttle: Option.Option<LoginThrottle>, emailKey: string, now: Date): LoginThrottle => {
+  const current = Option.getOrUndefined(throttle)
+  const fresh =
+    current === undefined ||
+    now.getTime() - current.windowStart.getTime() >= Duration.toMillis(window) ||
+    (current.lockedUntil !== null && current.lockedUntil.getTime() <= now.getTime())
+  const failures = fresh ? 1 : current.failures + 1
+  return {
+    emailKey,
+    failures,
+    windowStart: fresh ? now : current.windowStart,
+    lockedUntil: failures >= maxFailures ? new Date(now.getTime() + Duration.toMillis(lockDuration)) : null
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The password rules: 8 to 64 characters (counted as people count them, not as UTF-16 units), and
+ * not the account's own email address. Passwords are taken as typed: never trimmed or normalized.
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import { ValidationFailed } from "./ValidationError.js"
+
+export const minLength = 8
+export const maxLength = 64
+
+const lengthOf = (password: string): number => [...password].length
+
+/** A new password's shape. Whether it equals the email is checked with `check`, which knows the email. */
+export const Password = Schema.String.pipe(
+  Schema.filter((password) => lengthOf(password) >= minLength && lengthOf(password) <= maxLength, {
+    message: () => `must be ${minLength} to ${maxLength} characters`
+  })
+)
+
+/** What is wrong with `password` as a new password for the account with `email`; null when nothing. */
+export const problem = (password: string, email: string): string | null => {
+  const length = lengthOf(password)
+  if (length < minLength || length > maxLength) return `must be ${minLength} to ${maxLength} characters`
+  if (password.toLowerCase() === email.trim().toLowerCase()) return "must not be your email address"
+  return null
+}
+
+/** Fails with `ValidationFailed` naming `field` (`password` unless told) when `problem` finds one. The password is never in the message. */
+export const check = (password: string, email: string, field = "password"): Effect.Effect<void, ValidationFailed> => {
+  const found = problem(password, email)
+  return found === null ? Effect.void : Effect.fail(ValidationFailed.single(field, found))
+}

@@ -1,0 +1,116 @@
+/** Organization API tokens: minted once (the secret is shown only then), listed, revoked, and checked on every call. */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type { Access } from "./Access.js"
+import { Unauthorized } from "./AccessError.js"
+import * as Actor from "./Actor.js"
+import { EventId, TokenId, randomUuid } from "./Ids.js"
+import * as OrganizationToken from "./OrganizationToken.js"
+import { TokenNotFound } from "./OrganizationError.js"
+import * as Permission from "./Permission.js"
+import * as Policy from "./Policy.js"
+import { EventRepository, TokenRepository, Transactor } from "./Ports.js"
+import { now } from "./Time.js"
+import type * as TokenInput from "./TokenInput.js"
+import { ValidationFailed } from "./ValidationError.js"
+
+export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
+  effect: Effect.gen(function* () {
+    const tokens = yield* TokenRepository
+    const events = yield* EventRepository
+    const { transaction } = yield* Transactor
+
+    const append = (
+      access: Access,
+      type: "token.created" | "token.revoked",
+      token: OrganizationToken.OrganizationToken,
+      at: Date
+    ) =>
+      events.append({
+        id: EventId.make(randomUuid()),
+        organizationId: access.organizationId,
+        userId: null,
+        actor: Actor.describe(access.actor),
+        type,
+        before: null,
+        // Never the secret or its hash.
+        after: {
+          tokenId: token.id,
+          name: token.name,
+          permissions: token.permissions,
+          expiresAt: token.expiresAt?.toISOString() ?? null
+        },
+        reason: null,
+        at
+      })
+
+    /** Returns the token and its secret. The secret is not stored and cannot be shown again. */
+    const create = (access: Access, input: TokenInput.CreateToken) =>
+      Effect.gen(function* () {
+        yield* Policy.requirePermission(access, "can_manage_tokens")
+        // A token cannot mint a token more powerful than itself.
+        yield* Policy.requireCanGrant(access.actor, input.permissions)
+        const at = yield* now
+        if (input.expiresAt !== undefined && input.expiresAt.getTime() <= at.getTime()) {
+          return yield* ValidationFailed.single("expiresAt", "must be in the future")
+        }
+        const secret = OrganizationToken.generateSecret()
+        const token: OrganizationToken.OrganizationToken = {
+          id: TokenId.make(randomUuid()),
+          organizationId: access.organizationId,
+          name: input.name,
+          permissions: Permission.normalize(input.permissions),
+          createdAt: at,
+          expiresAt: input.expiresAt ?? null,
+          revokedAt: null,
+          lastUsedAt: null
+        }
+        const hash = yield* OrganizationToken.hash(secret)
+        yield* transaction(access.organizationId)(
+          tokens.insert(token, hash).pipe(Effect.zipRight(append(access, "token.created", token, at)))
+        )
+        return { token, secret }
+      })
+
+    const list = (access: Access) =>
+      Policy.requirePermission(access, "can_manage_tokens").pipe(Effect.zipRight(tokens.list(access.organizationId)))
+
+    /** Revoking a revoked token changes nothing and succeeds. */
+    const revoke = (access: Access, tokenId: TokenId) =>
+      Policy.requirePermission(access, "can_manage_tokens").pipe(
+        Effect.zipRight(
+          transaction(access.organizationId)(
+            Effect.gen(function* () {
+              const found = yield* tokens.findById(access.organizationId, tokenId)
+              if (Option.isNone(found)) return yield* new TokenNotFound({ tokenId })
+              if (found.value.revokedAt !== null) return found.value
+              const at = yield* now
+              const revoked = { ...found.value, revokedAt: at }
+              yield* tokens.update(revoked)
+              yield* append(access, "token.revoked", revoked, at)
+              return revoked
+            })
+          )
+        )
+      )
+
+    /** The actor a presented token stands for. Unknown, revoked and expired tokens look alike. */
+    const authenticate = (presented: string) =>
+      Effect.gen(function* () {
+        if (!OrganizationToken.format.test(presented)) {
+          return yield* new Unauthorized({
+            reason: "The token is malformed: expected tot_ followed by 52 letters and digits"
+          })
+        }
+        const at = yield* now
+        const found = yield* tokens.use(yield* OrganizationToken.hash(presented), at)
+        if (Option.isNone(found) || !OrganizationToken.isUsable(found.value, at)) {
+          return yield* new Unauthorized({ reason: "The token is not valid: unknown, revoked or expired" })
+        }
+        const token = found.value
+        return Actor.token({ tokenId: token.id, organizationId: token.organizationId, permissions: token.permissions })
+      })
+
+    return { create, list, revoke, authenticate } as const
+  })
+}) {}

@@ -1,0 +1,78 @@
+/** The inputs of the user use cases, decoded by every adapter with these same schemas. */
+import * as Schema from "effect/Schema"
+import { RoleId, UserId } from "./Ids.js"
+import { FirstName, LastName, Title } from "./Membership.js"
+import { InitialStatus, MembershipStatus } from "./MembershipStatus.js"
+import { Password } from "./Password.js"
+import { Email } from "./User.js"
+
+const clearable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optional(Schema.NullOr(schema))
+
+export const AddUser = Schema.Struct({
+  email: Email,
+  firstName: clearable(FirstName),
+  lastName: clearable(LastName),
+  title: clearable(Title),
+  /** The built-in default role (Member) when absent. */
+  roleId: Schema.optional(RoleId),
+  /** ACTIVE when absent. */
+  status: Schema.optional(InitialStatus),
+  /**
+   * A password to sign in with: only for a new identity or one this organization manages
+   * (`Policy.isManagedBy`); otherwise `UserNotManaged`.
+   */
+  password: Schema.optional(Password),
+  /** With a password: the user must replace it at first sign-in. False when absent. */
+  askUserToUpdatePasswordOnLogin: Schema.optional(Schema.Boolean)
+})
+export type AddUser = typeof AddUser.Type
+
+/** A field that is absent stays as it is; `null` clears it. */
+export const UpdateProfile = Schema.Struct({
+  firstName: clearable(FirstName),
+  lastName: clearable(LastName),
+  title: clearable(Title)
+})
+export type UpdateProfile = typeof UpdateProfile.Type
+
+export const ChangeRole = Schema.Struct({ roleId: RoleId })
+export type ChangeRole = typeof ChangeRole.Type
+
+export const Reinstate = ChangeRole
+export type Reinstate = ChangeRole
+
+export const Reason = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.maxLength(1000, { message: () => "must be at most 1000 characters" })
+)
+
+export const Remove = Schema.Struct({ reason: Reason })
+export type Remove = typeof Remove.Type
+
+export const maxPageSize = 200
+export const defaultPageSize = 20
+
+export const PageNumber = Schema.Int.pipe(
+  Schema.greaterThanOrEqualTo(0, { message: () => "must be a whole number, 0 or more" }),
+  Schema.lessThanOrEqualTo(2_147_483_647, { message: () => "is too large" })
+)
+export const PageSize = Schema.Int.pipe(
+  Schema.between(1, maxPageSize, { message: () => `must be a whole number from 1 to ${maxPageSize}` })
+)
+
+export const SearchText = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.maxLength(200, { message: () => "must be at most 200 characters" })
+)
+
+export const ListUsers = Schema.Struct({
+  page: Schema.optionalWith(PageNumber, { default: () => 0 }),
+  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
+  /** ACTIVE, INACTIVE and TERMINATED when absent. */
+  status: Schema.optional(Schema.NonEmptyArray(MembershipStatus)),
+  roleId: Schema.optional(RoleId),
+  q: Schema.optional(SearchText)
+})
+export type ListUsers = typeof ListUsers.Type
+
+export { UserId }

@@ -1,0 +1,42 @@
+import { LoginThrottle } from "@roster/domain"
+import { assert, describe, it } from "@effect/vitest"
+import * as Option from "effect/Option"
+
+const minute = 60_000
+const at = (minutes: number) => new Date(minutes * minute)
+
+/** The state after failures at these minutes. */
+const failuresAt = (...minutes: ReadonlyArray<number>) =>
+  minutes.reduce<Option.Option<LoginThrottle.LoginThrottle>>(
+    (state, m) => Option.some(LoginThrottle.recordFailure(state, "ada@example.com", at(m))),
+    Option.none()
+  )
+
+describe("LoginThrottle", () => {
+  it("keys emails trimmed and lowercased", () => {
+    assert.strictEqual(LoginThrottle.key("  Ada@Example.COM "), "ada@example.com")
+  })
+
+  it("four failures leave sign-in open; the fifth locks it for 15 minutes from then", () => {
+    assert.isNull(LoginThrottle.retryAfterSeconds(Option.none(), at(0)))
+    assert.isNull(LoginThrottle.retryAfterSeconds(failuresAt(0, 1, 2, 3), at(3)))
+    const locked = failuresAt(0, 1, 2, 3, 4)
+    assert.strictEqual(Option.getOrThrow(locked).lockedUntil?.getTime(), at(19).getTime())
+    assert.strictEqual(LoginThrottle.retryAfterSeconds(locked, at(4)), 900)
+    assert.strictEqual(LoginThrottle.retryAfterSeconds(locked, new Date(at(18).getTime() + 59_001)), 1)
+    assert.isNull(LoginThrottle.retryAfterSeconds(locked, at(19)))
+  })
+
+  it("failures 15 minutes or more after the window opened start a new window", () => {
+    const state = Option.getOrThrow(failuresAt(0, 1, 2, 3, 15))
+    assert.deepStrictEqual(
+      [state.failures, state.windowStart.getTime(), state.lockedUntil],
+      [1, at(15).getTime(), null]
+    )
+  })
+
+  it("a failure after a lock has run out starts afresh", () => {
+    const state = Option.getOrThrow(failuresAt(0, 1, 2, 3, 4, 20))
+    assert.deepStrictEqual([state.failures, state.lockedUntil], [1, null])
+  })
+})

@@ -1,0 +1,196 @@
+import { TokenInput, UserInput, Validation, ValidationFailed } from "@roster/domain"
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+
+/** The issues of a decode that must fail, as `field: message` lines. */
+const issuesOf = <A, I>(schema: Schema.Schema<A, I>, input: unknown, root?: string) =>
+  Effect.flip(Validation.decode(schema, root === undefined ? {} : { root })(input)).pipe(
+    Effect.tap((error) => assert.instanceOf(error, ValidationFailed)),
+    Effect.map((error) => error.issues)
+  )
+
+const fields = (issues: ReadonlyArray<{ readonly field: string }>) => issues.map((issue) => issue.field)
+
+describe("Validation", () => {
+  describe("AddUser", () => {
+    it.effect("reports one issue per problem, each naming its field", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(UserInput.AddUser, {
+          email: "not an email",
+          firstName: 5,
+          lastName: "x".repeat(101),
+          roleId: "not-a-uuid",
+          status: "REMOVED",
+          admin: true
+        })
+        assert.deepStrictEqual(issues, [
+          { field: "admin", message: "is not a recognised field" },
+          { field: "email", message: "must be an email address such as ada@example.com" },
+          { field: "firstName", message: "Expected string | null, actual 5" },
+          { field: "lastName", message: "must be at most 100 characters" },
+          { field: "roleId", message: 'Expected a Universally Unique Identifier, actual "not-a-uuid"' },
+          { field: "status", message: 'Expected "ACTIVE" | "INACTIVE", actual "REMOVED"' }
+        ])
+      })
+    )
+
+    it.effect("requires the email", () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* issuesOf(UserInput.AddUser, { firstName: "Ada" }), [
+          { field: "email", message: "is required" }
+        ])
+      })
+    )
+
+    it.effect("names the root when the input is not an object at all", () =>
+      Effect.gen(function* () {
+        for (const input of ["ada@example.com", null, 42, []]) {
+          assert.deepStrictEqual(fields(yield* issuesOf(UserInput.AddUser, input)), ["body"])
+        }
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.AddUser, null, "input")), ["input"])
+      })
+    )
+
+    it.effect("refuses an email that is too long, and a title over 200 characters", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(UserInput.AddUser, {
+          email: `${"a".repeat(250)}@example.com`,
+          title: "t".repeat(201)
+        })
+        assert.deepStrictEqual(issues, [
+          { field: "email", message: "must be at most 254 characters" },
+          { field: "title", message: "must be at most 200 characters" }
+        ])
+      })
+    )
+
+    it.effect("accepts a good body: trims, keeps null, leaves absent fields absent", () =>
+      Effect.gen(function* () {
+        const input = yield* Validation.decode(UserInput.AddUser)({
+          email: "  Ada@Example.com ",
+          firstName: " Ada ",
+          lastName: null,
+          roleId: "6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f",
+          status: "INACTIVE"
+        })
+        assert.deepStrictEqual(input, {
+          email: "Ada@Example.com",
+          firstName: "Ada",
+          lastName: null,
+          roleId: "6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f" as typeof input.roleId,
+          status: "INACTIVE"
+        })
+        assert.isFalse("title" in input)
+      })
+    )
+  })
+
+  describe("UpdateProfile", () => {
+    it.effect("refuses empty names (null clears), too long ones and unknown fields", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(UserInput.UpdateProfile, {
+          firstName: "   ",
+          lastName: "l".repeat(101),
+          title: 7,
+          email: "new@example.com"
+        })
+        assert.deepStrictEqual(issues, [
+          { field: "email", message: "is not a recognised field" },
+          { field: "firstName", message: "must not be empty; send null to clear it" },
+          { field: "lastName", message: "must be at most 100 characters" },
+          { field: "title", message: "Expected string | null, actual 7" }
+        ])
+      })
+    )
+
+    it.effect("accepts null to clear and absence to keep", () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* Validation.decode(UserInput.UpdateProfile)({ title: null }), { title: null })
+        assert.deepStrictEqual(yield* Validation.decode(UserInput.UpdateProfile)({}), {})
+      })
+    )
+  })
+
+  describe("ListUsers", () => {
+    it.effect("defaults to the first page of 20", () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* Validation.decode(UserInput.ListUsers)({}), { page: 0, size: 20 })
+      })
+    )
+
+    it.effect("keeps page and size in bounds", () =>
+      Effect.gen(function* () {
+        for (const size of [1, 200]) {
+          assert.strictEqual((yield* Validation.decode(UserInput.ListUsers)({ size })).size, size)
+        }
+        assert.deepStrictEqual(yield* issuesOf(UserInput.ListUsers, { page: -1, size: 0 }, "query"), [
+          { field: "page", message: "must be a whole number, 0 or more" },
+          { field: "size", message: "must be a whole number from 1 to 200" }
+        ])
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.ListUsers, { size: 201 })), ["size"])
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.ListUsers, { page: 1.5 })), ["page"])
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.ListUsers, { size: "20" })), ["size"])
+      })
+    )
+
+    it.effect("refuses an unknown status, naming its position, a bad roleId and an empty q", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(UserInput.ListUsers, {
+          status: ["ACTIVE", "SUSPENDED"],
+          roleId: "42",
+          q: "  "
+        })
+        assert.deepStrictEqual(fields(issues), ["status.1", "roleId", "q"])
+        assert.strictEqual(
+          issues[0]!.message,
+          'Expected "ACTIVE" | "INACTIVE" | "TERMINATED" | "REMOVED" | "FORGOTTEN", actual "SUSPENDED"'
+        )
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.ListUsers, { status: [] })), ["status.0"])
+      })
+    )
+
+    it.effect("accepts every status, including REMOVED and FORGOTTEN", () =>
+      Effect.gen(function* () {
+        const query = yield* Validation.decode(UserInput.ListUsers)({ status: ["REMOVED", "FORGOTTEN"], q: " ada " })
+        assert.deepStrictEqual(query, { page: 0, size: 20, status: ["REMOVED", "FORGOTTEN"], q: "ada" })
+      })
+    )
+  })
+
+  describe("other inputs", () => {
+    it.effect("Remove needs a reason", () =>
+      Effect.gen(function* () {
+        assert.deepStrictEqual(yield* issuesOf(UserInput.Remove, {}), [{ field: "reason", message: "is required" }])
+        assert.deepStrictEqual(fields(yield* issuesOf(UserInput.Remove, { reason: "" })), ["reason"])
+      })
+    )
+
+    it.effect("CreateToken names each unknown permission", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(TokenInput.CreateToken, {
+          name: "ci",
+          permissions: ["can_view_users", "root", 3]
+        })
+        assert.deepStrictEqual(fields(issues), ["permissions.1", "permissions.2"])
+        assert.include(issues[0]!.message, '"can_manage_tokens"')
+        assert.include(issues[0]!.message, 'actual "root"')
+      })
+    )
+
+    it.effect("no message offers `undefined` as a value to send", () =>
+      Effect.gen(function* () {
+        const issues = yield* issuesOf(UserInput.AddUser, {
+          email: 1,
+          firstName: 1,
+          lastName: 1,
+          title: 1,
+          roleId: 1,
+          status: 1
+        })
+        assert.lengthOf(issues, 6)
+        for (const issue of issues) assert.notInclude(issue.message, "undefined")
+      })
+    )
+  })
+})

@@ -1,0 +1,156 @@
+/**
+ * The express app of the Users API. Express meets Effect through the ManagedRuntime the caller
+ * built once (in its `main`): each request runs its program with `runtime.runPromiseExit`.
+ */
+import type { Services } from "@roster/domain"
+import { ValidationFailed } from "@roster/domain"
+import * as Either from "effect/Either"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
+import express from "express"
+import helmet from "helmet"
+import * as Body from "./Body.js"
+import * as Contract from "./Contract.js"
+import * as ErrorResponse from "./ErrorResponse.js"
+import * as EventRoutes from "./EventRoutes.js"
+import * as Handler from "./Handler.js"
+import * as HttpError from "./HttpError.js"
+import * as Log from "./Log.js"
+import * as Reply from "./Reply.js"
+import * as RoleRoutes from "./RoleRoutes.js"
+import type * as Route from "./Route.js"
+import * as TokenRoutes from "./TokenRoutes.js"
+import * as UserRoutes from "./UserRoutes.js"
+
+export interface Options {
+  /** Where request logs go. By default, the runtime's Effect logger (so the app's logger layer applies). */
+  readonly logger?: Log.Logger
+  /**
+   * Express's `trust proxy`: off by default, so `X-Forwarded-*` headers are ignored. Turn it on only
+   * behind a proxy you run.
+   */
+  readonly trustProxy?: boolean | number | string | ReadonlyArray<string>
+}
+
+/** Bodies larger than this are refused with 413 PAYLOAD_TOO_LARGE. */
+export const bodyLimit = { limit: "1mb", limitText: "1 MB" } as const
+
+/** Every route that takes an organization token. */
+export const routes: ReadonlyArray<Route.Route> = [
+  ...UserRoutes.routes,
+  ...RoleRoutes.routes,
+  ...TokenRoutes.routes,
+  ...EventRoutes.routes
+]
+
+const started = Symbol("started")
+
+type Timed = express.Request & { [started]?: number }
+
+/** The path as requested, for messages and logs: without the query string, tokens masked. */
+const pathOf = (req: express.Request): string => Log.redact(req.originalUrl.split("?", 1)[0]!)
+
+export const make = <E>(
+  runtime: ManagedRuntime.ManagedRuntime<Services.UseCases, E>,
+  options: Options = {}
+): express.Express => {
+  const log = options.logger ?? Log.fromRuntime(runtime)
+  const readBody = Body.make(bodyLimit)
+
+  const respond: Handler.Respond = (req, res, outcome) => {
+    if (res.headersSent) return
+    const reply = Either.isRight(outcome) ? outcome.right : outcome.left.reply
+    Reply.write(res, reply)
+    const failure = Either.isLeft(outcome) ? outcome.left : undefined
+    const startedAt = (req as Timed)[started]
+    log({
+      level: reply.status >= 500 ? "Error" : "Info",
+      message: `${req.method} ${pathOf(req)} ${reply.status}`,
+      annotations: {
+        method: req.method,
+        path: pathOf(req),
+        status: reply.status,
+        ...(startedAt === undefined ? {} : { durationMs: Math.round(performance.now() - startedAt) }),
+        ...(failure === undefined ? {} : { fingerprint: failure.fingerprint, errorCodes: failure.codes }),
+        ...(failure?.cause === undefined ? {} : { cause: failure.cause })
+      }
+    })
+  }
+  const fail = (req: express.Request, res: express.Response, error: ErrorResponse.KnownError) =>
+    respond(req, res, Either.left(ErrorResponse.fromError(error)))
+
+  const app = express()
+  app.disable("x-powered-by")
+  app.set("trust proxy", options.trustProxy ?? false)
+  app.set("etag", false)
+  // The query string is decoded per route, strictly, from the raw URL.
+  app.set("query parser", false)
+  app.use(
+    helmet({
+      // JSON only: nothing here may load, frame or run anything.
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }
+    })
+  )
+  app.use((req, res, next) => {
+    ;(req as Timed)[started] = performance.now()
+    // Responses carry personal data and, once, a token secret: nothing may keep a copy.
+    res.setHeader("Cache-Control", "no-store")
+    next()
+  })
+
+  const allowed = new Map<string, Set<string>>()
+  const allow = (path: string, method: string) => allowed.set(path, (allowed.get(path) ?? new Set()).add(method))
+
+  app.get("/health", (req, res) => respond(req, res, Either.right(Reply.json(200, { status: "ok" }))))
+  allow("/health", "GET")
+  app.get("/openapi.json", (req, res) => respond(req, res, Either.right(Reply.json(200, Contract.document))))
+  allow("/openapi.json", "GET")
+
+  const context: Handler.Context<E> = { runtime, readBody, respond }
+  for (const route of routes) {
+    const handler = Handler.make(route, context)
+    const path = app.route(route.path)
+    switch (route.method) {
+      case "GET":
+        path.get(handler)
+        break
+      case "POST":
+        path.post(handler)
+        break
+      case "PUT":
+        path.put(handler)
+        break
+      case "DELETE":
+        path.delete(handler)
+        break
+    }
+    allow(route.path, route.method)
+  }
+
+  // A known path with another method: 405 with the methods it has (OPTIONS just asks for them).
+  for (const [path, methods] of allowed) {
+    const list = [...methods]
+    if (methods.has("GET")) list.splice(list.indexOf("GET") + 1, 0, "HEAD")
+    app.all(path, (req, res) => {
+      if (req.method === "OPTIONS") {
+        res.status(204).setHeader("Allow", [...list, "OPTIONS"].join(", "))
+        res.end()
+        return
+      }
+      fail(req, res, new HttpError.MethodNotAllowed({ method: req.method, path: pathOf(req), allow: list }))
+    })
+  }
+
+  app.use((req, res) => fail(req, res, new HttpError.RouteNotFound({ method: req.method, path: pathOf(req) })))
+
+  // What escapes the routes: a path parameter that is not valid percent-encoding, or a bug.
+  app.use((error: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error)
+    const status = (error as { status?: unknown }).status
+    if (error instanceof URIError && status === 400) {
+      return fail(req, res, ValidationFailed.single("path", "is not valid percent-encoding"))
+    }
+    respond(req, res, Either.left(ErrorResponse.internal(String((error as Error)?.stack ?? error))))
+  })
+
+  return app
+}

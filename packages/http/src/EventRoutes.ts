@@ -1,0 +1,64 @@
+/** The organization's event log, newest first: who changed what, and when. */
+import type { DomainEvent } from "@roster/domain"
+import { Audit, ListEvents, Member, UserInput } from "@roster/domain"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Input from "./Input.js"
+import * as Reply from "./Reply.js"
+import * as Route from "./Route.js"
+
+/** The domain's `ListEvents`, with page and size read from strings; `type` repeats or lists with commas. */
+export const ListEventsQuery = Schema.Struct({
+  ...ListEvents.fields,
+  page: Schema.optionalWith(Input.QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
+    default: () => 0
+  }),
+  size: Schema.optionalWith(
+    Input.QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
+    { default: () => UserInput.defaultPageSize }
+  )
+})
+
+export interface EventResponse {
+  readonly id: string
+  readonly type: string
+  readonly userId: string | null
+  readonly actor: { readonly type: string; readonly id: string | null }
+  readonly before: Readonly<Record<string, unknown>> | null
+  readonly after: Readonly<Record<string, unknown>> | null
+  readonly reason: string | null
+  readonly at: string
+}
+
+export const fromEvent = (event: DomainEvent.DomainEvent): EventResponse => ({
+  id: event.id,
+  type: event.type,
+  userId: event.userId,
+  actor: event.actor,
+  before: event.before,
+  after: event.after,
+  reason: event.reason,
+  at: event.at.toISOString()
+})
+
+export const routes: ReadonlyArray<Route.Route> = [
+  Route.make({
+    method: "GET",
+    path: "/organizations/events",
+    permission: "can_view_audit",
+    query: ListEventsQuery,
+    lists: ["type"],
+    handle: ({ access, query }) =>
+      Effect.flatMap(Audit, (audit) => audit.list(access, query)).pipe(
+        Effect.map((page) =>
+          Reply.json(200, {
+            content: page.items.map(fromEvent),
+            totalElements: page.total,
+            totalPages: Member.totalPages(page),
+            size: page.size,
+            number: page.page
+          })
+        )
+      )
+  })
+]

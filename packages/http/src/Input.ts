@@ -1,0 +1,143 @@
+/**
+ * Decoding a request's path, query and body with the domain's schemas. Every problem in all three
+ * is reported at once, one issue per field, so that a client fixes its request in one go.
+ */
+import type { Issue } from "@roster/domain"
+import { Validation, ValidationFailed } from "@roster/domain"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+type Decoded<T extends Record<string, Effect.Effect<any, ValidationFailed>>> = {
+  readonly [K in keyof T]: Effect.Effect.Success<T[K]>
+}
+
+/** Runs every decoder; fails with the issues of all that failed. */
+export const all = <const T extends Record<string, Effect.Effect<any, ValidationFailed>>>(
+  decoders: T
+): Effect.Effect<Decoded<T>, ValidationFailed> =>
+  Effect.forEach(Object.entries(decoders), ([key, decoder]) =>
+    Effect.map(Effect.either(decoder as Effect.Effect<unknown, ValidationFailed>), (result) => [key, result] as const)
+  ).pipe(
+    Effect.flatMap((results) => {
+      const issues: Array<Issue> = []
+      const values: Record<string, unknown> = {}
+      for (const [key, result] of results) {
+        if (Either.isLeft(result)) issues.push(...result.left.issues)
+        else values[key] = result.right
+      }
+      return issues.length === 0 ? Effect.succeed(values as Decoded<T>) : Effect.fail(failed(issues))
+    })
+  )
+
+const failed = (issues: ReadonlyArray<Issue>): ValidationFailed => {
+  const [first, ...rest] = issues
+  return new ValidationFailed({ issues: [first!, ...rest] })
+}
+
+/**
+ * A path parameter. Ids are UUIDs, compared in lower case: an id in upper case names the same thing
+ * on every store.
+ */
+export const pathParameter = <A>(schema: Schema.Schema<A, string>, name: string, raw: string | undefined) =>
+  Validation.decode(schema, { root: name })((raw ?? "").toLowerCase())
+
+/** A query parameter holding a whole number, given as plain digits: `1.5`, `1e3`, ` 2` and `abc` are refused. */
+export const QueryInteger = <A>(target: Schema.Schema<A, number>, message: string): Schema.Schema<A, string> =>
+  Schema.transformOrFail(Schema.String, Schema.Number, {
+    strict: true,
+    decode: (text, _, ast) =>
+      /^-?[0-9]+$/.test(text)
+        ? ParseResult.succeed(saturate(text))
+        : ParseResult.fail(new ParseResult.Type(ast, text, message)),
+    encode: (number) => ParseResult.succeed(String(number))
+  }).pipe(Schema.compose(target))
+
+// Digits beyond a safe integer are still a number, just too large: the target's range check says so.
+const saturate = (text: string): number => {
+  const number = Number(text)
+  return Number.isSafeInteger(number) ? number : Math.sign(number) * Number.MAX_SAFE_INTEGER
+}
+
+export interface QueryOptions<K extends string> {
+  /** Parameters that may repeat and may list values separated by commas: `status=ACTIVE&status=INACTIVE,TERMINATED`. */
+  readonly lists?: ReadonlyArray<K>
+}
+
+/**
+ * The query string decoded with `schema`. Unknown parameters are refused (naming them), a single-valued
+ * parameter given twice is refused, and list parameters are gathered into arrays.
+ */
+export const query = <Fields extends Schema.Struct.Fields>(
+  schema: Schema.Struct<Fields>,
+  search: URLSearchParams,
+  options: QueryOptions<keyof Fields & string> = {}
+): Effect.Effect<Schema.Struct.Type<Fields>, ValidationFailed> => {
+  const known = Object.keys(schema.fields)
+  const lists = new Set<string>(options.lists ?? [])
+  const issues: Array<Issue> = []
+  const input: Record<string, unknown> = {}
+  for (const name of new Set(search.keys())) {
+    const values = search.getAll(name)
+    if (!known.includes(name)) {
+      issues.push({
+        field: name,
+        message:
+          known.length === 0
+            ? "is not a recognised query parameter; this operation takes none"
+            : `is not a recognised query parameter; use ${known.join(", ")}`
+      })
+    } else if (lists.has(name)) {
+      input[name] = values.flatMap((value) => value.split(",").map((item) => item.trim()))
+    } else if (values.length > 1) {
+      issues.push({ field: name, message: "must be given once" })
+    } else {
+      input[name] = values[0]
+    }
+  }
+  const decode = Validation.decode(schema as unknown as Schema.Schema<Schema.Struct.Type<Fields>, unknown>, {
+    root: "query"
+  })
+  return Effect.either(decode(input)).pipe(
+    Effect.flatMap((result) => {
+      const all = Either.isLeft(result) ? [...issues, ...result.left.issues.map(asParameter)] : issues
+      return all.length > 0 ? Effect.fail(failed(dedupe(all))) : Effect.succeed(Either.getOrThrow(result))
+    })
+  )
+}
+
+// `status=FOO` is the parameter `status` to the caller, not the array element `status.0`.
+const asParameter = (issue: Issue): Issue => ({ ...issue, field: issue.field.replace(/\.\d+$/, "") })
+
+const dedupe = (issues: ReadonlyArray<Issue>): ReadonlyArray<Issue> => {
+  const seen = new Set<string>()
+  return issues.filter((issue) => {
+    const key = `${issue.field}\u0000${issue.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/** A body for an operation that takes none: absent, or an empty JSON object (some clients always send one). */
+export const noBody = (body: unknown): Effect.Effect<void, ValidationFailed> => {
+  if (body === undefined) return Effect.void
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return Effect.fail(ValidationFailed.single("body", "must be empty or {}: this operation takes no body"))
+  }
+  const fields = Object.keys(body)
+  return fields.length === 0
+    ? Effect.void
+    : Effect.fail(
+        failed(fields.map((field) => ({ field, message: "is not a recognised field; this operation takes no body" })))
+      )
+}
+
+/** A JSON body decoded with `schema`; a missing one is refused, as the operation needs it. */
+export const body = <A, I>(schema: Schema.Schema<A, I>, value: unknown): Effect.Effect<A, ValidationFailed> =>
+  value === undefined
+    ? Effect.fail(
+        ValidationFailed.single("body", "is required: send a JSON object with Content-Type: application/json")
+      )
+    : Validation.decode(schema)(value)

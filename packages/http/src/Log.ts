@@ -1,0 +1,41 @@
+/**
+ * What the HTTP adapter logs: one entry per request, with the fingerprint of any error and, for a
+ * 500, its cause. Never the Authorization header, a token or a body.
+ */
+import * as Effect from "effect/Effect"
+import * as LogLevel from "effect/LogLevel"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
+
+export type Level = "Debug" | "Info" | "Warning" | "Error"
+
+export interface Entry {
+  readonly level: Level
+  readonly message: string
+  readonly annotations: Readonly<Record<string, string | number | ReadonlyArray<string>>>
+}
+
+/** A sink for log entries. It must not throw. */
+export type Logger = (entry: Entry) => void
+
+const tokenLike = /tot_[0-9A-Za-z]+/g
+
+/** Masks anything shaped like an organization token, wherever a client may have put one (a path, a field). */
+export const redact = (text: string): string => text.replace(tokenLike, "tot_[redacted]")
+
+/**
+ * Logs through the Effect logger of the runtime, so that whatever logger the app composed
+ * (format, minimum level from LOG_LEVEL) applies to these entries too.
+ */
+export const fromRuntime =
+  <R, E>(runtime: ManagedRuntime.ManagedRuntime<R, E>): Logger =>
+  (entry) => {
+    try {
+      runtime.runFork(
+        Effect.logWithLevel(LogLevel.fromLiteral(entry.level), entry.message).pipe(
+          Effect.annotateLogs(entry.annotations)
+        )
+      )
+    } catch {
+      // A disposed runtime cannot log; losing the line beats failing the response.
+    }
+  }

@@ -1,0 +1,44 @@
+/** What a route answers, written to the socket exactly: status, headers and a JSON body or none. */
+import type * as Http from "node:http"
+
+export interface Reply {
+  readonly status: number
+  /** Serialized as JSON; absent for an empty body (reset-mfa's 202). */
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>>
+  /** The Content-Type of a JSON body. */
+  readonly contentType?: string
+}
+
+/** The contract's success media type, byte for byte (express would rewrite it as `; charset=utf-8`). */
+export const successContentType = "application/json;charset=UTF-8"
+
+/** The contract's error media type. */
+export const errorContentType = "application/json"
+
+export const json = (status: number, body: unknown, headers?: Readonly<Record<string, string>>): Reply => ({
+  status,
+  body,
+  contentType: successContentType,
+  ...(headers === undefined ? {} : { headers })
+})
+
+export const empty = (status: number): Reply => ({ status })
+
+/**
+ * Writes with node's own API rather than `res.json`/`res.send`, which would rewrite the
+ * Content-Type's charset and add an ETag.
+ */
+export const write = (res: Http.ServerResponse, reply: Reply): void => {
+  res.statusCode = reply.status
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value)
+  if (reply.body === undefined) {
+    res.setHeader("Content-Length", "0")
+    res.end()
+    return
+  }
+  const payload = Buffer.from(JSON.stringify(reply.body), "utf8")
+  res.setHeader("Content-Type", reply.contentType ?? successContentType)
+  res.setHeader("Content-Length", String(payload.length))
+  res.end(payload)
+}

@@ -1,0 +1,130 @@
+/** What the HTTP suite cannot reach on a healthy store: failures of the server itself, and logging. */
+import { InMemory, Services, TokenRepository } from "@roster/domain"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { afterEach, describe, expect, it } from "vitest"
+import { App, ErrorResponse, Server } from "../src/index.js"
+import * as ContractSchemas from "./ContractSchemas.js"
+
+const validator = ContractSchemas.make()
+const someToken = "tot_" + "A".repeat(52)
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const start = async <E>(layer: Layer.Layer<Services.UseCases, E>, options: App.Options = {}) => {
+  const runtime = ManagedRuntime.make(layer)
+  const server = await Server.listen(App.make(runtime, options), { port: 0, host: "127.0.0.1" })
+  cleanups.push(
+    () => runtime.dispose(),
+    () => server.close()
+  )
+  return server
+}
+
+/** In-memory storage whose token look-up fails as a lost database connection would. */
+const brokenStore = Layer.merge(
+  InMemory.layer,
+  Layer.succeed(
+    TokenRepository,
+    TokenRepository.of({
+      insert: () => Effect.void,
+      use: () => Effect.die(new Error("connect ECONNREFUSED 10.1.2.3:5432 (password=hunter2)")),
+      findById: () => Effect.dieMessage("unused"),
+      list: () => Effect.dieMessage("unused"),
+      update: () => Effect.dieMessage("unused")
+    })
+  )
+)
+
+describe("App", () => {
+  it("a defect is 500 INTERNAL: nothing of it in the response, all of it (with the fingerprint) in the log", async () => {
+    const logs: Array<any> = []
+    const server = await start(Services.layer.pipe(Layer.provide(brokenStore)), { logger: (entry) => logs.push(entry) })
+    const response = await fetch(`${server.url}/organizations/users`, { headers: { authorization: someToken } })
+    expect(response.status).toBe(500)
+    expect(response.headers.get("content-type")).toBe("application/json")
+    const body = await response.json()
+    validator.assert("ErrorResponse", body)
+    expect(body.errors).toEqual([{ code: "INTERNAL", message: expect.stringContaining(body.fingerprint) }])
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|hunter2|Error/)
+    const entry = logs.find((e) => e.annotations.fingerprint === body.fingerprint)
+    expect(entry).toMatchObject({ level: "Error", annotations: { status: 500, errorCodes: ["INTERNAL"] } })
+    expect(entry.annotations.cause).toContain("ECONNREFUSED 10.1.2.3")
+    expect(JSON.stringify(logs)).not.toContain(someToken)
+  })
+
+  it("a runtime whose layer fails to build answers 500 INTERNAL", async () => {
+    const server = await start(Layer.fail("no database") as Layer.Layer<Services.UseCases, string>, {
+      logger: () => {}
+    })
+    const response = await fetch(`${server.url}/organizations/users`, { headers: { authorization: someToken } })
+    expect(response.status).toBe(500)
+    const body = await response.json()
+    validator.assert("ErrorResponse", body)
+    expect(body.errors[0].code).toBe("INTERNAL")
+    expect(JSON.stringify(body)).not.toContain("no database")
+    // Routes that need no storage still answer.
+    expect((await fetch(`${server.url}/health`)).status).toBe(200)
+  })
+
+  it("logs through the runtime's Effect logger by default, one entry per request", async () => {
+    const entries: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+    const capture = Logger.make(({ logLevel, message, annotations }) =>
+      entries.push({
+        level: logLevel.label,
+        message: String(Array.isArray(message) ? message[0] : message),
+        annotations: Object.fromEntries(HashMap.toEntries(annotations))
+      })
+    )
+    const server = await start(
+      Layer.merge(Services.layer.pipe(Layer.provide(InMemory.layer)), Logger.replace(Logger.defaultLogger, capture))
+    )
+    const response = await fetch(`${server.url}/nowhere`, { headers: { authorization: someToken } })
+    const body = await response.json()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(entries).toContainEqual({
+      level: "INFO",
+      message: "GET /nowhere 404",
+      annotations: expect.objectContaining({ status: 404, fingerprint: body.fingerprint, errorCodes: ["NOT_FOUND"] })
+    })
+    expect(JSON.stringify(entries)).not.toContain(someToken)
+  })
+
+  it("trusts no proxy headers unless told to", async () => {
+    const app = App.make(ManagedRuntime.make(Services.layer.pipe(Layer.provide(InMemory.layer))))
+    expect(app.get("trust proxy")).toBe(false)
+    expect(app.get("x-powered-by")).toBe(false)
+  })
+})
+
+describe("ErrorResponse", () => {
+  it("maps every error to the status the design gives its code", () => {
+    const byCode = Object.fromEntries(
+      Object.entries(ErrorResponse.codes).map(([tag, code]) => [
+        code,
+        ErrorResponse.statuses[tag as keyof typeof ErrorResponse.statuses]
+      ])
+    )
+    expect(byCode).toMatchObject({
+      UNAUTHORIZED: 401,
+      FORBIDDEN: 403,
+      VALIDATION_FAILED: 400,
+      USER_NOT_FOUND: 404,
+      ROLE_NOT_FOUND: 400,
+      NOT_FOUND: 404,
+      METHOD_NOT_ALLOWED: 405,
+      INVALID_STATUS_TRANSITION: 409,
+      LAST_MANAGER: 409,
+      ALREADY_MEMBER: 409,
+      ROLE_ESCALATION: 403,
+      TOKEN_NOT_FOUND: 404,
+      PAYLOAD_TOO_LARGE: 413
+    })
+  })
+})

@@ -1,0 +1,213 @@
+/**
+ * An exclusive, pid-based lock on an embedded data directory. PGlite is one process's database:
+ * two processes opening the same directory would corrupt it, so every open takes this lock first.
+ *
+ * The lock is `<dataDir>/roster.lock` holding `{ pid, hostname, startedAt }`. A lock whose process
+ * is gone (a crash, a reboot, a container restarted with the same pid) is stale and taken over.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { DatabaseUnavailable, DataDirectoryLocked } from "./StoreError.js"
+
+/** The lock file's name inside the data directory. */
+export const fileName = "roster.lock"
+
+/** What a lock file holds. */
+export interface Holder {
+  readonly pid: number
+  readonly hostname: string
+  /** ISO 8601; tells a stale lock of an earlier process with the same pid from a live one. */
+  readonly startedAt: string
+}
+
+/**
+ * Takes the lock on `dataDir` (created if absent) for the life of the scope. Fails with
+ * `DataDirectoryLocked` while another live process holds it, and with `DatabaseUnavailable` when
+ * the directory cannot be used at all. Releasing removes the file only if it is still ours.
+ */
+export const acquire = (dataDir: string): Effect.Effect<void, DataDirectoryLocked | DatabaseUnavailable, Scope.Scope> =>
+  Effect.acquireRelease(lock(Path.resolve(dataDir)), release).pipe(Effect.asVoid)
+
+/** A lock file that stays unparsable for this long is not a holder caught mid-write: it is garbage. */
+const garbageGrace = Duration.millis(100)
+
+/**
+ * How long a takeover waits before checking that its lock file survived. Two processes taking over
+ * the same stale lock both rename onto it; the last rename wins, and the earlier one sees that here.
+ */
+const takeoverSettle = Duration.millis(100)
+
+/** Bounds the retries when locks come and go under us; each pass normally ends the loop. */
+const maxAttempts = 20
+
+interface Held {
+  readonly file: string
+  readonly content: string
+}
+
+const lock = (dataDir: string): Effect.Effect<Held, DataDirectoryLocked | DatabaseUnavailable> =>
+  Effect.gen(function* () {
+    const fsStep = <A>(what: string, f: () => A) =>
+      Effect.try({
+        try: f,
+        catch: (cause) =>
+          new DatabaseUnavailable({
+            target: `${dataDir} (ROSTER_DATA_DIR)`,
+            reason: `${what}: ${errorMessage(cause)}`
+          })
+      })
+
+    yield* fsStep("cannot create the directory", () => Fs.mkdirSync(dataDir, { recursive: true }))
+    const file = Path.join(dataDir, fileName)
+    const content = JSON.stringify({
+      pid: process.pid,
+      hostname: Os.hostname(),
+      startedAt: new Date().toISOString()
+    } satisfies Holder)
+    const held: Held = { file, content }
+
+    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+      if (yield* fsStep("cannot create the lock file", () => createExclusive(file, content))) return held
+
+      const current = yield* fsStep("cannot read the lock file", () => readIfExists(file))
+      if (current === undefined) continue // released between our create and our read
+
+      const holder = parseHolder(current)
+      if (holder === undefined) {
+        // Its creator may be between creating and writing it; only garbage that stays is stale.
+        yield* Effect.sleep(garbageGrace)
+        if ((yield* fsStep("cannot read the lock file", () => readIfExists(file))) !== current) continue
+      } else {
+        const state = holderState(holder)
+        if (state === "alive") return yield* new DataDirectoryLocked({ dataDir, pid: holder.pid })
+        if (state === "elsewhere") {
+          // Such a lock never goes stale by itself, so the message says how to clear it.
+          return yield* new DatabaseUnavailable({
+            target: `${dataDir} (ROSTER_DATA_DIR)`,
+            reason: `it is in use by a Roster process on another host (${holder.hostname}, pid ${holder.pid}). Stop that process, or if it is no longer running, delete ${file}`
+          })
+        }
+      }
+
+      const replaced = yield* fsStep("cannot replace the stale lock file", () =>
+        replaceIfUnchanged(file, current, content)
+      )
+      if (!replaced) continue
+      yield* Effect.sleep(takeoverSettle)
+      if ((yield* fsStep("cannot read the lock file", () => readIfExists(file))) === content) return held
+      // Another process took it over at the same time and renamed last: the next pass reports it.
+    }
+    // Locks kept changing hands under us: someone else is busy with this directory.
+    const last = parseHolder((yield* fsStep("cannot read the lock file", () => readIfExists(file))) ?? "")
+    return yield* new DataDirectoryLocked({ dataDir, pid: last?.pid ?? 0 })
+  })
+
+const release = ({ content, file }: Held): Effect.Effect<void> =>
+  Effect.sync(() => {
+    // Never remove a lock that is no longer ours (e.g. taken over after we were judged dead).
+    if (readIfExists(file) === content) Fs.unlinkSync(file)
+  }).pipe(
+    Effect.catchAllDefect((cause) =>
+      Effect.logWarning(`Could not remove the lock file ${file}: ${errorMessage(cause)}`)
+    )
+  )
+
+/** `true` if we created the file (with our content), `false` if it already exists. */
+const createExclusive = (file: string, content: string): boolean => {
+  let fd: number
+  try {
+    fd = Fs.openSync(file, "wx")
+  } catch (error) {
+    if (errorCode(error) === "EEXIST") return false
+    throw error
+  }
+  try {
+    Fs.writeSync(fd, content)
+    Fs.fsyncSync(fd)
+  } finally {
+    Fs.closeSync(fd)
+  }
+  return true
+}
+
+/**
+ * Replaces a stale lock file by an atomic rename of a complete new one, so nobody ever reads a half
+ * written lock. Checked just before renaming so a takeover that already happened is not undone.
+ */
+const replaceIfUnchanged = (file: string, expected: string, content: string): boolean => {
+  const temp = `${file}.${process.pid}.${Crypto.randomBytes(6).toString("hex")}.tmp`
+  Fs.writeFileSync(temp, content, { flag: "wx" })
+  try {
+    if (readIfExists(file) !== expected) return false
+    Fs.renameSync(temp, file)
+    return true
+  } finally {
+    Fs.rmSync(temp, { force: true })
+  }
+}
+
+const readIfExists = (file: string): string | undefined => {
+  try {
+    return Fs.readFileSync(file, "utf8")
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return undefined
+    throw error
+  }
+}
+
+const parseHolder = (content: string): Holder | undefined => {
+  try {
+    const value = JSON.parse(content)
+    // pid ≤ 0 would make `process.kill` signal a process group: such a file is garbage.
+    if (
+      typeof value === "object" &&
+      value !== null &&
+      Number.isSafeInteger(value.pid) &&
+      value.pid > 0 &&
+      typeof value.hostname === "string" &&
+      typeof value.startedAt === "string" &&
+      !Number.isNaN(Date.parse(value.startedAt))
+    ) {
+      return { pid: value.pid, hostname: value.hostname, startedAt: value.startedAt }
+    }
+  } catch {
+    // not JSON
+  }
+  return undefined
+}
+
+/** Clocks and `uptime` are coarse; a lock must predate a start by this much to be called older. */
+const startSlackMillis = 2_000
+
+/**
+ * `alive`: a running process on this host holds it. `stale`: it cannot be held any more.
+ * `elsewhere`: written on another host (a shared volume) whose processes we cannot see.
+ */
+const holderState = (holder: Holder): "alive" | "stale" | "elsewhere" => {
+  if (holder.hostname !== Os.hostname()) return "elsewhere"
+  const startedAt = Date.parse(holder.startedAt)
+  const now = Date.now()
+  // Written before this machine booted: whatever has that pid now is not its writer.
+  if (startedAt < now - Os.uptime() * 1000 - startSlackMillis) return "stale"
+  if (holder.pid === process.pid) {
+    // Our pid but written before we started: an earlier process (a restarted container is pid 1 again).
+    return startedAt < now - process.uptime() * 1000 - startSlackMillis ? "stale" : "alive"
+  }
+  try {
+    process.kill(holder.pid, 0)
+    return "alive"
+  } catch (error) {
+    // EPERM: it exists but belongs to another user. Anything but "no such process" counts as alive.
+    return errorCode(error) === "ESRCH" ? "stale" : "alive"
+  }
+}
+
+const errorCode = (error: unknown): unknown =>
+  typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))

@@ -1,0 +1,239 @@
+/**
+ * The SQL client on either driver, one code path: embedded PGlite (the default, in a data
+ * directory) or a PostgreSQL server. Both go through `@effect/sql-pg` and node-postgres; PGlite
+ * through its node-postgres shim. Queries are written in snake_case and rows arrive in camelCase.
+ *
+ * On PGlite there is one connection: inside `sql.withTransaction`, a query from a fiber that does
+ * not carry the transaction (a daemon fiber, another runtime) waits for it forever. `PgClient`'s
+ * `listen`/`notify` open extra connections, which the shim cannot give: use neither there.
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as SqlClient from "@effect/sql/SqlClient"
+import { PGlite } from "@electric-sql/pglite"
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
+import { createPgConfig } from "@electric-sql/pglite/node-postgres"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Str from "effect/String"
+import * as Path from "node:path"
+import pg from "pg"
+import * as DataDirLock from "./DataDirLock.js"
+import * as Reason from "./internal/reason.js"
+import { DatabaseUnavailable, type DataDirectoryLocked } from "./StoreError.js"
+
+/** Which database to open. `Embedded` with a `memory://` data directory is the same as `Memory`. */
+export type Options =
+  | { readonly _tag: "Embedded"; readonly dataDir: string }
+  | { readonly _tag: "Memory" }
+  | { readonly _tag: "Server"; readonly url: string }
+
+/** The embedded data directory when `ROSTER_DATA_DIR` is not set, relative to the working directory. */
+export const defaultDataDir = ".roster/data"
+
+/** PGlite's in-memory file system: a database that lives as long as the layer (tests, demos). */
+export const memoryDataDir = "memory://"
+
+/** The services every database layer provides. */
+export type Client = PgClient.PgClient | SqlClient.SqlClient
+
+const int8 = 20
+const date = 1082
+
+/**
+ * Parsers for both drivers (PGlite's shim honours them too: rows are parsed by node-postgres).
+ * `int8` — what `count(*)` and identity columns return — becomes a number instead of a string; a
+ * value past 2^53 fails its query rather than lose precision. `date` stays `YYYY-MM-DD`:
+ * node-postgres would make it midnight in the process's time zone. `timestamptz` is a `Date`.
+ */
+export const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (format !== "binary") {
+      if (oid === int8) return parseInt8
+      if (oid === date) return (value: string) => value
+    }
+    return pg.types.getTypeParser(oid, format)
+  }) as pg.CustomTypesConfig["getTypeParser"]
+}
+
+const parseInt8 = (value: string): number => {
+  const parsed = Number(value)
+  if (!Number.isSafeInteger(parsed)) throw new RangeError(`int8 value ${value} does not fit a JavaScript number`)
+  return parsed
+}
+
+const clientOptions = {
+  applicationName: "roster",
+  transformResultNames: Str.snakeToCamel,
+  transformQueryNames: Str.camelToSnake,
+  // JSON columns (event payloads) are stored and read as given; only column names change case.
+  transformJson: false,
+  types
+} as const
+
+/** Where a URL points, without its credentials, for messages: `postgres://host:5432/roster`. */
+export const describeUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    // `postgres:///roster?host=/var/run/postgresql` names a Unix socket directory instead of a host.
+    const host = parsed.host || parsed.searchParams.get("host") || "localhost"
+    return `${parsed.protocol}//${host}${parsed.pathname}`
+  } catch {
+    return "DATABASE_URL"
+  }
+}
+
+/** Whether `url` is something node-postgres can connect to: a `postgres://` or `postgresql://` URL. */
+export const isServerUrl = (url: string): boolean => {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === "postgres:" || protocol === "postgresql:"
+  } catch {
+    return false
+  }
+}
+
+const serverUrlProblem = "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
+
+const clientContext = (client: PgClient.PgClient): Context.Context<Client> =>
+  Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+
+/** Opens PGlite at `location` and puts a client on it; both are closed with the scope. */
+const openPglite = (
+  location: string,
+  target: string
+): Effect.Effect<Context.Context<Client>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
+  Effect.gen(function* () {
+    const unavailable = (cause: unknown) => new DatabaseUnavailable({ target, reason: Reason.describe(cause) })
+    const pglite = yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        // Extensions are registered on every open: PGlite does not remember them.
+        try: () => PGlite.create(location, { extensions: { pg_trgm } }),
+        catch: unavailable
+      }),
+      (db) =>
+        Effect.tryPromise(() => db.close()).pipe(
+          Effect.catchAll((error) => Effect.logWarning(`Could not close PGlite at ${location}`, error))
+        )
+    )
+    const client = yield* PgClient.fromPool({
+      ...clientOptions,
+      acquire: Effect.acquireRelease(
+        Effect.sync(() => {
+          const pool = new pg.Pool({
+            ...createPgConfig(pglite),
+            // PGlite is a single session: one connection makes transactions queue, not interleave.
+            max: 1,
+            // Never retire the connection. The shim shares one connection object among clients, and
+            // a retired client's late "end" event would terminate its successor.
+            idleTimeoutMillis: 0,
+            types
+          } as pg.PoolConfig)
+          // node-postgres emits an idle client's error on the pool (and drops that client);
+          // unhandled, that event would crash the process.
+          pool.on("error", () => {})
+          return pool
+        }),
+        (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(Duration.seconds(5)))
+      )
+    }).pipe(Effect.mapError(unavailable))
+    return clientContext(client)
+  })
+
+/** PGlite in memory: nothing is kept, nothing is locked. */
+export const layerMemory: Layer.Layer<Client, DatabaseUnavailable> = Layer.scopedContext(
+  openPglite(memoryDataDir, memoryDataDir)
+).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * PGlite in `dataDir` (created if absent), or in memory for `memory://`. The directory is locked for
+ * the life of the layer: taken before PGlite opens, released after it closes.
+ */
+export const layerEmbedded = (dataDir: string): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
+  if (dataDir.startsWith(memoryDataDir)) return layerMemory
+  const location = Path.resolve(dataDir)
+  return Layer.scopedContext(
+    // Scope finalizers run in reverse: PGlite closes before the lock is released.
+    Effect.zipRight(DataDirLock.acquire(location), openPglite(location, `${location} (ROSTER_DATA_DIR)`))
+  ).pipe(Layer.provide(Reactivity.layer))
+}
+
+/**
+ * A PostgreSQL server. Connects at once, so a wrong host, database or password stops start-up with
+ * a message naming DATABASE_URL and the host and database (never the password).
+ */
+export const layerServer = (url: string): Layer.Layer<Client, DatabaseUnavailable> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      if (!isServerUrl(url)) {
+        return yield* new DatabaseUnavailable({ target: "DATABASE_URL", reason: serverUrlProblem })
+      }
+      const client = yield* PgClient.make({
+        ...clientOptions,
+        url: Redacted.make(url),
+        maxConnections: 10,
+        idleTimeout: Duration.seconds(60),
+        connectTimeout: Duration.seconds(10)
+      }).pipe(
+        Effect.mapError(
+          (error) =>
+            new DatabaseUnavailable({ target: `${describeUrl(url)} (DATABASE_URL)`, reason: Reason.describe(error) })
+        )
+      )
+      return clientContext(client)
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
+
+/** The database `options` name. */
+export const layer = (options: Options): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
+  switch (options._tag) {
+    case "Embedded":
+      return layerEmbedded(options.dataDir)
+    case "Memory":
+      return layerMemory
+    case "Server":
+      return layerServer(options.url)
+  }
+}
+
+/** `DATABASE_URL`, when set and not empty; an empty value counts as unset, as in most tools. */
+const serverUrlConfig: Config.Config<Option.Option<string>> = Config.option(Config.string("DATABASE_URL")).pipe(
+  Config.mapOrFail((value) => {
+    const url = Option.map(value, Str.trim).pipe(Option.filter(Str.isNonEmpty))
+    return Option.isSome(url) && !isServerUrl(url.value)
+      ? Either.left(ConfigError.InvalidData(["DATABASE_URL"], `DATABASE_URL ${serverUrlProblem}`))
+      : Either.right(url)
+  })
+)
+
+const dataDirConfig: Config.Config<string> = Config.string("ROSTER_DATA_DIR").pipe(
+  Config.withDefault(defaultDataDir),
+  Config.validate({ message: "ROSTER_DATA_DIR must not be empty", validation: (dir) => dir.trim() !== "" })
+)
+
+/**
+ * The database the environment names: a server when `DATABASE_URL` is set, else PGlite in
+ * `ROSTER_DATA_DIR` (default `.roster/data`; `memory://` for a throwaway one).
+ */
+export const config: Config.Config<Options> = Config.all([serverUrlConfig, dataDirConfig]).pipe(
+  Config.map(
+    ([url, dataDir]): Options =>
+      Option.isSome(url)
+        ? { _tag: "Server", url: url.value }
+        : dataDir.startsWith(memoryDataDir)
+          ? { _tag: "Memory" }
+          : { _tag: "Embedded", dataDir }
+  )
+)
+
+/** `layer` on the database the environment names (see `config`). */
+export const layerConfig: Layer.Layer<Client, ConfigError.ConfigError | DataDirectoryLocked | DatabaseUnavailable> =
+  Layer.unwrapEffect(Effect.map(config, layer))

@@ -1,0 +1,25 @@
+/**
+ * Roster's schema migrations: versioned, forward-only, run at start-up by `Migrator` (one
+ * transaction under an advisory lock, so several servers can start against one database at once).
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import type { MigrationFailed } from "./MigrationError.js"
+import * as Migrator from "./Migrator.js"
+import * as schema0001 from "./migrations/schema_0001.js"
+import * as schema0002 from "./migrations/schema_0002.js"
+
+const statements = (list: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    for (const statement of list) yield* sql.unsafe(statement)
+  })
+
+/** Append only: a released migration never changes. */
+export const all: Migrator.Migrations = {
+  "0001_initial": statements(schema0001.statements),
+  "0002_identity": statements(schema0002.statements)
+}
+
+export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

@@ -1,0 +1,265 @@
+/**
+ * The identity ports on `@effect/sql`: credentials, sessions, sign-in throttling, second factors and
+ * one-time tokens. Secrets are stored only as hashes or sealed; rows never leave this module with
+ * a hash in them.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import {
+  CredentialRepository,
+  LoginThrottleRepository,
+  MfaRepository,
+  OneTimeTokenRepository,
+  SessionRepository,
+  randomUuid,
+  type Credential,
+  type LoginThrottle,
+  type OneTimeToken,
+  type Session,
+  type TotpFactor
+} from "@roster/domain"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { orDie } from "./internal/orDie.js"
+
+type Row = Record<string, any>
+
+/** How stale `lastSeenAt` may get before a request writes it again. */
+const lastSeenResolutionSeconds = 60
+
+const first = <A>(rows: ReadonlyArray<Row>, f: (row: Row) => A): Option.Option<A> =>
+  Option.map(Option.fromNullable(rows[0]), f)
+
+const toCredential = (row: Row): Credential.Credential => ({
+  userId: row.userId,
+  passwordHash: row.passwordHash,
+  mustChangePassword: row.mustChangePassword,
+  changedAt: row.changedAt
+})
+
+const toSession = (row: Row): Session.Session => ({
+  id: row.id,
+  userId: row.userId,
+  purpose: row.purpose,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  lastSeenAt: row.lastSeenAt,
+  userAgent: row.userAgent,
+  ip: row.ip,
+  revokedAt: row.revokedAt
+})
+
+const toThrottle = (row: Row): LoginThrottle.LoginThrottle => ({
+  emailKey: row.emailKey,
+  failures: row.failures,
+  windowStart: row.windowStart,
+  lockedUntil: row.lockedUntil
+})
+
+const toFactor = (row: Row): TotpFactor.TotpFactor => ({
+  userId: row.userId,
+  sealedSecret: row.sealedSecret,
+  createdAt: row.createdAt,
+  enabledAt: row.enabledAt,
+  lastUsedStep: row.lastUsedStep === null ? null : Number(row.lastUsedStep)
+})
+
+const toOneTimeToken = (row: Row): OneTimeToken.OneTimeToken => ({
+  id: row.id,
+  userId: row.userId,
+  purpose: row.purpose,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  usedAt: row.usedAt,
+  createdBy: row.createdBy
+})
+
+export const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const credentials = CredentialRepository.of({
+    get: (userId) =>
+      orDie(
+        sql`SELECT * FROM credentials WHERE user_id = ${userId}`.pipe(Effect.map((rows) => first(rows, toCredential)))
+      ),
+    put: (credential) =>
+      orDie(
+        sql`
+          INSERT INTO credentials (user_id, password_hash, must_change_password, changed_at)
+          VALUES (${credential.userId}, ${credential.passwordHash}, ${credential.mustChangePassword}, ${credential.changedAt})
+          ON CONFLICT (user_id) DO UPDATE SET password_hash = EXCLUDED.password_hash,
+            must_change_password = EXCLUDED.must_change_password, changed_at = EXCLUDED.changed_at`.pipe(Effect.asVoid)
+      ),
+    delete: (userId) => orDie(sql`DELETE FROM credentials WHERE user_id = ${userId}`.pipe(Effect.asVoid))
+  })
+
+  const sessions = SessionRepository.of({
+    insert: (session, hash) =>
+      orDie(
+        sql`
+          INSERT INTO sessions (id, user_id, token_hash, purpose, created_at, expires_at, last_seen_at, user_agent, ip, revoked_at)
+          VALUES (${session.id}, ${session.userId}, ${hash}, ${session.purpose}, ${session.createdAt}, ${session.expiresAt},
+                  ${session.lastSeenAt}, ${session.userAgent}, ${session.ip}, ${session.revokedAt})`.pipe(Effect.asVoid)
+      ),
+    // One round trip on every session-authenticated request; writes lastSeenAt at most once a minute.
+    use: (hash, now) =>
+      orDie(
+        sql`
+          WITH found AS (
+            SELECT * FROM sessions
+            WHERE token_hash = ${hash} AND revoked_at IS NULL AND expires_at > ${now}
+          ), touched AS (
+            UPDATE sessions s SET last_seen_at = ${now}
+            FROM found
+            WHERE s.id = found.id
+              AND found.last_seen_at <= ${now}::timestamptz - make_interval(secs => ${lastSeenResolutionSeconds})
+            RETURNING s.id
+          )
+          SELECT found.*, (SELECT count(*) FROM touched) AS touched FROM found`.pipe(
+          Effect.map((rows) =>
+            first(rows, (row) => ({
+              ...toSession(row),
+              lastSeenAt: Number(row.touched) > 0 ? now : (row.lastSeenAt as Date)
+            }))
+          )
+        )
+      ),
+    listUsable: (userId, now) =>
+      orDie(
+        sql`
+          SELECT * FROM sessions
+          WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${now}
+          ORDER BY created_at DESC, id DESC`.pipe(Effect.map((rows) => rows.map(toSession)))
+      ),
+    find: (userId, id) =>
+      orDie(
+        sql`SELECT * FROM sessions WHERE user_id = ${userId} AND id = ${id}`.pipe(
+          Effect.map((rows) => first(rows, toSession))
+        )
+      ),
+    revoke: (userId, id, at) =>
+      orDie(
+        sql`
+          UPDATE sessions SET revoked_at = ${at}
+          WHERE user_id = ${userId} AND id = ${id} AND revoked_at IS NULL
+          RETURNING id`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    revokeAll: (userId, at, except) =>
+      orDie(
+        sql`
+          UPDATE sessions SET revoked_at = ${at}
+          WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${at}
+            ${except === undefined ? sql`` : sql`AND id <> ${except}`}
+          RETURNING id`.pipe(Effect.map((rows) => rows.length))
+      ),
+    setPurpose: (id, purpose) =>
+      orDie(sql`UPDATE sessions SET purpose = ${purpose} WHERE id = ${id}`.pipe(Effect.asVoid)),
+    deleteAll: (userId) => orDie(sql`DELETE FROM sessions WHERE user_id = ${userId}`.pipe(Effect.asVoid))
+  })
+
+  const loginThrottle = LoginThrottleRepository.of({
+    get: (emailKey) =>
+      orDie(
+        sql`SELECT * FROM login_throttle WHERE email_key = ${emailKey}`.pipe(
+          Effect.map((rows) => first(rows, toThrottle))
+        )
+      ),
+    put: (throttle) =>
+      orDie(
+        sql`
+          INSERT INTO login_throttle (email_key, failures, window_start, locked_until)
+          VALUES (${throttle.emailKey}, ${throttle.failures}, ${throttle.windowStart}, ${throttle.lockedUntil})
+          ON CONFLICT (email_key) DO UPDATE SET failures = EXCLUDED.failures, window_start = EXCLUDED.window_start,
+            locked_until = EXCLUDED.locked_until`.pipe(Effect.asVoid)
+      ),
+    clear: (emailKey) => orDie(sql`DELETE FROM login_throttle WHERE email_key = ${emailKey}`.pipe(Effect.asVoid))
+  })
+
+  const mfa = MfaRepository.of({
+    getTotp: (userId) =>
+      orDie(
+        sql`SELECT * FROM totp_factors WHERE user_id = ${userId}`.pipe(Effect.map((rows) => first(rows, toFactor)))
+      ),
+    putTotp: (factor) =>
+      orDie(
+        sql`
+          INSERT INTO totp_factors (user_id, sealed_secret, created_at, enabled_at, last_used_step)
+          VALUES (${factor.userId}, ${factor.sealedSecret}, ${factor.createdAt}, ${factor.enabledAt}, ${factor.lastUsedStep})
+          ON CONFLICT (user_id) DO UPDATE SET sealed_secret = EXCLUDED.sealed_secret, created_at = EXCLUDED.created_at,
+            enabled_at = EXCLUDED.enabled_at, last_used_step = EXCLUDED.last_used_step`.pipe(Effect.asVoid)
+      ),
+    deleteTotp: (userId) => orDie(sql`DELETE FROM totp_factors WHERE user_id = ${userId}`.pipe(Effect.asVoid)),
+    // One conditional UPDATE: of two sign-ins with one code, only one can move the step forward.
+    setLastUsedStep: (userId, step) =>
+      orDie(
+        sql`
+          UPDATE totp_factors SET last_used_step = ${step}
+          WHERE user_id = ${userId} AND (last_used_step IS NULL OR last_used_step < ${step})
+          RETURNING user_id`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    replaceRecoveryCodes: (userId, codeHashes) =>
+      orDie(
+        Effect.gen(function* () {
+          yield* sql`DELETE FROM recovery_codes WHERE user_id = ${userId}`
+          if (codeHashes.length === 0) return
+          yield* sql`INSERT INTO recovery_codes ${sql.insert(
+            codeHashes.map((codeHash) => ({ id: randomUuid(), userId, codeHash, usedAt: null }))
+          )}`
+        })
+      ),
+    consumeRecoveryCode: (userId, codeHash, at) =>
+      orDie(
+        sql`
+          UPDATE recovery_codes SET used_at = ${at}
+          WHERE user_id = ${userId} AND code_hash = ${codeHash} AND used_at IS NULL
+          RETURNING id`.pipe(Effect.map((rows) => rows.length > 0))
+      ),
+    countUnusedRecoveryCodes: (userId) =>
+      orDie(
+        sql`SELECT count(*) AS total FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL`.pipe(
+          Effect.map((rows) => Number(rows[0]!.total))
+        )
+      ),
+    deleteRecoveryCodes: (userId) =>
+      orDie(sql`DELETE FROM recovery_codes WHERE user_id = ${userId}`.pipe(Effect.asVoid))
+  })
+
+  const oneTimeTokens = OneTimeTokenRepository.of({
+    insert: (token, hash) =>
+      orDie(
+        sql`
+          INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, created_at, expires_at, used_at, created_by)
+          VALUES (${token.id}, ${token.userId}, ${token.purpose}, ${hash}, ${token.createdAt}, ${token.expiresAt},
+                  ${token.usedAt}, ${JSON.stringify(token.createdBy)}::jsonb)`.pipe(Effect.asVoid)
+      ),
+    consume: (hash, purpose, now) =>
+      orDie(
+        sql`
+          UPDATE one_time_tokens SET used_at = ${now}
+          WHERE token_hash = ${hash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
+          RETURNING *`.pipe(Effect.map((rows) => first(rows, toOneTimeToken)))
+      ),
+    deleteAll: (userId) => orDie(sql`DELETE FROM one_time_tokens WHERE user_id = ${userId}`.pipe(Effect.asVoid))
+  })
+
+  return { credentials, sessions, loginThrottle, mfa, oneTimeTokens }
+})
+
+export type Ports =
+  | CredentialRepository
+  | SessionRepository
+  | LoginThrottleRepository
+  | MfaRepository
+  | OneTimeTokenRepository
+
+export const layer: Layer.Layer<Ports, never, SqlClient.SqlClient> = Layer.effectContext(
+  Effect.map(make, (ports) =>
+    Context.make(CredentialRepository, ports.credentials).pipe(
+      Context.add(SessionRepository, ports.sessions),
+      Context.add(LoginThrottleRepository, ports.loginThrottle),
+      Context.add(MfaRepository, ports.mfa),
+      Context.add(OneTimeTokenRepository, ports.oneTimeTokens)
+    )
+  )
+)

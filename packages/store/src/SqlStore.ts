@@ -1,0 +1,502 @@
+/**
+ * The domain's ports on `@effect/sql`, in PostgreSQL SQL. One code path serves both drivers
+ * (embedded PGlite and a PostgreSQL server). Result columns arrive camelCased (see `Database`).
+ * A failing query is a defect here: the ports promise only domain errors.
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import {
+  EventRepository,
+  MemberRepository,
+  OrganizationNameTaken,
+  OrganizationRepository,
+  RoleRepository,
+  TokenRepository,
+  Transactor,
+  UserRepository,
+  type DomainEvent,
+  type Member,
+  type MemberQuery,
+  type Membership,
+  type Organization,
+  type OrganizationToken,
+  type Role,
+  type LockScope,
+  User
+} from "@roster/domain"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import { orDie } from "./internal/orDie.js"
+
+/** How often, at most, a token's `lastUsedAt` is written: not on every request. */
+const tokenUseResolutionSeconds = 60
+
+type Row = Record<string, any>
+
+/** Escapes LIKE's wildcards so that a search for `50%` finds "50%", not everything. */
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+const toOrganization = (row: Row): Organization.Organization => ({
+  id: row.id,
+  name: row.name,
+  createdAt: row.createdAt
+})
+
+const toRole = (row: Row): Role.Role => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  name: row.name,
+  permissions: row.permissions,
+  isDefault: row.isDefault
+})
+
+const toUser = (row: Row): User.User => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  idpId: row.idpId,
+  createdAt: row.createdAt,
+  lastSignedInAt: row.lastSignedInAt,
+  emailVerifiedAt: row.emailVerifiedAt,
+  mfaEnrolledAt: row.mfaEnrolledAt,
+  isPlatformAdmin: row.isPlatformAdmin,
+  disabledAt: row.disabledAt,
+  erasedAt: row.erasedAt
+})
+
+const toToken = (row: Row): OrganizationToken.OrganizationToken => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  name: row.name,
+  permissions: row.permissions,
+  createdAt: row.createdAt,
+  expiresAt: row.expiresAt,
+  revokedAt: row.revokedAt,
+  lastUsedAt: row.lastUsedAt
+})
+
+const toEvent = (row: Row): DomainEvent.DomainEvent => ({
+  id: row.id,
+  organizationId: row.organizationId,
+  userId: row.userId,
+  actor: row.actor,
+  type: row.type,
+  before: row.before,
+  after: row.after,
+  reason: row.reason,
+  at: row.at
+})
+
+const toMember = (row: Row): Member.Member => ({
+  membership: {
+    id: row.id,
+    userId: row.userId,
+    organizationId: row.organizationId,
+    roleId: row.roleId,
+    status: row.status,
+    firstName: row.firstName,
+    lastName: row.lastName,
+    title: row.title,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt
+  },
+  user: {
+    id: row.userId,
+    email: row.userEmail,
+    name: row.userName,
+    idpId: row.userIdpId,
+    createdAt: row.userCreatedAt,
+    lastSignedInAt: row.userLastSignedInAt,
+    emailVerifiedAt: row.userEmailVerifiedAt,
+    mfaEnrolledAt: row.userMfaEnrolledAt,
+    isPlatformAdmin: row.userIsPlatformAdmin,
+    disabledAt: row.userDisabledAt,
+    erasedAt: row.userErasedAt
+  },
+  role: {
+    id: row.roleId,
+    organizationId: row.organizationId,
+    name: row.roleName,
+    permissions: row.rolePermissions,
+    isDefault: row.roleIsDefault
+  }
+})
+
+export const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+
+  const memberColumns = sql`
+    m.id, m.user_id, m.organization_id, m.role_id, m.status, m.first_name, m.last_name, m.title,
+    m.created_at, m.updated_at,
+    u.email AS user_email, u.idp_id AS user_idp_id, u.created_at AS user_created_at,
+    u.last_signed_in_at AS user_last_signed_in_at, u.mfa_enrolled_at AS user_mfa_enrolled_at,
+    u.erased_at AS user_erased_at, u.name AS user_name, u.email_verified_at AS user_email_verified_at,
+    u.is_platform_admin AS user_is_platform_admin, u.disabled_at AS user_disabled_at,
+    r.name AS role_name, r.permissions AS role_permissions, r.is_default AS role_is_default`
+
+  const memberJoins = sql`memberships m JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id`
+
+  const organizations = OrganizationRepository.of({
+    insert: (organization, roles) =>
+      orDie(
+        Effect.gen(function* () {
+          const inserted = yield* sql`
+            INSERT INTO organizations (id, name, created_at)
+            VALUES (${organization.id}, ${organization.name}, ${organization.createdAt})
+            ON CONFLICT ((lower(name))) DO NOTHING
+            RETURNING id`
+          if (inserted.length === 0) return yield* new OrganizationNameTaken({ name: organization.name })
+          for (const role of roles) {
+            yield* sql`
+              INSERT INTO roles (id, organization_id, name, permissions, is_default)
+              VALUES (${role.id}, ${role.organizationId}, ${role.name}, ${[...role.permissions]}, ${role.isDefault})`
+          }
+        })
+      ),
+    findById: (id) =>
+      orDie(
+        sql`SELECT * FROM organizations WHERE id = ${id}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrganization))
+        )
+      ),
+    findByName: (name) =>
+      orDie(
+        sql`SELECT * FROM organizations WHERE lower(name) = lower(${name})`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrganization))
+        )
+      ),
+    list: orDie(
+      sql`SELECT * FROM organizations ORDER BY created_at, id`.pipe(Effect.map((rows) => rows.map(toOrganization)))
+    )
+  })
+
+  const firstRole = (rows: ReadonlyArray<Row>) => Option.map(Option.fromNullable(rows[0]), toRole)
+
+  const roles = RoleRepository.of({
+    list: (organizationId) =>
+      orDie(
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} ORDER BY seq`.pipe(
+          Effect.map((rows) => rows.map(toRole))
+        )
+      ),
+    findById: (organizationId, id) =>
+      orDie(
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(Effect.map(firstRole))
+      ),
+    findByName: (organizationId, name) =>
+      orDie(
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND lower(name) = lower(${name})`.pipe(
+          Effect.map(firstRole)
+        )
+      ),
+    findDefault: (organizationId) =>
+      orDie(
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND is_default`.pipe(Effect.map(firstRole))
+      )
+  })
+
+  const findUserByEmail = (email: string) =>
+    sql`SELECT * FROM users WHERE lower(email) = lower(${email})`.pipe(
+      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toUser))
+    )
+
+  const users = UserRepository.of({
+    findByEmail: (email) => orDie(findUserByEmail(email)),
+    insertOrGet: (user) =>
+      orDie(
+        Effect.gen(function* () {
+          const inserted = yield* sql`
+            INSERT INTO users (id, email, name, idp_id, created_at, last_signed_in_at, email_verified_at,
+                               mfa_enrolled_at, is_platform_admin, disabled_at, erased_at)
+            VALUES (${user.id}, ${user.email}, ${user.name}, ${user.idpId}, ${user.createdAt}, ${user.lastSignedInAt},
+                    ${user.emailVerifiedAt}, ${user.mfaEnrolledAt}, ${user.isPlatformAdmin}, ${user.disabledAt},
+                    ${user.erasedAt})
+            ON CONFLICT ((lower(email))) DO NOTHING
+            RETURNING *`
+          if (inserted.length > 0) return toUser(inserted[0]!)
+          // Another transaction stored this email first: use its identity.
+          return Option.getOrThrow(yield* findUserByEmail(user.email))
+        })
+      ),
+    update: (user) =>
+      orDie(
+        sql`
+        UPDATE users SET email = ${user.email}, name = ${user.name}, idp_id = ${user.idpId},
+          last_signed_in_at = ${user.lastSignedInAt}, email_verified_at = ${user.emailVerifiedAt},
+          mfa_enrolled_at = ${user.mfaEnrolledAt}, is_platform_admin = ${user.isPlatformAdmin},
+          disabled_at = ${user.disabledAt}, erased_at = ${user.erasedAt}
+        WHERE id = ${user.id}`.pipe(Effect.asVoid)
+      ),
+    findById: (id) =>
+      orDie(
+        sql`SELECT * FROM users WHERE id = ${id}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toUser))
+        )
+      ),
+    page: (query) =>
+      orDie(
+        Effect.gen(function* () {
+          const clauses = [sql`erased_at IS NULL`]
+          if (query.q !== undefined) {
+            const pattern = likePattern(query.q)
+            clauses.push(sql`(lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern})`)
+          }
+          const where = sql.and(clauses)
+          const rows = yield* sql`
+            SELECT *, count(*) OVER () AS total FROM users WHERE ${where}
+            ORDER BY lower(email), id LIMIT ${query.size} OFFSET ${query.page * query.size}`
+          const total =
+            rows.length > 0
+              ? Number(rows[0]!.total)
+              : Number((yield* sql`SELECT count(*) AS total FROM users WHERE ${where}`)[0]!.total)
+          return { items: rows.map(toUser), total, page: query.page, size: query.size }
+        })
+      ),
+    countPlatformAdmins: orDie(
+      sql`
+        SELECT count(*) AS total FROM users
+        WHERE is_platform_admin AND disabled_at IS NULL AND erased_at IS NULL`.pipe(
+        Effect.map((rows) => Number(rows[0]!.total))
+      )
+    )
+  })
+
+  const memberFilter = (organizationId: string, query: MemberQuery) => {
+    const clauses = [sql`m.organization_id = ${organizationId}`, sql`m.status = ANY(${[...query.statuses]})`]
+    if (query.roleId !== undefined) clauses.push(sql`m.role_id = ${query.roleId}`)
+    if (query.q !== undefined) {
+      const pattern = likePattern(query.q)
+      clauses.push(sql`(lower(u.email) LIKE ${pattern}
+        OR lower(m.first_name) LIKE ${pattern}
+        OR lower(m.last_name) LIKE ${pattern}
+        OR lower(m.first_name || ' ' || m.last_name) LIKE ${pattern})`)
+    }
+    return sql.and(clauses)
+  }
+
+  const members = MemberRepository.of({
+    find: (organizationId, userId) =>
+      orDie(
+        sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE m.organization_id = ${organizationId} AND m.user_id = ${userId}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toMember))
+        )
+      ),
+    page: (organizationId, query) =>
+      orDie(
+        Effect.gen(function* () {
+          const where = memberFilter(organizationId, query)
+          // The window count gives the total in the same round trip as the page.
+          const rows = yield* sql`
+            SELECT ${memberColumns}, count(*) OVER () AS total
+            FROM ${memberJoins}
+            WHERE ${where}
+            ORDER BY m.created_at, m.user_id
+            LIMIT ${query.size} OFFSET ${query.page * query.size}`
+          // Past the last page there is no row to carry the total, so count separately (rare).
+          const total =
+            rows.length > 0
+              ? Number(rows[0]!.total)
+              : Number((yield* sql`SELECT count(*) AS total FROM ${memberJoins} WHERE ${where}`)[0]!.total)
+          return { items: rows.map(toMember), total, page: query.page, size: query.size }
+        })
+      ),
+    insert: (membership) =>
+      orDie(
+        sql`
+        INSERT INTO memberships (id, user_id, organization_id, role_id, status, first_name, last_name, title, created_at, updated_at)
+        VALUES (${membership.id}, ${membership.userId}, ${membership.organizationId}, ${membership.roleId}, ${membership.status},
+                ${membership.firstName}, ${membership.lastName}, ${membership.title}, ${membership.createdAt}, ${membership.updatedAt})`.pipe(
+          Effect.asVoid
+        )
+      ),
+    update: (membership: Membership.Membership) =>
+      orDie(
+        sql`
+        UPDATE memberships SET role_id = ${membership.roleId}, status = ${membership.status},
+          first_name = ${membership.firstName}, last_name = ${membership.lastName}, title = ${membership.title},
+          updated_at = ${membership.updatedAt}
+        WHERE id = ${membership.id}`.pipe(Effect.asVoid)
+      ),
+    countActiveManagers: (organizationId) =>
+      orDie(
+        sql`
+          SELECT count(*) AS total FROM memberships m JOIN roles r ON r.id = m.role_id
+          WHERE m.organization_id = ${organizationId} AND m.status = 'ACTIVE'
+            AND 'can_manage_users' = ANY(r.permissions)`.pipe(Effect.map((rows) => Number(rows[0]!.total)))
+      ),
+    listForUser: (userId) =>
+      orDie(
+        sql`
+          SELECT m.*, o.name AS organization_name, o.created_at AS organization_created_at,
+                 r.name AS role_name, r.permissions AS role_permissions, r.is_default AS role_is_default
+          FROM memberships m JOIN organizations o ON o.id = m.organization_id JOIN roles r ON r.id = m.role_id
+          WHERE m.user_id = ${userId}
+          ORDER BY m.created_at, m.organization_id`.pipe(
+          Effect.map((rows) =>
+            rows.map((row) => {
+              const { membership, role } = toMember(row)
+              return {
+                organization: toOrganization({
+                  id: row.organizationId,
+                  name: row.organizationName,
+                  createdAt: row.organizationCreatedAt
+                }),
+                membership,
+                role
+              }
+            })
+          )
+        )
+      ),
+    countUnforgotten: (userId) =>
+      orDie(
+        sql`SELECT count(*) AS total FROM memberships WHERE user_id = ${userId} AND status <> 'FORGOTTEN'`.pipe(
+          Effect.map((rows) => Number(rows[0]!.total))
+        )
+      )
+  })
+
+  const tokens = TokenRepository.of({
+    insert: (token, hash) =>
+      orDie(
+        sql`
+        INSERT INTO organization_tokens (id, organization_id, name, token_hash, permissions, created_at, expires_at, revoked_at, last_used_at)
+        VALUES (${token.id}, ${token.organizationId}, ${token.name}, ${hash}, ${[...token.permissions]}, ${token.createdAt},
+                ${token.expiresAt}, ${token.revokedAt}, ${token.lastUsedAt})`.pipe(Effect.asVoid)
+      ),
+    // One round trip on every authenticated request: find the usable token and, at most once a
+    // minute, record its use.
+    use: (hash, now) =>
+      orDie(
+        sql`
+          WITH found AS (
+            SELECT * FROM organization_tokens
+            WHERE token_hash = ${hash} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${now})
+          ), touched AS (
+            UPDATE organization_tokens t SET last_used_at = ${now}
+            FROM found
+            WHERE t.id = found.id
+              AND (found.last_used_at IS NULL OR found.last_used_at <= ${now}::timestamptz - make_interval(secs => ${tokenUseResolutionSeconds}))
+            RETURNING t.id
+          )
+          SELECT found.*, (SELECT count(*) FROM touched) AS touched FROM found`.pipe(
+          Effect.map((rows) =>
+            Option.map(Option.fromNullable(rows[0]), (row) => ({
+              ...toToken(row),
+              lastUsedAt: Number(row.touched) > 0 ? now : (row.lastUsedAt as Date | null)
+            }))
+          )
+        )
+      ),
+    findById: (organizationId, id) =>
+      orDie(
+        sql`SELECT * FROM organization_tokens WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(
+          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toToken))
+        )
+      ),
+    list: (organizationId) =>
+      orDie(
+        sql`SELECT * FROM organization_tokens WHERE organization_id = ${organizationId} ORDER BY created_at DESC, id DESC`.pipe(
+          Effect.map((rows) => rows.map(toToken))
+        )
+      ),
+    update: (token) =>
+      orDie(
+        sql`
+        UPDATE organization_tokens SET name = ${token.name}, expires_at = ${token.expiresAt}, revoked_at = ${token.revokedAt},
+          last_used_at = ${token.lastUsedAt}
+        WHERE id = ${token.id}`.pipe(Effect.asVoid)
+      )
+  })
+
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+
+  const events = EventRepository.of({
+    append: (event) =>
+      orDie(
+        sql`
+        INSERT INTO events (id, organization_id, user_id, actor, type, before, after, reason, at)
+        VALUES (${event.id}, ${event.organizationId}, ${event.userId}, ${json(event.actor)}::jsonb, ${event.type},
+                ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason}, ${event.at})`.pipe(
+          Effect.asVoid
+        )
+      ),
+    page: (organizationId, query) =>
+      orDie(
+        Effect.gen(function* () {
+          const clauses = [sql`organization_id = ${organizationId}`]
+          if (query.userId !== undefined) clauses.push(sql`user_id = ${query.userId}`)
+          if (query.types !== undefined) clauses.push(sql`type = ANY(${[...query.types]})`)
+          const where = sql.and(clauses)
+          const rows = yield* sql`
+            SELECT *, count(*) OVER () AS total FROM events WHERE ${where}
+            ORDER BY seq DESC LIMIT ${query.size} OFFSET ${query.page * query.size}`
+          const total =
+            rows.length > 0
+              ? Number(rows[0]!.total)
+              : Number((yield* sql`SELECT count(*) AS total FROM events WHERE ${where}`)[0]!.total)
+          return { items: rows.map(toEvent), total, page: query.page, size: query.size }
+        })
+      ),
+    eraseMembershipData: (organizationId, userId) =>
+      orDie(
+        sql`
+        UPDATE events SET before = before - ${["firstName", "lastName", "title"]}::text[],
+                          after = after - ${["firstName", "lastName", "title"]}::text[],
+                          reason = NULL
+        WHERE organization_id = ${organizationId} AND user_id = ${userId}`.pipe(Effect.asVoid)
+      ),
+    eraseIdentityData: (userId) =>
+      orDie(
+        sql`
+        UPDATE events SET before = before - ${[...User.personalFields]}::text[], after = after - ${[...User.personalFields]}::text[]
+        WHERE user_id = ${userId}`.pipe(Effect.asVoid)
+      )
+  })
+
+  /** Advisory-lock namespaces (the first key of `pg_advisory_xact_lock(int, int)`). */
+  const platformLock = 727_000_002
+  const loginThrottleLock = 727_000_003
+
+  /** What a transaction serializes with (see `LockScope`); every lock is released at commit or rollback. */
+  const lock = (scope: LockScope) => {
+    if (scope === null) return Effect.void
+    if (scope === "platform") return sql`SELECT pg_advisory_xact_lock(${platformLock}, 0)`
+    if (typeof scope === "object") {
+      return sql`SELECT pg_advisory_xact_lock(${loginThrottleLock}, hashtext(${scope.loginThrottle}))`
+    }
+    // Row lock on the organization: changes in one organization queue up behind each other, so a
+    // check (such as the last manager's) still holds when its change commits.
+    return sql`SELECT 1 FROM organizations WHERE id = ${scope} FOR UPDATE`
+  }
+
+  const transactor = Transactor.of({
+    transaction: (scope) => (effect) => orDie(sql.withTransaction(lock(scope).pipe(Effect.zipRight(effect)))) as never
+  })
+
+  return { organizations, roles, users, members, tokens, events, transactor }
+})
+
+export type Ports =
+  | OrganizationRepository
+  | RoleRepository
+  | UserRepository
+  | MemberRepository
+  | TokenRepository
+  | EventRepository
+  | Transactor
+
+/** The organization ports on the `SqlClient` in context (schema migrated); `SqlIdentity` has the rest. */
+export const layer: Layer.Layer<Ports, never, SqlClient.SqlClient> = Layer.effectContext(
+  Effect.map(make, (ports) =>
+    Context.make(OrganizationRepository, ports.organizations).pipe(
+      Context.add(RoleRepository, ports.roles),
+      Context.add(UserRepository, ports.users),
+      Context.add(MemberRepository, ports.members),
+      Context.add(TokenRepository, ports.tokens),
+      Context.add(EventRepository, ports.events),
+      Context.add(Transactor, ports.transactor)
+    )
+  )
+)

@@ -1,0 +1,249 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as DataDirLock from "../src/DataDirLock.js"
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url))
+const holderScript = fileURLToPath(new URL("fixtures/lock-holder.ts", import.meta.url))
+
+/** A fresh directory (not created: the lock must create it), removed afterwards. */
+const tempDataDir = Effect.acquireRelease(
+  Effect.sync(() => Path.join(Fs.mkdtempSync(Path.join(Os.tmpdir(), "roster-lock-")), "nested", "data")),
+  (dir) => Effect.sync(() => Fs.rmSync(Path.dirname(Path.dirname(dir)), { recursive: true, force: true }))
+)
+
+const lockFile = (dir: string) => Path.join(dir, DataDirLock.fileName)
+
+const readLock = (dir: string) => JSON.parse(Fs.readFileSync(lockFile(dir), "utf8")) as DataDirLock.Holder
+
+const writeLock = (dir: string, content: string) => {
+  Fs.mkdirSync(dir, { recursive: true })
+  Fs.writeFileSync(lockFile(dir), content)
+}
+
+/** The pid of a process that has exited (pids are not reused that quickly). */
+const deadPid = () => ChildProcess.spawnSync(process.execPath, ["-e", ""]).pid
+
+const lockedMessage = (dir: string, pid: number) =>
+  `The data directory ${dir} is in use by another Roster process (pid ${pid}). Stop that process, or share one PostgreSQL server through DATABASE_URL.`
+
+interface Holder {
+  readonly pid: number
+  /** Resolves once it waits for the go file (when given one). */
+  readonly ready: Promise<void>
+  /** Resolves true once it holds the lock, false if it exited without. */
+  readonly locked: Promise<boolean>
+  readonly exited: Promise<{ readonly code: number | null; readonly stderr: string }>
+  /** Closing stdin asks it to release the lock and exit normally. */
+  readonly stop: () => void
+  readonly kill: () => void
+}
+
+/** Runs test/fixtures/lock-holder.ts in its own process; killed at the end of the scope. */
+const spawnHolder = (dataDir: string, goFile?: string) =>
+  Effect.acquireRelease(
+    Effect.sync((): Holder => {
+      const child = ChildProcess.spawn(
+        process.execPath,
+        ["--import", "tsx", holderScript, dataDir, ...(goFile === undefined ? [] : [goFile])],
+        { cwd: packageDir, stdio: ["pipe", "pipe", "pipe"] }
+      )
+      let stdout = ""
+      let stderr = ""
+      child.stderr.on("data", (chunk) => (stderr += chunk))
+      const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+        child.on("exit", (code) => resolve({ code, stderr }))
+      )
+      let onReady = () => {}
+      let onLocked = (_: boolean) => {}
+      const ready = new Promise<void>((resolve) => (onReady = resolve))
+      const locked = new Promise<boolean>((resolve) => (onLocked = resolve))
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk
+        if (stdout.includes("ready")) onReady()
+        if (stdout.includes("locked")) onLocked(true)
+      })
+      void exited.then(() => onLocked(false))
+      return {
+        pid: child.pid!,
+        ready,
+        locked,
+        exited,
+        stop: () => child.stdin.end(),
+        kill: () => child.kill("SIGKILL")
+      }
+    }),
+    (holder) => Effect.sync(holder.kill)
+  )
+
+describe("DataDirLock", () => {
+  it.scopedLive("creates the directory and takes the lock for the life of the scope", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          yield* DataDirLock.acquire(dir)
+          const holder = readLock(dir)
+          assert.strictEqual(holder.pid, process.pid)
+          assert.strictEqual(holder.hostname, Os.hostname())
+          assert.isFalse(Number.isNaN(Date.parse(holder.startedAt)))
+        })
+      )
+      assert.isFalse(Fs.existsSync(lockFile(dir)), "released when the scope closed")
+      // …and can be taken again.
+      yield* Effect.scoped(DataDirLock.acquire(dir))
+    })
+  )
+
+  it.scopedLive("refuses a second holder with a message that says what to do", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      yield* DataDirLock.acquire(dir)
+      const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+      assert.strictEqual(error._tag, "DataDirectoryLocked")
+      assert.strictEqual(error.message, lockedMessage(dir, process.pid))
+      assert.strictEqual(readLock(dir).pid, process.pid, "the holder's lock is untouched")
+    })
+  )
+
+  it.scopedLive("resolves a relative directory to an absolute one", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      yield* DataDirLock.acquire(dir)
+      const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(Path.relative(process.cwd(), dir))))
+      assert.include(error.message, `The data directory ${dir} is in use`)
+    })
+  )
+
+  it.scopedLive("takes over a stale lock left by a process that died", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const pid = deadPid()
+      writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString() }))
+      yield* DataDirLock.acquire(dir)
+      assert.strictEqual(readLock(dir).pid, process.pid)
+    })
+  )
+
+  it.scopedLive("takes over a lock with its own pid written before it started (a restarted container)", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const beforeStart = new Date(Date.now() - process.uptime() * 1000 - 60_000).toISOString()
+      writeLock(dir, JSON.stringify({ pid: process.pid, hostname: Os.hostname(), startedAt: beforeStart }))
+      yield* DataDirLock.acquire(dir)
+      assert.notStrictEqual(readLock(dir).startedAt, beforeStart)
+    })
+  )
+
+  it.scopedLive("treats a lock file that is not a lock (garbage, empty, bad pid) as stale", () =>
+    Effect.gen(function* () {
+      for (const content of ["garbage", "", JSON.stringify({ pid: 0, hostname: Os.hostname(), startedAt: "x" })]) {
+        const dir = yield* tempDataDir
+        writeLock(dir, content)
+        yield* Effect.scoped(DataDirLock.acquire(dir))
+        assert.isFalse(Fs.existsSync(lockFile(dir)))
+      }
+    })
+  )
+
+  it.scopedLive("refuses a lock held on another host, and says how to clear it", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      writeLock(dir, JSON.stringify({ pid: 4242, hostname: "elsewhere.example", startedAt: new Date().toISOString() }))
+      const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+      assert.strictEqual(error._tag, "DatabaseUnavailable")
+      assert.include(error.message, "another host (elsewhere.example, pid 4242)")
+      assert.include(error.message, `delete ${lockFile(dir)}`)
+    })
+  )
+
+  it.scopedLive("leaves a lock that is no longer its own in place on release", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const other = JSON.stringify({ pid: 4242, hostname: Os.hostname(), startedAt: new Date().toISOString() })
+      yield* Effect.scoped(
+        Effect.zipRight(
+          DataDirLock.acquire(dir),
+          Effect.sync(() => writeLock(dir, other))
+        )
+      )
+      assert.strictEqual(Fs.readFileSync(lockFile(dir), "utf8"), other)
+    })
+  )
+
+  it.scopedLive("reports a directory it cannot create", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      Fs.mkdirSync(Path.dirname(dir), { recursive: true })
+      Fs.writeFileSync(dir, "a file where the directory should be")
+      const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+      assert.strictEqual(error._tag, "DatabaseUnavailable")
+      assert.include(error.message, `${dir} (ROSTER_DATA_DIR)`)
+    })
+  )
+
+  describe("across processes", () => {
+    it.scopedLive("another process is refused while this one holds the lock", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        yield* DataDirLock.acquire(dir)
+        const other = yield* spawnHolder(dir)
+        const { code, stderr } = yield* Effect.promise(() => other.exited)
+        assert.strictEqual(code, 3)
+        assert.strictEqual(stderr.trim(), lockedMessage(dir, process.pid))
+      })
+    )
+
+    it.scopedLive("this process is refused while another holds it, then takes over once that one is killed", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        const other = yield* spawnHolder(dir)
+        assert.isTrue(yield* Effect.promise(() => other.locked))
+
+        const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+        assert.strictEqual(error.message, lockedMessage(dir, other.pid))
+
+        other.kill() // a crash: its lock file stays behind
+        yield* Effect.promise(() => other.exited)
+        assert.strictEqual(readLock(dir).pid, other.pid)
+        yield* DataDirLock.acquire(dir)
+        assert.strictEqual(readLock(dir).pid, process.pid)
+      })
+    )
+
+    it.scopedLive("a process that exits normally releases the lock", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        const other = yield* spawnHolder(dir)
+        assert.isTrue(yield* Effect.promise(() => other.locked))
+        other.stop()
+        assert.strictEqual((yield* Effect.promise(() => other.exited)).code, 0)
+        assert.isFalse(Fs.existsSync(lockFile(dir)))
+      })
+    )
+
+    it.scopedLive("of several processes taking over one stale lock at once, exactly one wins", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        writeLock(dir, JSON.stringify({ pid: deadPid(), hostname: Os.hostname(), startedAt: new Date().toISOString() }))
+        const go = Path.join(Path.dirname(dir), "go")
+        const racers = yield* Effect.forEach([1, 2, 3, 4], () => spawnHolder(dir, go))
+        yield* Effect.promise(() => Promise.all(racers.map((_) => _.ready)))
+        Fs.writeFileSync(go, "")
+        const locked = yield* Effect.promise(() => Promise.all(racers.map((_) => _.locked)))
+        const winners = racers.filter((_, i) => locked[i])
+        assert.strictEqual(winners.length, 1)
+        for (const loser of racers.filter((_, i) => !locked[i])) {
+          const { code, stderr } = yield* Effect.promise(() => loser.exited)
+          assert.strictEqual(code, 3)
+          assert.include(stderr, `(pid ${winners[0]!.pid})`)
+        }
+        assert.strictEqual(readLock(dir).pid, winners[0]!.pid)
+      })
+    )
+  })
+})

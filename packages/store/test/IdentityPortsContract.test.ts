@@ -1,0 +1,53 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import { InMemory } from "@roster/domain"
+import type { DomainEvent } from "@roster/domain"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as IdentityPortsContract from "./IdentityPortsContract.js"
+import * as TestDatabase from "./TestDatabase.js"
+
+// `InMemory.layer`, built as it builds it, with its event inspection exposed as the `EventLog`.
+IdentityPortsContract.suite("in memory", () =>
+  Layer.effectContext(
+    Effect.map(InMemory.make, (ports) =>
+      InMemory.context(ports).pipe(
+        Context.add(IdentityPortsContract.EventLog, {
+          byIds: (ids) => Effect.map(ports.allEvents, (events) => events.filter((e) => ids.includes(e.id)))
+        })
+      )
+    )
+  )
+)
+
+/** Reads events straight from the table, as `SqlStore` maps them. */
+const sqlEventLog = Layer.effect(
+  IdentityPortsContract.EventLog,
+  Effect.map(SqlClient.SqlClient, (sql) => ({
+    byIds: (ids) =>
+      sql`SELECT * FROM events WHERE id = ANY(${[...ids]}::uuid[])`.pipe(
+        Effect.map((rows) =>
+          rows.map(
+            (row): DomainEvent.DomainEvent => ({
+              id: row.id as never,
+              organizationId: row.organizationId as never,
+              userId: row.userId as never,
+              actor: row.actor as never,
+              type: row.type as never,
+              before: row.before as never,
+              after: row.after as never,
+              reason: row.reason as never,
+              at: row.at as never
+            })
+          )
+        ),
+        Effect.orDie
+      )
+  }))
+)
+
+for (const driver of TestDatabase.drivers()) {
+  IdentityPortsContract.suite(driver.name, () =>
+    sqlEventLog.pipe(Layer.provideMerge(TestDatabase.ports(driver.layer())))
+  )
+}

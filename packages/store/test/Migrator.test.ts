@@ -1,0 +1,139 @@
+import * as SqlClient from "@effect/sql/SqlClient"
+import { assert, layer } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Database from "../src/Database.js"
+import * as Migrator from "../src/Migrator.js"
+import * as TestDatabase from "./TestDatabase.js"
+
+const statement = (text: string) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(text)).pipe(Effect.asVoid)
+
+const tableExists = (name: string) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql<{ exists: boolean }>`SELECT to_regclass(${name}) IS NOT NULL AS exists`
+  ).pipe(Effect.map(([row]) => row!.exists))
+
+const recorded = Effect.flatMap(
+  SqlClient.SqlClient,
+  (sql) =>
+    sql<{
+      migrationId: number
+      name: string
+    }>`SELECT migration_id, name FROM ${sql(Migrator.table)} ORDER BY migration_id`
+).pipe(Effect.map((rows) => rows.map((_) => `${_.migrationId}_${_.name}`)))
+
+/** Each test starts from an empty database; sharing one database keeps the suite fast. */
+const emptyDatabase = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  Effect.all([sql`DROP SCHEMA public CASCADE`, sql`CREATE SCHEMA public`], { discard: true })
+)
+
+for (const driver of TestDatabase.drivers()) {
+  layer(driver.layer({ migrations: {} }), { excludeTestServices: true, timeout: "30 seconds" })(
+    `Migrator (${driver.name})`,
+    (it) => {
+      it.effect("applies pending migrations once, in id order, and records them", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          const order: Array<string> = []
+          const migrations: Migrator.Migrations = {
+            "0002_second": Effect.zipRight(
+              Effect.sync(() => order.push("second")),
+              statement("ALTER TABLE t ADD b int")
+            ),
+            "0001_first": Effect.zipRight(
+              Effect.sync(() => order.push("first")),
+              statement("CREATE TABLE t (a int)")
+            )
+          }
+          assert.deepStrictEqual(yield* Migrator.run(migrations), [
+            { id: 1, name: "first" },
+            { id: 2, name: "second" }
+          ])
+          assert.deepStrictEqual(order, ["first", "second"])
+          assert.deepStrictEqual(yield* Migrator.run(migrations), [], "up to date: nothing runs again")
+          assert.deepStrictEqual(order, ["first", "second"])
+
+          const next = { ...migrations, "0003_third": statement("CREATE INDEX t_a ON t (a)") }
+          assert.deepStrictEqual(yield* Migrator.run(next), [{ id: 3, name: "third" }])
+          assert.deepStrictEqual(yield* recorded, ["1_first", "2_second", "3_third"])
+        })
+      )
+
+      it.effect("a failing migration keeps nothing of the run and says which one failed", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          const error = yield* Effect.flip(
+            Migrator.run({
+              "0001_tables": statement("CREATE TABLE kept_not (a int)"),
+              "0002_broken": statement("SELECT 1/0")
+            })
+          )
+          assert.strictEqual(error._tag, "MigrationFailed")
+          assert.strictEqual(error.migration, "0002_broken")
+          assert.strictEqual(error.message, "Migration 0002_broken failed: division by zero")
+          assert.isFalse(yield* tableExists("kept_not"))
+          assert.isFalse(yield* tableExists(Migrator.table))
+        })
+      )
+
+      it.effect("refuses a database migrated by a newer version", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          yield* Migrator.run({
+            "0001_first": statement("CREATE TABLE t (a int)"),
+            "0002_later": statement("SELECT 1")
+          })
+          const error = yield* Effect.flip(Migrator.run({ "0001_first": statement("CREATE TABLE t (a int)") }))
+          assert.include(
+            error.message,
+            "the database has migration(s) 0002_later that this version of Roster does not know"
+          )
+        })
+      )
+
+      it.effect("rejects keys that are not <id>_<name>, or that share an id, before touching the database", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          const badKey = yield* Effect.flip(Migrator.run({ initial: statement("SELECT 1") }))
+          assert.include(badKey.message, `"initial" is not a migration key like "0001_initial"`)
+          const clash = yield* Effect.flip(
+            Migrator.run({ "0001_a": statement("SELECT 1"), "1_b": statement("SELECT 1") })
+          )
+          assert.include(clash.message, "share the id 1")
+          assert.isFalse(yield* tableExists(Migrator.table))
+        })
+      )
+
+      it.effect("start-ups migrating at the same time run each migration once", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          const sql = yield* SqlClient.SqlClient
+          // A second client of the same database, as a second server would have (embedded: the same one).
+          const [{ name }] = (yield* sql<{ name: string }>`SELECT current_database() AS name`) as any
+          const other =
+            driver.name === "server"
+              ? yield* Layer.build(Database.layerServer(withDatabase(TestDatabase.serverUrl()!, name)))
+              : yield* Effect.context<SqlClient.SqlClient>()
+          // As on a new database, the migrations table does not exist yet either: creating it races too.
+          const migrations: Migrator.Migrations = {
+            // Slow and not idempotent: run twice, or concurrently, it would fail.
+            "0001_slow": Effect.zipRight(statement("CREATE TABLE once (a int)"), statement("SELECT pg_sleep(0.3)"))
+          }
+          const results = yield* Effect.all(
+            [Migrator.run(migrations), Migrator.run(migrations).pipe(Effect.provide(other))],
+            { concurrency: 2 }
+          )
+          assert.strictEqual(results.flat().length, 1, "exactly one of them applied it")
+          assert.deepStrictEqual(yield* recorded, ["1_slow"])
+        }).pipe(Effect.scoped)
+      )
+    }
+  )
+}
+
+const withDatabase = (url: string, database: string) => {
+  const parsed = new URL(url)
+  parsed.pathname = `/${database}`
+  return parsed.toString()
+}

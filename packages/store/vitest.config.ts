@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Opening PGlite takes about a second (a fresh cluster several); a server suite adds round trips.
+    testTimeout: 30_000,
+    hookTimeout: 30_000
+  }
+})
