@@ -1,5 +1,10 @@
-/** Text for people: tables drawn with cli-table3, coloured only when asked. */
+/**
+ * Text for people: tables drawn with cli-table3, coloured only when asked.
+ * Colour is decided by the caller (a TTY, `--color`, `NO_COLOR`), so the table's own
+ * colour detection is switched off and headers are coloured with picocolors forced on or off.
+ */
 import Table from "cli-table3"
+import picocolors from "picocolors"
 
 export type Cell = string | number | boolean | null | undefined
 
@@ -11,17 +16,18 @@ export interface Renderer {
 }
 
 export const make = (color: boolean): Renderer => {
-  const style = color ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] }
+  const colors = picocolors.createColors(color)
+  const style = { head: [], border: [] }
   const cell = (value: Cell): string => (value === null || value === undefined || value === "" ? none : String(value))
   return {
     table: (head, rows) => {
-      const table = new Table({ head: [...head], style })
+      const table = new Table({ head: head.map((name) => colors.cyan(name)), style })
       for (const row of rows) table.push(row.map(cell))
       return table.toString()
     },
     record: (entries) => {
       const table = new Table({ style })
-      for (const [key, value] of entries) table.push({ [key]: cell(value) })
+      for (const [key, value] of entries) table.push({ [colors.cyan(key)]: cell(value) })
       return table.toString()
     }
   }
