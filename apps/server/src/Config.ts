@@ -10,6 +10,8 @@ export interface Config {
   readonly host: string | undefined
   readonly logLevel: LogLevel.LogLevel
   readonly logFormat: "logfmt" | "json"
+  /** ROSTER_PUBLIC_URL: where handed-out links point (a front end); the server's own URL when absent. */
+  readonly publicUrl: string | undefined
 }
 
 export interface ConfigProblem {
@@ -41,8 +43,21 @@ export const read = (env: Record<string, string | undefined>): Config | Readonly
   if (logFormat !== "logfmt" && logFormat !== "json") {
     problems.push({ variable: "LOG_FORMAT", problem: "must be logfmt or json" })
   }
+  const publicUrl = env.ROSTER_PUBLIC_URL?.trim() || undefined
+  if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
+    problems.push({ variable: "ROSTER_PUBLIC_URL", problem: "must be an http:// or https:// URL" })
+  }
   if (problems.length > 0) return problems
-  return { port, host, logLevel: logLevel!, logFormat: logFormat as Config["logFormat"] }
+  return { port, host, logLevel: logLevel!, logFormat: logFormat as Config["logFormat"], publicUrl }
+}
+
+const isHttpUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text)
+    return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === ""
+  } catch {
+    return false
+  }
 }
 
 /** The address people should use: a wildcard host is reachable as localhost. */

@@ -4,7 +4,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { InMemory, Services } from "@roster/domain"
 import type { TestStorage } from "./CliSuite.js"
-import * as TestCrypto from "./TestCrypto.js"
+import * as TestCrypto from "@roster/crypto/test"
 
 export const make = (): TestStorage => {
   // Built once: each run's runtime gets these same ports, so state carries over between runs.

@@ -14,7 +14,7 @@ import { Services } from "@roster/domain"
 import type { Database } from "@roster/store"
 import * as TestDatabase from "@roster/store/test"
 import type { TestStorage } from "./CliSuite.js"
-import * as TestCrypto from "./TestCrypto.js"
+import * as TestCrypto from "@roster/crypto/test"
 
 export const make = (makeDatabase: () => Layer.Layer<Database.Client, unknown>): (() => Promise<TestStorage>) => {
   const scope = Effect.runSync(Scope.make())

@@ -2,19 +2,22 @@
  * The express app of the Users API. Express meets Effect through the ManagedRuntime the caller
  * built once (in its `main`): each request runs its program with `runtime.runPromiseExit`.
  */
-import type { Services } from "@roster/domain"
 import { ValidationFailed } from "@roster/domain"
 import * as Either from "effect/Either"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import express from "express"
 import helmet from "helmet"
+import * as AdminRoutes from "./AdminRoutes.js"
+import * as AuthRoutes from "./AuthRoutes.js"
 import * as Body from "./Body.js"
 import * as Contract from "./Contract.js"
+import * as CredentialRoutes from "./CredentialRoutes.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as EventRoutes from "./EventRoutes.js"
 import * as Handler from "./Handler.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
+import * as MeRoutes from "./MeRoutes.js"
 import * as Reply from "./Reply.js"
 import * as RoleRoutes from "./RoleRoutes.js"
 import type * as Route from "./Route.js"
@@ -29,17 +32,30 @@ export interface Options {
    * behind a proxy you run.
    */
   readonly trustProxy?: boolean | number | string | ReadonlyArray<string>
+  /**
+   * Where links handed out (magic links, email verification) point: your front end, which reads the
+   * token from the URL's fragment and POSTs it to `/auth/magic-link` or `/auth/verify-email`.
+   * Never taken from a request's Host header, which a caller controls.
+   */
+  readonly publicUrl?: string
 }
+
+/** Where links point when no public URL is configured. */
+export const defaultPublicUrl = "http://localhost:3000"
 
 /** Bodies larger than this are refused with 413 PAYLOAD_TOO_LARGE. */
 export const bodyLimit = { limit: "1mb", limitText: "1 MB" } as const
 
-/** Every route that takes an organization token. */
-export const routes: ReadonlyArray<Route.Route> = [
+/** Every route of the API. */
+export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   ...UserRoutes.routes,
+  ...CredentialRoutes.routes(publicUrl),
   ...RoleRoutes.routes,
   ...TokenRoutes.routes,
-  ...EventRoutes.routes
+  ...EventRoutes.routes,
+  ...AuthRoutes.routes,
+  ...MeRoutes.routes,
+  ...AdminRoutes.routes
 ]
 
 const started = Symbol("started")
@@ -50,7 +66,7 @@ type Timed = express.Request & { [started]?: number }
 const pathOf = (req: express.Request): string => Log.redact(req.originalUrl.split("?", 1)[0]!)
 
 export const make = <E>(
-  runtime: ManagedRuntime.ManagedRuntime<Services.UseCases, E>,
+  runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, E>,
   options: Options = {}
 ): express.Express => {
   const log = options.logger ?? Log.fromRuntime(runtime)
@@ -106,7 +122,7 @@ export const make = <E>(
   allow("/openapi.json", "GET")
 
   const context: Handler.Context<E> = { runtime, readBody, respond }
-  for (const route of routes) {
+  for (const route of routes(options.publicUrl ?? defaultPublicUrl)) {
     const handler = Handler.make(route, context)
     const path = app.route(route.path)
     switch (route.method) {

@@ -103,6 +103,8 @@ const headersOf = (error: KnownError): Readonly<Record<string, string>> | undefi
       return { "WWW-Authenticate": 'Bearer realm="roster"' }
     case "MethodNotAllowed":
       return { Allow: error.allow.join(", ") }
+    case "TooManyAttempts":
+      return { "Retry-After": String(error.retryAfterSeconds) }
     default:
       return undefined
   }

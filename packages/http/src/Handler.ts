@@ -3,7 +3,6 @@
  * who are you (401) → may you (403, before the body is even read) → is the request well formed (400,
  * 413) → the use case (404, 409). Express meets Effect here, through the app's ManagedRuntime.
  */
-import type { Services } from "@roster/domain"
 import { Policy } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -24,7 +23,7 @@ export type Respond = (
 ) => void
 
 export interface Context<E> {
-  readonly runtime: ManagedRuntime.ManagedRuntime<Services.UseCases, E>
+  readonly runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, E>
   readonly readBody: Body.Reader
   readonly respond: Respond
 }
@@ -44,12 +43,33 @@ const searchOf = (url: string): URLSearchParams => {
   return new URLSearchParams(start === -1 ? "" : url.slice(start + 1))
 }
 
+/** Who is calling, as the route's guard requires; refused (401/403) before the body is read. */
+const identify = (route: Route.Route, req: express.Request) =>
+  Effect.gen(function* () {
+    switch (route.guard) {
+      case "organization": {
+        const access = yield* Auth.organization(req.get("authorization"), req.get(Auth.organizationHeader))
+        if (route.permission !== null) yield* Policy.requirePermission(access, route.permission)
+        return { _tag: "organization", access } satisfies Route.Caller
+      }
+      case "session":
+        return { _tag: "session", session: yield* Auth.session(req.get("authorization")) } satisfies Route.Caller
+      case "platform": {
+        const session = yield* Auth.session(req.get("authorization"))
+        yield* Policy.requirePlatformAdmin(session)
+        return { _tag: "session", session } satisfies Route.Caller
+      }
+      case "public":
+        return { _tag: "public" } satisfies Route.Caller
+    }
+  })
+
 export const program = (route: Route.Route, req: express.Request, res: express.Response, readBody: Body.Reader) =>
   Effect.gen(function* () {
-    const access = yield* Auth.authenticate(req.get("authorization"))
-    if (route.permission !== null) yield* Policy.requirePermission(access, route.permission)
+    const caller: Route.Caller = yield* identify(route, req)
     const body = yield* readBody(req, res)
-    return yield* route.run(access, {
+    return yield* route.run(caller, {
+      client: { userAgent: req.get("user-agent"), ip: req.ip },
       params: stringParams(req.params),
       search: searchOf(req.originalUrl),
       body: body._tag === "Json" ? body.value : undefined

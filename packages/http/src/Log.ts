@@ -17,10 +17,11 @@ export interface Entry {
 /** A sink for log entries. It must not throw. */
 export type Logger = (entry: Entry) => void
 
-const tokenLike = /tot_[0-9A-Za-z]+/g
+/** Organization tokens, sessions, magic links and email verification tokens. */
+const secretLike = /(tot|ses|mlt|evt)_[0-9A-Za-z]+/g
 
-/** Masks anything shaped like an organization token, wherever a client may have put one (a path, a field). */
-export const redact = (text: string): string => text.replace(tokenLike, "tot_[redacted]")
+/** Masks anything shaped like a bearer secret, wherever a client may have put one (a path, a field). */
+export const redact = (text: string): string => text.replace(secretLike, "$1_[redacted]")
 
 /**
  * Logs through the Effect logger of the runtime, so that whatever logger the app composed

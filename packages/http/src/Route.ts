@@ -1,8 +1,9 @@
 /**
- * A route of the API as data: method, path, the permission it needs, the schemas of its path, query
- * and body, and the use case it runs. `Handler` runs every route through the same checks, in order.
+ * A route of the API as data: method, path, who may call it (its guard and, for organization routes,
+ * the permission it needs), the schemas of its path, query and body, and the use case it runs.
+ * `Handler` runs every route through the same checks, in order.
  */
-import type { Access, Permission, Services } from "@roster/domain"
+import type { Access, Actor, Permission, Services } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as ErrorResponse from "./ErrorResponse.js"
@@ -11,33 +12,72 @@ import type { Reply } from "./Reply.js"
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE"
 
+/**
+ * Who may call a route:
+ * - `organization`: an organization token (`tot_…`), or a session (`Bearer ses_…`) with
+ *   `X-Organization-Id` naming an organization where the user's membership is ACTIVE;
+ * - `session`: a signed-in user (`Bearer ses_…`), for their own account;
+ * - `platform`: a session of a platform admin;
+ * - `public`: anyone (signing in).
+ */
+export type Guard = "organization" | "session" | "platform" | "public"
+
+/** Where a request came from, kept with a session it starts. */
+export interface Client {
+  readonly userAgent?: string | undefined
+  readonly ip?: string | undefined
+}
+
+/** Every use case a route may run. */
+export type UseCases = Services.UseCases | Services.IdentityUseCases
+
+/** Who called, as the route's guard established it. */
+export type Caller =
+  | { readonly _tag: "organization"; readonly access: Access }
+  | { readonly _tag: "session"; readonly session: Actor.SessionActor }
+  | { readonly _tag: "public" }
+
+interface Callers {
+  readonly organization: { readonly access: Access }
+  readonly session: { readonly session: Actor.SessionActor }
+  readonly platform: { readonly session: Actor.SessionActor }
+  readonly public: {}
+}
+
 /** Path parameters by name, each decoded from its string. */
 export type Params = Readonly<Record<string, Schema.Schema<any, string>>>
 
-export interface Request<P extends Params, Q extends Schema.Struct.Fields, B> {
-  readonly access: Access
+export type Request<G extends Guard, P extends Params, Q extends Schema.Struct.Fields, B> = Callers[G] & {
+  /** Where the request came from (kept with a new session). */
+  readonly client: Client
   readonly params: { readonly [K in keyof P]: Schema.Schema.Type<P[K]> }
   readonly query: Schema.Struct.Type<Q>
   readonly body: B
 }
 
-export interface Definition<P extends Params, Q extends Schema.Struct.Fields, B> {
+export interface Definition<G extends Guard, P extends Params, Q extends Schema.Struct.Fields, B> {
   readonly method: Method
   /** An express path: `/organizations/users/:userId`. */
   readonly path: string
-  /** Checked before anything is decoded; `null` when any token of the organization may call. */
-  readonly permission: Permission.Permission | null
+  /** Who may call; `organization` when absent. */
+  readonly guard?: G
+  /**
+   * Organization routes: checked before anything is decoded; `null` when any caller of the
+   * organization may call.
+   */
+  readonly permission?: Permission.Permission | null
   readonly params?: P
   readonly query?: Schema.Struct<Q>
   /** Query parameters that repeat and take comma-separated values. */
   readonly lists?: ReadonlyArray<keyof Q & string>
   /** The JSON body the operation requires; absent when it takes none. */
   readonly body?: Schema.Schema<B, any>
-  readonly handle: (request: Request<P, Q, B>) => Effect.Effect<Reply, ErrorResponse.KnownError, Services.UseCases>
+  readonly handle: (request: Request<G, P, Q, B>) => Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
 }
 
 /** The request as received: path parameters, query string, and the parsed body (`undefined` when none was sent). */
 export interface Raw {
+  readonly client: Client
   readonly params: Readonly<Record<string, string>>
   readonly search: URLSearchParams
   readonly body: unknown
@@ -46,19 +86,37 @@ export interface Raw {
 export interface Route {
   readonly method: Method
   readonly path: string
+  readonly guard: Guard
   readonly permission: Permission.Permission | null
-  readonly run: (access: Access, raw: Raw) => Effect.Effect<Reply, ErrorResponse.KnownError, Services.UseCases>
+  readonly run: (caller: Caller, raw: Raw) => Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
+}
+
+const callerFields = (caller: Caller) => {
+  switch (caller._tag) {
+    case "organization":
+      return { access: caller.access }
+    case "session":
+      return { session: caller.session }
+    case "public":
+      return {}
+  }
 }
 
 const noQuery = Schema.Struct({})
 
-export const make = <P extends Params = {}, Q extends Schema.Struct.Fields = {}, B = void>(
-  definition: Definition<P, Q, B>
+export const make = <
+  G extends Guard = "organization",
+  P extends Params = {},
+  Q extends Schema.Struct.Fields = {},
+  B = void
+>(
+  definition: Definition<G, P, Q, B>
 ): Route => ({
   method: definition.method,
   path: definition.path,
-  permission: definition.permission,
-  run: (access, raw) =>
+  guard: definition.guard ?? "organization",
+  permission: definition.permission ?? null,
+  run: (caller, raw) =>
     Input.all({
       params: Input.all(
         Object.fromEntries(
@@ -75,11 +133,12 @@ export const make = <P extends Params = {}, Q extends Schema.Struct.Fields = {},
     }).pipe(
       Effect.flatMap(({ params, query, body }) =>
         definition.handle({
-          access,
-          params: params as Request<P, Q, B>["params"],
+          ...callerFields(caller),
+          client: raw.client,
+          params: params as Request<G, P, Q, B>["params"],
           query,
           body: body as B
-        })
+        } as unknown as Request<G, P, Q, B>)
       )
     )
 })

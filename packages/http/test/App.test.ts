@@ -6,7 +6,8 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { afterEach, describe, expect, it } from "vitest"
-import { App, ErrorResponse, Server } from "../src/index.js"
+import * as TestCrypto from "@roster/crypto/test"
+import { App, ErrorResponse, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
 
 const validator = ContractSchemas.make()
@@ -17,7 +18,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-const start = async <E>(layer: Layer.Layer<Services.UseCases, E>, options: App.Options = {}) => {
+/** Every use case over `ports`, with real (cheap) crypto. */
+const useCases = <E>(ports: Layer.Layer<InMemory.Ports, E>) =>
+  Services.fullLayer.pipe(Layer.provide(Layer.merge(ports, TestCrypto.layer)))
+
+const start = async <E>(layer: Layer.Layer<Route.UseCases, E>, options: App.Options = {}) => {
   const runtime = ManagedRuntime.make(layer)
   const server = await Server.listen(App.make(runtime, options), { port: 0, host: "127.0.0.1" })
   cleanups.push(
@@ -45,7 +50,7 @@ const brokenStore = Layer.merge(
 describe("App", () => {
   it("a defect is 500 INTERNAL: nothing of it in the response, all of it (with the fingerprint) in the log", async () => {
     const logs: Array<any> = []
-    const server = await start(Services.layer.pipe(Layer.provide(brokenStore)), { logger: (entry) => logs.push(entry) })
+    const server = await start(useCases(brokenStore), { logger: (entry) => logs.push(entry) })
     const response = await fetch(`${server.url}/organizations/users`, { headers: { authorization: someToken } })
     expect(response.status).toBe(500)
     expect(response.headers.get("content-type")).toBe("application/json")
@@ -60,7 +65,7 @@ describe("App", () => {
   })
 
   it("a runtime whose layer fails to build answers 500 INTERNAL", async () => {
-    const server = await start(Layer.fail("no database") as Layer.Layer<Services.UseCases, string>, {
+    const server = await start(Layer.fail("no database") as Layer.Layer<Route.UseCases, string>, {
       logger: () => {}
     })
     const response = await fetch(`${server.url}/organizations/users`, { headers: { authorization: someToken } })
@@ -82,9 +87,7 @@ describe("App", () => {
         annotations: Object.fromEntries(HashMap.toEntries(annotations))
       })
     )
-    const server = await start(
-      Layer.merge(Services.layer.pipe(Layer.provide(InMemory.layer)), Logger.replace(Logger.defaultLogger, capture))
-    )
+    const server = await start(Layer.merge(useCases(InMemory.layer), Logger.replace(Logger.defaultLogger, capture)))
     const response = await fetch(`${server.url}/nowhere`, { headers: { authorization: someToken } })
     const body = await response.json()
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -97,7 +100,7 @@ describe("App", () => {
   })
 
   it("trusts no proxy headers unless told to", async () => {
-    const app = App.make(ManagedRuntime.make(Services.layer.pipe(Layer.provide(InMemory.layer))))
+    const app = App.make(ManagedRuntime.make(useCases(InMemory.layer)))
     expect(app.get("trust proxy")).toBe(false)
     expect(app.get("x-powered-by")).toBe(false)
   })

@@ -24,7 +24,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { App, Contract, Server } from "../src/index.js"
+import * as TestCrypto from "@roster/crypto/test"
+import { App, Contract, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
 
 export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
@@ -71,7 +72,7 @@ const successSchema = (method: string, pathname: string): ContractSchemas.Schema
 
 export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
   describe(name, () => {
-    let runtime: ManagedRuntime.ManagedRuntime<Services.UseCases, unknown>
+    let runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, unknown>
     let server: Server.Handle
     const validator = ContractSchemas.make()
     const logs: Array<string> = []
@@ -200,7 +201,9 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
     let admin: string
 
     beforeAll(async () => {
-      runtime = ManagedRuntime.make(Services.layer.pipe(Layer.provide(makePortsLayer())))
+      runtime = ManagedRuntime.make(
+        Services.fullLayer.pipe(Layer.provide(Layer.merge(makePortsLayer(), TestCrypto.layer)))
+      )
       server = await Server.listen(App.make(runtime, { logger: (entry) => logs.push(JSON.stringify(entry)) }), {
         port: 0,
         host: "127.0.0.1"

@@ -1,0 +1,56 @@
+/**
+ * What an organization's admins do about a member's sign-in: set a password, hand out a magic link
+ * or an email verification link. Only for users the organization manages (see DESIGN.md).
+ */
+import type { IssuedLink } from "@roster/domain"
+import { Credentials, IdentityInput, UserId } from "@roster/domain"
+import * as Effect from "effect/Effect"
+import * as Reply from "./Reply.js"
+import * as Route from "./Route.js"
+
+const user = "/organizations/users/:userId"
+const userIdParam = { userId: UserId }
+
+/**
+ * A link for the user to follow. The secret is in the fragment, which browsers never send to a
+ * server or put in a Referer: the front end at `publicUrl` reads it and POSTs it.
+ */
+export const linkUrl = (publicUrl: string, path: string, secret: string): string =>
+  `${publicUrl.replace(/\/+$/, "")}${path}#token=${secret}`
+
+const link = (publicUrl: string, path: string) => (issued: IssuedLink) =>
+  Reply.json(200, { url: linkUrl(publicUrl, path, issued.secret), expiresAt: issued.expiresAt.toISOString() })
+
+export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
+  Route.make({
+    method: "POST",
+    path: `${user}/reset-password`,
+    permission: "can_manage_users",
+    params: userIdParam,
+    body: IdentityInput.SetPassword,
+    handle: ({ access, params, body }) =>
+      Effect.flatMap(Credentials, (credentials) => credentials.setPassword(access, params.userId, body)).pipe(
+        Effect.as(Reply.empty(204))
+      )
+  }),
+  Route.make({
+    method: "GET",
+    path: `${user}/magic-link`,
+    permission: "can_manage_users",
+    params: userIdParam,
+    handle: ({ access, params }) =>
+      Effect.flatMap(Credentials, (credentials) => credentials.magicLink(access, params.userId)).pipe(
+        Effect.map(link(publicUrl, "/auth/magic-link"))
+      )
+  }),
+  Route.make({
+    method: "POST",
+    path: `${user}/email-verification`,
+    permission: "can_manage_users",
+    params: userIdParam,
+    handle: ({ access, params }) =>
+      Effect.flatMap(Credentials, (credentials) => credentials.emailVerification(access, params.userId)).pipe(
+        Effect.map(link(publicUrl, "/auth/verify-email"))
+      )
+  })
+]
