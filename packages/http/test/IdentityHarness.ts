@@ -1,0 +1,311 @@
+/**
+ * What the identity suites share: the real app over real HTTP on a given storage, with real (cheap)
+ * crypto and a clock the tests can move (the server reads time only through Effect's Clock), plus
+ * fixtures built through the use cases: organizations, tokens, members with passwords, platform admins.
+ *
+ * Every response is checked on the way: errors against the contract's `ErrorResponse`, successes
+ * against the domain's response schemas, exactly (no missing and no extra field). Every secret the
+ * tests see is collected, and `secretsLeaked` says where one was echoed or logged.
+ */
+import type { Access, InMemory, Permission as PermissionType, Role, UserInput } from "@roster/domain"
+import {
+  Actor,
+  IdentityResponse,
+  Organizations,
+  Permission,
+  Platform,
+  Services,
+  Tokens,
+  Users,
+  randomUuid
+} from "@roster/domain"
+import * as TestCrypto from "@roster/crypto/test"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
+import { TOTP } from "otpauth"
+import { afterAll, beforeAll, expect } from "vitest"
+import { App, type Route, Server } from "../src/index.js"
+import * as ContractSchemas from "./ContractSchemas.js"
+
+export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
+
+export const publicUrl = "https://app.example.test"
+
+export interface Reply {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: any
+}
+
+export interface RequestOptions {
+  /** The Authorization header as sent (`Bearer ses_…` or `tot_…`); none when absent. */
+  readonly auth?: string
+  readonly body?: unknown
+  readonly headers?: Record<string, string>
+}
+
+/** A clock that runs with real time, shifted by an offset the tests set. */
+const shiftableClock = () => {
+  const base = Clock.make()
+  let offsetMs = 0
+  const millis = () => base.unsafeCurrentTimeMillis() + offsetMs
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: millis,
+    currentTimeMillis: Effect.sync(millis),
+    unsafeCurrentTimeNanos: () => BigInt(millis()) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => BigInt(millis()) * 1_000_000n),
+    sleep: (duration) => base.sleep(duration)
+  }
+  return {
+    clock,
+    /** The server's time from now on is `date` (then runs on from there). */
+    setTime: (date: Date) => {
+      offsetMs = date.getTime() - base.unsafeCurrentTimeMillis()
+    },
+    /** Moves the server's time forward (or back) by `ms`. */
+    advance: (ms: number) => {
+      offsetMs += ms
+    },
+    /** Back to real time. */
+    reset: () => {
+      offsetMs = 0
+    },
+    now: () => new Date(millis())
+  }
+}
+
+/** The schema a success of an identity route must match exactly; `empty` for 204; `null` for routes checked elsewhere. */
+const successSchema = (method: string, pathname: string): Schema.Schema<any, any> | "empty" | "link" | null => {
+  if (pathname === "/auth/login" || pathname === "/auth/magic-link") return IdentityResponse.LoginResponse
+  if (pathname === "/auth/logout" || pathname === "/auth/verify-email") return "empty"
+  if (pathname === "/me") return IdentityResponse.MeResponse
+  if (pathname === "/me/organizations") return Schema.Array(IdentityResponse.MyOrganizationResponse)
+  if (pathname === "/me/sessions") return Schema.Array(IdentityResponse.SessionResponse)
+  if (pathname.startsWith("/me/sessions/")) return "empty"
+  if (pathname === "/me/mfa/totp") return IdentityResponse.TotpEnrolmentResponse
+  if (pathname === "/me/password" || pathname.startsWith("/me/mfa/")) return "empty"
+  if (pathname === "/admin/users") return method === "GET" ? IdentityResponse.AccountPageResponse : IdentityResponse.AccountResponse
+  if (/^\/admin\/users\/[^/]+$/.test(pathname)) return method === "DELETE" ? "empty" : IdentityResponse.AccountResponse
+  if (/^\/admin\/users\/[^/]+\/[a-z-]+$/.test(pathname)) return IdentityResponse.AccountResponse
+  if (/^\/organizations\/users\/[^/]+\/reset-password$/.test(pathname)) return "empty"
+  if (/^\/organizations\/users\/[^/]+\/(magic-link|email-verification)$/.test(pathname)) return "link"
+  return null
+}
+
+const LinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })
+
+export interface Organization {
+  readonly id: string
+  readonly name: string
+  readonly admin: Role.Role
+  readonly member: Role.Role
+  readonly operator: Access
+  /** A new token of this organization holding exactly `permissions`; returns its secret. */
+  readonly token: (permissions?: ReadonlyArray<PermissionType.Permission>) => Promise<string>
+  /** A member added by the operator (ACTIVE, the Member role unless `roleId` says otherwise). */
+  readonly add: (input?: Partial<UserInput.AddUser>) => Promise<{ readonly id: string; readonly email: string }>
+}
+
+export interface Harness {
+  readonly url: () => string
+  readonly request: (method: string, path: string, options?: RequestOptions) => Promise<Reply>
+  /** Runs a use case on the server's own runtime (as the operator would, through the CLI). */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Route.UseCases>) => Promise<A>
+  readonly clock: ReturnType<typeof shiftableClock>
+  readonly organization: () => Promise<Organization>
+  /** A platform admin made as `roster admins create` does; returns its credentials. */
+  readonly platformAdmin: () => Promise<{ readonly id: string; readonly email: string; readonly password: string }>
+  /** Signs in; expects success and returns `Bearer ses_…` and the body. */
+  readonly signIn: (
+    email: string,
+    password: string,
+    code?: string
+  ) => Promise<{ readonly auth: string; readonly body: any }>
+  /** The current TOTP code for a base32 secret at the server's time (or `at`). */
+  readonly totp: (secret: string, at?: Date) => string
+  /** Fails the test unless the reply is this error. */
+  readonly expectError: (reply: Reply, status: number, code: string, messagePart?: string | RegExp) => void
+  /** Remembers a secret that must never appear in a log line, or in a response but the one that hands it out. */
+  readonly secret: (value: string) => void
+  readonly logs: ReadonlyArray<string>
+  /** Log lines and responses holding a secret they should not. */
+  readonly secretsLeaked: () => { readonly logs: ReadonlyArray<string>; readonly responses: ReadonlyArray<string> }
+}
+
+export const uniqueEmail = (label = "user") => `${label}-${randomUuid()}@example.com`
+
+export const password = (label = "pw") => `${label}-${randomUuid().slice(0, 18)}`
+
+/** Registers `beforeAll`/`afterAll` that start and stop the app; call inside a `describe`. */
+export const setup = (makePortsLayer: () => PortsLayer): Harness => {
+  let runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, unknown>
+  let server: Server.Handle
+  const clock = shiftableClock()
+  const validator = ContractSchemas.make()
+  const logs: Array<string> = []
+  const responses: Array<{ readonly text: string; readonly shows: ReadonlyArray<string> }> = []
+  const secrets = new Set<string>()
+
+  beforeAll(async () => {
+    runtime = ManagedRuntime.make(
+      Services.fullLayer.pipe(
+        Layer.provide(Layer.merge(makePortsLayer(), TestCrypto.layer)),
+        Layer.provideMerge(Layer.setClock(clock.clock))
+      )
+    )
+    server = await Server.listen(App.make(runtime, { logger: (entry) => logs.push(JSON.stringify(entry)), publicUrl }), {
+      port: 0,
+      host: "127.0.0.1"
+    })
+  })
+
+  afterAll(async () => {
+    await server?.close()
+    await runtime?.dispose()
+  })
+
+  const run = <A, E>(effect: Effect.Effect<A, E, Route.UseCases>): Promise<A> => runtime.runPromise(effect)
+
+  const check = (method: string, pathname: string, response: Response, text: string, json: any) => {
+    if (response.status >= 400) {
+      expect(response.headers.get("content-type")).toBe("application/json")
+      validator.assert("ErrorResponse", json)
+      return
+    }
+    const schema = successSchema(method, pathname)
+    if (schema === null) return
+    if (schema === "empty") {
+      expect(text).toBe("")
+      return
+    }
+    expect(response.headers.get("content-type")).toBe("application/json;charset=UTF-8")
+    Schema.decodeUnknownSync(schema === "link" ? LinkResponse : schema, { onExcessProperty: "error" })(json)
+  }
+
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...options.headers }
+    if (options.auth !== undefined) headers.authorization = options.auth
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    if (body !== undefined) headers["content-type"] = "application/json"
+    const response = await fetch(server.url + path, { method, headers, ...(body === undefined ? {} : { body }) })
+    const text = await response.text()
+    const json = text === "" ? undefined : JSON.parse(text)
+    const headerLines: Array<string> = []
+    response.headers.forEach((value, key) => {
+      headerLines.push(`${key}: ${value}`)
+    })
+    // A response may show the secrets it hands out: a session, an enrolment, a link.
+    const shows = [json?.token, json?.secret, json?.url, ...(json?.recoveryCodes ?? [])].filter(
+      (value): value is string => typeof value === "string"
+    )
+    for (const value of shows) secrets.add(value.includes("#token=") ? value.split("#token=")[1]! : value)
+    responses.push({ text: `${headerLines.join("\n")}\n\n${text}`, shows })
+    check(method, new URL(server.url + path).pathname, response, text, json)
+    return { status: response.status, headers: response.headers, text, json }
+  }
+
+  const expectError = (reply: Reply, status: number, code: string, messagePart?: string | RegExp) => {
+    expect({ status: reply.status, codes: reply.json?.errors?.map((e: any) => e.code) }).toEqual({
+      status,
+      codes: expect.arrayContaining([code])
+    })
+    if (messagePart !== undefined) {
+      const messages = reply.json.errors.map((e: any) => e.message).join("\n")
+      if (typeof messagePart === "string") expect(messages).toContain(messagePart)
+      else expect(messages).toMatch(messagePart)
+    }
+  }
+
+  const organization = async (): Promise<Organization> => {
+    const name = `Org ${randomUuid()}`
+    const { organization, roles } = await run(
+      Effect.flatMap(Organizations, (service) => service.create(Actor.operator, name))
+    )
+    const operator: Access = { actor: Actor.operator, organizationId: organization.id }
+    return {
+      id: organization.id,
+      name,
+      admin: roles.find((role) => role.name === "Admin")!,
+      member: roles.find((role) => role.name === "Member")!,
+      operator,
+      token: async (permissions = Permission.all) => {
+        const { secret } = await run(
+          Effect.flatMap(Tokens, (service) =>
+            service.create(operator, { name: "test", permissions: [...permissions] as any })
+          )
+        )
+        secrets.add(secret)
+        return secret
+      },
+      add: async (input = {}) => {
+        const email = input.email ?? uniqueEmail()
+        const member = await run(
+          Effect.flatMap(Users, (service) => service.add(operator, { ...input, email } as UserInput.AddUser))
+        )
+        if (input.password !== undefined) secrets.add(input.password)
+        return { id: member.user.id, email }
+      }
+    }
+  }
+
+  const platformAdmin = async () => {
+    const email = uniqueEmail("admin")
+    const secretPassword = password("admin")
+    secrets.add(secretPassword)
+    const created = await run(
+      Effect.flatMap(Platform, (platform) =>
+        platform.bootstrapAdmin(Actor.operator, { email: email as any, password: secretPassword as any })
+      )
+    )
+    return { id: created.user.id as string, email, password: secretPassword }
+  }
+
+  const signIn = async (email: string, secretPassword: string, code?: string) => {
+    const reply = await request("POST", "/auth/login", {
+      body: { email, password: secretPassword, ...(code === undefined ? {} : { code }) }
+    })
+    expect(reply.status, JSON.stringify(reply.json)).toBe(200)
+    return { auth: `Bearer ${reply.json.token}`, body: reply.json }
+  }
+
+  const totp = (secret: string, at?: Date) =>
+    new TOTP({ secret, algorithm: "SHA1", digits: 6, period: 30 }).generate({
+      timestamp: (at ?? clock.now()).getTime()
+    })
+
+  const secretsLeaked = () => {
+    const all = [...secrets]
+    return {
+      logs: logs.filter(
+        (line) => /(tot|ses|mlt|evt)_[0-9A-Za-z]{8,}/.test(line) || all.some((value) => line.includes(value))
+      ),
+      responses: responses
+        .filter((response) =>
+          all.some((value) => response.text.includes(value) && !response.shows.some((shown) => shown.includes(value)))
+        )
+        .map((response) => response.text)
+    }
+  }
+
+  return {
+    url: () => server.url,
+    request,
+    run,
+    clock,
+    organization,
+    platformAdmin,
+    signIn,
+    totp,
+    expectError,
+    secret: (value) => {
+      secrets.add(value)
+    },
+    logs,
+    secretsLeaked
+  }
+}
