@@ -1,4 +1,4 @@
-/** `roster users set-password|magic-link`: credentials of a member the organization manages. */
+/** `roster users set-password|magic-link|verification-link`: credentials of a member the organization manages. */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
 import { Credentials, UserId } from "@roster/domain"
@@ -45,25 +45,41 @@ export const register = (program: Command, define: Define) => {
       )
   )
 
-  define(
-    users
-      .command("magic-link")
-      .description("Make a one-time sign-in link for a managed user (valid 15 minutes)")
-      .argument("<userId>", "the user's id (see users list)")
-      .requiredOption("--org <org>", "organization id or name")
-      .option("--public-url <url>", "where the front end is (default: $ROSTER_PUBLIC_URL or http://localhost:3000)"),
-    (line) =>
-      Effect.gen(function* () {
-        const found = yield* target(line)
-        const base = (line.text("publicUrl") ?? defaultPublicUrl()).replace(/\/+$/, "")
-        yield* Input.nonBlank("--public-url", base)
-        return Effect.gen(function* () {
-          const { access } = yield* Operator.inOrganization(found.org)
-          const credentials = yield* Credentials
-          const link = yield* credentials.magicLink(access, found.userId)
-          const url = `${base}/auth/magic-link#token=${link.secret}`
-          return { json: { url, expiresAt: link.expiresAt.toISOString() }, text: () => url }
+  for (const link of [
+    {
+      name: "magic-link",
+      description: "Make a one-time sign-in link for a managed user (valid 15 minutes)",
+      path: "/auth/magic-link",
+      issue: "magicLink"
+    },
+    {
+      name: "verification-link",
+      description: "Make a link that confirms a managed user's email address (valid 7 days)",
+      path: "/auth/verify-email",
+      issue: "emailVerification"
+    }
+  ] as const) {
+    define(
+      users
+        .command(link.name)
+        .description(link.description)
+        .argument("<userId>", "the user's id (see users list)")
+        .requiredOption("--org <org>", "organization id or name")
+        .option("--public-url <url>", "where the front end is (default: $ROSTER_PUBLIC_URL or http://localhost:3000)"),
+      (line) =>
+        Effect.gen(function* () {
+          const found = yield* target(line)
+          const base = (line.text("publicUrl") ?? defaultPublicUrl()).replace(/\/+$/, "")
+          yield* Input.nonBlank("--public-url", base)
+          return Effect.gen(function* () {
+            const { access } = yield* Operator.inOrganization(found.org)
+            const credentials = yield* Credentials
+            const issued = yield* credentials[link.issue](access, found.userId)
+            // The secret goes in the fragment: browsers never send it to a server or in a Referer.
+            const url = `${base}${link.path}#token=${issued.secret}`
+            return { json: { url, expiresAt: issued.expiresAt.toISOString() }, text: () => url }
+          })
         })
-      })
-  )
+    )
+  }
 }
