@@ -203,3 +203,69 @@ describe("a --json flow on an embedded data directory", () => {
     expect(server.stdout).not.toContain("tot_")
   })
 })
+
+describe("identity, from the CLI to the server", () => {
+  const root = P.tempDir("cli-identity")
+  const dataDir = Path.join(root, "data")
+  const environment = P.env({ ROSTER_DATA_DIR: dataDir, ROSTER_PUBLIC_URL: "https://app.example.test" })
+  const adminPassword = "correct horse battery staple"
+  const memberPassword = "member password 42"
+
+  const json = async (args: ReadonlyArray<string>, input?: string) => {
+    const result = await P.cli([...args, "--json"], environment, root, 60_000, input)
+    expect(result.stderr, result.stderr).toBe("")
+    expect(result.code).toBe(0)
+    for (const secret of [adminPassword, memberPassword]) expect(result.stdout).not.toContain(secret)
+    return JSON.parse(result.stdout)
+  }
+
+  it("an admin made with admins create, and a member's magic link, both sign in over HTTP; no secret is logged", async () => {
+    const admin = await json(
+      ["admins", "create", "--email", "root@example.com", "--password-stdin"],
+      `${adminPassword}\n`
+    )
+    expect(admin).toMatchObject({ email: "root@example.com", isPlatformAdmin: true, hasPassword: true })
+    await json(["orgs", "create", "--name", "Acme"])
+    const member = await json(
+      ["users", "add", "--org", "acme", "--email", "ada@example.com", "--password-stdin"],
+      `${memberPassword}\n`
+    )
+    const link = await json(["users", "magic-link", "--org", "acme", member.id])
+    expect(link.url).toMatch(/^https:\/\/app\.example\.test\/auth\/magic-link#token=mlt_[0-9A-Za-z]{52}$/)
+    const linkToken = link.url.split("#token=")[1]
+
+    const server = P.startServer({ ...environment, PORT: "0", LOG_LEVEL: "debug" }, root)
+    const port = await P.listening(server)
+    const post = (path: string, body: unknown, auth?: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(auth === undefined ? {} : { authorization: auth }) },
+        body: JSON.stringify(body)
+      })
+    const login = await post("/auth/login", { email: "root@example.com", password: adminPassword })
+    expect(login.status).toBe(200)
+    const session = (await login.json()).token as string
+    const accounts = await fetch(`http://127.0.0.1:${port}/admin/users?q=example.com`, {
+      headers: { authorization: `Bearer ${session}` }
+    })
+    expect(accounts.status).toBe(200)
+    expect((await accounts.json()).totalElements).toBe(2)
+
+    const viaLink = await post("/auth/magic-link", { token: linkToken })
+    expect(viaLink.status).toBe(200)
+    const memberSession = (await viaLink.json()).token as string
+    expect((await post("/auth/magic-link", { token: linkToken })).status).toBe(400)
+    const me = await fetch(`http://127.0.0.1:${port}/me/organizations`, {
+      headers: { authorization: `Bearer ${memberSession}` }
+    })
+    expect((await me.json()).map((org: { name: string }) => org.name)).toEqual(["Acme"])
+    expect((await post("/auth/login", { email: "ada@example.com", password: memberPassword })).status).toBe(200)
+
+    expect(await server.stop()).toEqual({ code: 0, signal: null })
+    const output = server.stdout + server.stderr
+    for (const secret of [adminPassword, memberPassword, session, memberSession, linkToken]) {
+      expect(output).not.toContain(secret)
+    }
+    expect(output).toContain("POST /auth/login 200")
+  })
+})

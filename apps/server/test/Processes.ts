@@ -173,11 +173,19 @@ export const killAll = async () => {
   await Promise.all(left.map((proc) => proc.exited))
 }
 
-const start = (label: string, args: ReadonlyArray<string>, options: { cwd: string; env: Record<string, string> }) =>
-  new Proc(
-    spawn(process.execPath, [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] }),
-    label
-  )
+const start = (
+  label: string,
+  args: ReadonlyArray<string>,
+  options: { cwd: string; env: Record<string, string>; input?: string | undefined }
+) => {
+  const child = spawn(process.execPath, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"]
+  })
+  if (options.input !== undefined) child.stdin!.end(options.input)
+  return new Proc(child, label)
+}
 
 /** Starts the server with exactly `environment` (see `env`), in `cwd`. */
 export const startServer = (environment: Record<string, string>, cwd: string): Proc =>
@@ -198,9 +206,11 @@ export const cli = async (
   args: ReadonlyArray<string>,
   environment: Record<string, string>,
   cwd: string,
-  timeoutMs = 60_000
+  timeoutMs = 60_000,
+  /** Written to its standard input (a password for `--password-stdin`); none when absent. */
+  input?: string
 ): Promise<Result> => {
-  const proc = start(`roster ${args.join(" ")}`, [cliBin, ...args], { cwd, env: environment })
+  const proc = start(`roster ${args.join(" ")}`, [cliBin, ...args], { cwd, env: environment, input })
   const { code } = await proc.waitExit(timeoutMs)
   return { code, stdout: proc.stdout, stderr: proc.stderr }
 }

@@ -309,7 +309,9 @@ describe("invalid configuration stops start-up with a message naming the variabl
     ["PORT", "70000"],
     ["LOG_LEVEL", "loud"],
     ["LOG_FORMAT", "xml"],
-    ["DATABASE_URL", "mysql://x"]
+    ["DATABASE_URL", "mysql://x"],
+    ["ROSTER_PUBLIC_URL", "ftp://app.example"],
+    ["ROSTER_PUBLIC_URL", "not a url"]
   ])("%s=%s", async (variable, value) => {
     const server = await refused({ [variable]: value })
     expect(server.stderr).toContain(variable)
