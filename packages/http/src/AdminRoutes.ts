@@ -1,6 +1,6 @@
 /** Platform administration of identities (`/admin/users`): platform admins' sessions only. */
 import type { Account } from "@roster/domain"
-import { IdentityInput, IdentityResponse, Platform, UserId, UserInput } from "@roster/domain"
+import { IdentityInput, IdentityResponse, Platform, UserId } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Input from "./Input.js"
@@ -14,13 +14,7 @@ const userIdParam = { userId: UserId }
 /** The list's query: the domain's `ListAccounts`, with page and size read from strings. */
 export const ListAccountsQuery = Schema.Struct({
   ...IdentityInput.ListAccounts.fields,
-  page: Schema.optionalWith(Input.QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
-    default: () => 0
-  }),
-  size: Schema.optionalWith(
-    Input.QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
-    { default: () => UserInput.defaultPageSize }
-  )
+  ...Input.pageFields
 })
 
 const ok = (value: Account) => Reply.json(200, IdentityResponse.fromAccount(value))

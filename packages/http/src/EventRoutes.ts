@@ -1,6 +1,6 @@
 /** The organization's event log, newest first: who changed what, and when. */
 import type { DomainEvent } from "@roster/domain"
-import { Audit, ListEvents, Member, UserInput } from "@roster/domain"
+import { Audit, ListEvents, Member } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Input from "./Input.js"
@@ -10,13 +10,7 @@ import * as Route from "./Route.js"
 /** The domain's `ListEvents`, with page and size read from strings; `type` repeats or lists with commas. */
 export const ListEventsQuery = Schema.Struct({
   ...ListEvents.fields,
-  page: Schema.optionalWith(Input.QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
-    default: () => 0
-  }),
-  size: Schema.optionalWith(
-    Input.QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
-    { default: () => UserInput.defaultPageSize }
-  )
+  ...Input.pageFields
 })
 
 export interface EventResponse {

@@ -3,7 +3,7 @@
  * is reported at once, one issue per field, so that a client fixes its request in one go.
  */
 import type { Issue } from "@roster/domain"
-import { Validation, ValidationFailed } from "@roster/domain"
+import { UserInput, Validation, ValidationFailed } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -53,6 +53,17 @@ export const QueryInteger = <A>(target: Schema.Schema<A, number>, message: strin
         : ParseResult.fail(new ParseResult.Type(ast, text, message)),
     encode: (number) => ParseResult.succeed(String(number))
   }).pipe(Schema.compose(target))
+
+/** `page` and `size` of every paged list, read from the query string, with the API's defaults. */
+export const pageFields = {
+  page: Schema.optionalWith(QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
+    default: () => 0
+  }),
+  size: Schema.optionalWith(
+    QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
+    { default: () => UserInput.defaultPageSize }
+  )
+}
 
 // Digits beyond a safe integer are still a number, just too large: the target's range check says so.
 const saturate = (text: string): number => {

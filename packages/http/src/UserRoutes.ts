@@ -14,13 +14,7 @@ const userIdParam = { userId: UserId }
 /** The list's query: the domain's `ListUsers`, with page and size read from strings. */
 export const ListUsersQuery = Schema.Struct({
   ...UserInput.ListUsers.fields,
-  page: Schema.optionalWith(Input.QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
-    default: () => 0
-  }),
-  size: Schema.optionalWith(
-    Input.QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
-    { default: () => UserInput.defaultPageSize }
-  )
+  ...Input.pageFields
 })
 
 const ok = (member: Member.Member) => Reply.json(200, UserResponse.fromMember(member))
