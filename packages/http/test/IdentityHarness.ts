@@ -89,7 +89,8 @@ const successSchema = (method: string, pathname: string): Schema.Schema<any, any
   if (pathname.startsWith("/me/sessions/")) return "empty"
   if (pathname === "/me/mfa/totp") return IdentityResponse.TotpEnrolmentResponse
   if (pathname === "/me/password" || pathname.startsWith("/me/mfa/")) return "empty"
-  if (pathname === "/admin/users") return method === "GET" ? IdentityResponse.AccountPageResponse : IdentityResponse.AccountResponse
+  if (pathname === "/admin/users")
+    return method === "GET" ? IdentityResponse.AccountPageResponse : IdentityResponse.AccountResponse
   if (/^\/admin\/users\/[^/]+$/.test(pathname)) return method === "DELETE" ? "empty" : IdentityResponse.AccountResponse
   if (/^\/admin\/users\/[^/]+\/[a-z-]+$/.test(pathname)) return IdentityResponse.AccountResponse
   if (/^\/organizations\/users\/[^/]+\/reset-password$/.test(pathname)) return "empty"
@@ -158,10 +159,13 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
         Layer.provideMerge(Layer.setClock(clock.clock))
       )
     )
-    server = await Server.listen(App.make(runtime, { logger: (entry) => logs.push(JSON.stringify(entry)), publicUrl }), {
-      port: 0,
-      host: "127.0.0.1"
-    })
+    server = await Server.listen(
+      App.make(runtime, { logger: (entry) => logs.push(JSON.stringify(entry)), publicUrl }),
+      {
+        port: 0,
+        host: "127.0.0.1"
+      }
+    )
   })
 
   afterAll(async () => {
