@@ -60,6 +60,38 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
       return added.id
     }
 
+    describe("roster events list without --org", () => {
+      it("reads every event, identity-level ones included, with their organization", async () => {
+        const admin = await createAdmin()
+        const org = (await ok(["orgs", "create", "--name", "Acme"])) as { id: string }
+        const all = (await ok(["events", "list"])) as {
+          content: Array<{ type: string; organizationId: string | null; userId: string | null }>
+          totalElements: number
+        }
+        assert.deepStrictEqual(
+          all.content.map((event) => [event.type, event.organizationId]),
+          [
+            ["organization.created", org.id],
+            ["platform_admin.promoted", null],
+            ["identity.password_set", null],
+            ["identity.created", null]
+          ]
+        )
+        const mine = (await ok(["events", "list", "--user", admin.id, "--type", "identity.created"])) as typeof all
+        assert.deepStrictEqual(
+          mine.content.map((event) => [event.type, event.userId]),
+          [["identity.created", admin.id]]
+        )
+        const table = await roster(["events", "list"])
+        assert.strictEqual(table.code, 0)
+        assert.include(table.stdout, "organization")
+        assert.include(table.stdout, "platform_admin.promoted")
+        assert.include(table.stdout, "page 1 of 1, 4 events")
+        const none = JSON.stringify(all)
+        assert.notInclude(none, password, "no event holds the password")
+      })
+    })
+
     describe("roster admins", () => {
       it("create makes a platform admin with a password, and is repeatable", async () => {
         const admin = await createAdmin()

@@ -1,11 +1,16 @@
-/** The event log as an organization reads it: who changed what, when. */
+/**
+ * The event log: who changed what, when. An organization reads its own (`can_view_audit`); platform
+ * admins and the operator read every event, identity-level ones (sign-ins, sessions, second
+ * factors, platform changes) included.
+ */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { Access } from "./Access.js"
 import { EventType } from "./DomainEvent.js"
-import { UserId } from "./Ids.js"
+import type { Actor } from "./Actor.js"
+import { OrganizationId, UserId } from "./Ids.js"
 import * as Policy from "./Policy.js"
-import { EventRepository } from "./Ports.js"
+import { type EventScope, EventRepository } from "./Ports.js"
 import { PageNumber, PageSize, defaultPageSize } from "./UserInput.js"
 
 export const ListEvents = Schema.Struct({
@@ -16,20 +21,27 @@ export const ListEvents = Schema.Struct({
 })
 export type ListEvents = typeof ListEvents.Type
 
+/** The platform's log: like `ListEvents`, optionally narrowed to one organization. */
+export const ListAllEvents = Schema.Struct({
+  ...ListEvents.fields,
+  organizationId: Schema.optional(OrganizationId)
+})
+export type ListAllEvents = typeof ListAllEvents.Type
+
 export class Audit extends Effect.Service<Audit>()("@roster/domain/Audit", {
   effect: Effect.gen(function* () {
     const events = yield* EventRepository
+    const page = (scope: EventScope, query: ListEvents) =>
+      events.page(scope, { page: query.page, size: query.size, userId: query.userId, types: query.type })
+
+    /** The organization's events, newest first. */
     const list = (access: Access, query: ListEvents) =>
-      Policy.requirePermission(access, "can_view_audit").pipe(
-        Effect.zipRight(
-          events.page(access.organizationId, {
-            page: query.page,
-            size: query.size,
-            userId: query.userId,
-            types: query.type
-          })
-        )
-      )
-    return { list } as const
+      Policy.requirePermission(access, "can_view_audit").pipe(Effect.zipRight(page(access.organizationId, query)))
+
+    /** Every event (or one organization's), newest first: platform admins and the operator only. */
+    const listAll = (actor: Actor, query: ListAllEvents) =>
+      Policy.requirePlatformAdmin(actor).pipe(Effect.zipRight(page(query.organizationId ?? "everywhere", query)))
+
+    return { list, listAll } as const
   })
 }) {}

@@ -316,12 +316,12 @@ export const make = Effect.gen(function* () {
 
   const events = EventRepository.of({
     append: (event) => write((s) => ({ ...s, events: [...s.events, event] })),
-    page: (organizationId, query) =>
+    page: (scope, query) =>
       read((s) => {
         const matching = s.events
           .filter(
             (e) =>
-              e.organizationId === organizationId &&
+              (scope === "everywhere" || e.organizationId === scope) &&
               (query.userId === undefined || e.userId === query.userId) &&
               (query.types === undefined || query.types.includes(e.type))
           )

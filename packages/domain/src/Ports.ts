@@ -136,12 +136,15 @@ export interface EventQuery {
   readonly types?: ReadonlyArray<EventType> | undefined
 }
 
+/** Whose events: one organization's, or every event there is (every organization's and none's). */
+export type EventScope = OrganizationId | "everywhere"
+
 export class EventRepository extends Context.Tag("@roster/domain/EventRepository")<
   EventRepository,
   {
     readonly append: (event: DomainEvent) => Effect.Effect<void>
     /** Newest first. */
-    readonly page: (organizationId: OrganizationId, query: EventQuery) => Effect.Effect<Page<DomainEvent>>
+    readonly page: (scope: EventScope, query: EventQuery) => Effect.Effect<Page<DomainEvent>>
     /** Removes the membership's personal fields (`Membership.personalFields`) and free-text reasons from this user's events in one organization. */
     readonly eraseMembershipData: (organizationId: OrganizationId, userId: UserId) => Effect.Effect<void>
     /**

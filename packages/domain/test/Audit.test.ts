@@ -1,7 +1,8 @@
-import { Audit, Forbidden, ListEvents, OrganizationNotFound, Users, Validation } from "@roster/domain"
+import { Actor, Audit, Forbidden, ListEvents, OrganizationNotFound, Users, Validation } from "@roster/domain"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as TestClock from "effect/TestClock"
+import * as TestIdentity from "./TestIdentity.js"
 import * as TestOrganization from "./TestOrganization.js"
 
 describe("Audit", () => {
@@ -72,5 +73,42 @@ describe("Audit", () => {
         ["type.0"]
       )
     })
+  )
+
+  it.effect("listAll: platform admins and the operator read every event, identity-level ones included", () =>
+    Effect.gen(function* () {
+      const acme = yield* TestOrganization.make("Acme")
+      const audit = yield* Audit
+      yield* TestIdentity.addWithPassword(acme, "ada@example.com")
+      const ada = yield* TestIdentity.signIn("ada@example.com")
+      const root = yield* TestIdentity.platformAdmin()
+      const query = { page: 0, size: 50, userId: ada.user.id }
+
+      const seen = yield* audit.listAll(root.actor, query)
+      assert.deepStrictEqual(
+        seen.items.map((e) => [e.type, e.organizationId]),
+        [
+          ["session.created", null],
+          ["identity.password_set", acme.id],
+          ["user.added", acme.id]
+        ]
+      )
+      assert.deepStrictEqual(yield* audit.listAll(Actor.operator, query), seen)
+      const inAcme = yield* audit.listAll(root.actor, { page: 0, size: 50, organizationId: acme.id })
+      assert.isTrue(inAcme.items.every((e) => e.organizationId === acme.id))
+      assert.deepStrictEqual(
+        inAcme.items.map((e) => e.type),
+        ["identity.password_set", "user.added"]
+      )
+
+      assert.deepStrictEqual(
+        yield* Effect.flip(audit.listAll(ada.actor, query)),
+        new Forbidden({ required: "platform_admin", reason: "Only platform admins may do this" })
+      )
+      assert.strictEqual(
+        (yield* Effect.flip(audit.listAll(acme.token(["can_view_audit"]).actor, query)))._tag,
+        "Forbidden"
+      )
+    }).pipe(Effect.provide(TestIdentity.layer))
   )
 })

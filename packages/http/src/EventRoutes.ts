@@ -1,6 +1,9 @@
-/** The organization's event log, newest first: who changed what, and when. */
+/**
+ * The event log, newest first: who changed what, and when. An organization reads its own at
+ * `/organizations/events`; platform admins read every event at `/admin/events`.
+ */
 import type { DomainEvent } from "@roster/domain"
-import { Audit, ListEvents, Member } from "@roster/domain"
+import { Audit, ListAllEvents, ListEvents, Member } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Input from "./Input.js"
@@ -10,6 +13,12 @@ import * as Route from "./Route.js"
 /** The domain's `ListEvents`, with page and size read from strings; `type` repeats or lists with commas. */
 export const ListEventsQuery = Schema.Struct({
   ...ListEvents.fields,
+  ...Input.pageFields
+})
+
+/** The platform's log: the same, plus `organizationId`. */
+export const ListAllEventsQuery = Schema.Struct({
+  ...ListAllEvents.fields,
   ...Input.pageFields
 })
 
@@ -35,6 +44,21 @@ export const fromEvent = (event: DomainEvent.DomainEvent): EventResponse => ({
   at: event.at.toISOString()
 })
 
+/** A platform admin sees which organization an event belongs to (`null`: the identity's own). */
+export const fromPlatformEvent = (event: DomainEvent.DomainEvent) => ({
+  ...fromEvent(event),
+  organizationId: event.organizationId
+})
+
+const pageReply = <A>(page: Member.Page<DomainEvent.DomainEvent>, show: (event: DomainEvent.DomainEvent) => A) =>
+  Reply.json(200, {
+    content: page.items.map(show),
+    totalElements: page.total,
+    totalPages: Member.totalPages(page),
+    size: page.size,
+    number: page.page
+  })
+
 export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
@@ -43,16 +67,17 @@ export const routes: ReadonlyArray<Route.Route> = [
     query: ListEventsQuery,
     lists: ["type"],
     handle: ({ access, query }) =>
-      Effect.flatMap(Audit, (audit) => audit.list(access, query)).pipe(
-        Effect.map((page) =>
-          Reply.json(200, {
-            content: page.items.map(fromEvent),
-            totalElements: page.total,
-            totalPages: Member.totalPages(page),
-            size: page.size,
-            number: page.page
-          })
-        )
+      Effect.flatMap(Audit, (audit) => audit.list(access, query)).pipe(Effect.map((page) => pageReply(page, fromEvent)))
+  }),
+  Route.make({
+    method: "GET",
+    path: "/admin/events",
+    guard: "platform",
+    query: ListAllEventsQuery,
+    lists: ["type"],
+    handle: ({ session, query }) =>
+      Effect.flatMap(Audit, (audit) => audit.listAll(session, query)).pipe(
+        Effect.map((page) => pageReply(page, fromPlatformEvent))
       )
   })
 ]

@@ -522,6 +522,66 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
       })
     })
 
+    describe("the platform audit log", () => {
+      it("lists every event, identity-level ones included, filtered by user, type and organization", async () => {
+        const root = await admin()
+        const org = await h.organization()
+        const ada = await member(org)
+        h.expectError(await login(ada.email, "not the password"), 401, "INVALID_CREDENTIALS")
+        const { auth } = await h.signIn(ada.email, ada.password)
+        await h.request("POST", "/auth/logout", { auth })
+
+        const mine = await h.request("GET", `/admin/events?userId=${ada.id}`, { auth: root.auth })
+        expect(mine.status).toBe(200)
+        expect(mine.json.content.map((event: any) => [event.type, event.organizationId])).toEqual([
+          ["session.revoked", null],
+          ["session.created", null],
+          ["auth.login_failed", null],
+          ["identity.password_set", org.id],
+          ["user.added", org.id]
+        ])
+        expect(mine.json).toMatchObject({ totalElements: 5, totalPages: 1, size: 20, number: 0 })
+        expect(JSON.stringify(mine.json)).not.toContain(ada.password)
+
+        const sessions = await h.request("GET", `/admin/events?userId=${ada.id}&type=session.created,session.revoked`, {
+          auth: root.auth
+        })
+        expect(sessions.json.content.map((event: any) => event.type)).toEqual(["session.revoked", "session.created"])
+        const inOrg = await h.request("GET", `/admin/events?organizationId=${org.id}`, { auth: root.auth })
+        expect(new Set(inOrg.json.content.map((event: any) => event.organizationId))).toEqual(new Set([org.id]))
+        expect(inOrg.json.content.map((event: any) => event.type)).toContain("organization.created")
+        const everything = await h.request("GET", "/admin/events?size=200", { auth: root.auth })
+        expect(everything.json.totalElements).toBeGreaterThan(mine.json.totalElements)
+      })
+
+      it("is for platform admins only, and validates its query", async () => {
+        const root = await admin()
+        const org = await h.organization()
+        const ada = await member(org)
+        const { auth } = await h.signIn(ada.email, ada.password)
+        h.expectError(await h.request("GET", "/admin/events", { auth }), 403, "FORBIDDEN")
+        h.expectError(await h.request("GET", "/admin/events", { auth: await org.token() }), 401, "UNAUTHORIZED")
+        h.expectError(
+          await h.request("GET", "/admin/events?type=user.exploded", { auth: root.auth }),
+          400,
+          "VALIDATION_FAILED",
+          /^type: /
+        )
+        h.expectError(
+          await h.request("GET", "/admin/events?organizationId=acme", { auth: root.auth }),
+          400,
+          "VALIDATION_FAILED",
+          /^organizationId: /
+        )
+        h.expectError(
+          await h.request("GET", "/admin/events?size=201", { auth: root.auth }),
+          400,
+          "VALIDATION_FAILED",
+          /^size: /
+        )
+      })
+    })
+
     describe("the last platform admin", () => {
       // A storage of its own, so that the platform admins are only the ones made here.
       const p = IdentityHarness.setup(makePortsLayer)

@@ -10,6 +10,7 @@
 import type { Access, InMemory, Permission as PermissionType, Role, UserInput } from "@roster/domain"
 import {
   Actor,
+  DomainEvent,
   IdentityResponse,
   Organizations,
   Permission,
@@ -93,12 +94,33 @@ const successSchema = (method: string, pathname: string): Schema.Schema<any, any
     return method === "GET" ? IdentityResponse.AccountPageResponse : IdentityResponse.AccountResponse
   if (/^\/admin\/users\/[^/]+$/.test(pathname)) return method === "DELETE" ? "empty" : IdentityResponse.AccountResponse
   if (/^\/admin\/users\/[^/]+\/[a-z-]+$/.test(pathname)) return IdentityResponse.AccountResponse
+  if (pathname === "/admin/events") return PlatformEventPage
   if (/^\/organizations\/users\/[^/]+\/reset-password$/.test(pathname)) return "empty"
   if (/^\/organizations\/users\/[^/]+\/(magic-link|email-verification)$/.test(pathname)) return "link"
   return null
 }
 
 const LinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })
+
+const PlatformEventPage = Schema.Struct({
+  content: Schema.Array(
+    Schema.Struct({
+      id: Schema.UUID,
+      organizationId: Schema.NullOr(Schema.UUID),
+      type: DomainEvent.EventType,
+      userId: Schema.NullOr(Schema.UUID),
+      actor: Schema.Struct({ type: Schema.String, id: Schema.NullOr(Schema.String) }),
+      before: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      after: Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      reason: Schema.NullOr(Schema.String),
+      at: Schema.String
+    })
+  ),
+  totalElements: Schema.Int,
+  totalPages: Schema.Int,
+  size: Schema.Int,
+  number: Schema.Int
+})
 
 export interface Organization {
   readonly id: string

@@ -9,6 +9,7 @@ import type { MigrationFailed } from "./MigrationError.js"
 import * as Migrator from "./Migrator.js"
 import * as schema0001 from "./migrations/schema_0001.js"
 import * as schema0002 from "./migrations/schema_0002.js"
+import * as schema0003 from "./migrations/schema_0003.js"
 
 const statements = (list: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -19,7 +20,8 @@ const statements = (list: ReadonlyArray<string>) =>
 /** Append only: a released migration never changes. */
 export const all: Migrator.Migrations = {
   "0001_initial": statements(schema0001.statements),
-  "0002_identity": statements(schema0002.statements)
+  "0002_identity": statements(schema0002.statements),
+  "0003_platform_audit": statements(schema0003.statements)
 }
 
 export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

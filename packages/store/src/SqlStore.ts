@@ -422,10 +422,10 @@ export const make = Effect.gen(function* () {
           Effect.asVoid
         )
       ),
-    page: (organizationId, query) =>
+    page: (scope, query) =>
       orDie(
         Effect.gen(function* () {
-          const clauses = [sql`organization_id = ${organizationId}`]
+          const clauses = scope === "everywhere" ? [] : [sql`organization_id = ${scope}`]
           if (query.userId !== undefined) clauses.push(sql`user_id = ${query.userId}`)
           if (query.types !== undefined) clauses.push(sql`type = ANY(${[...query.types]})`)
           const where = sql.and(clauses)

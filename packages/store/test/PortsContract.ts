@@ -822,6 +822,40 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<Ports, unknown>
         })
       )
 
+      it.effect("page everywhere reads every organization's events and those of none, newest first", () =>
+        Effect.gen(function* () {
+          const events = yield* EventRepository
+          const ada = yield* newUser()
+          const [acme, globex] = [
+            (yield* newOrganization()).organization.id,
+            (yield* newOrganization()).organization.id
+          ]
+          const appended = [
+            makeEvent(acme, { userId: ada.id, type: "user.added", at: at(0) }),
+            { ...makeEvent(acme, { userId: ada.id, type: "session.created", at: at(1) }), organizationId: null },
+            makeEvent(globex, { userId: ada.id, type: "user.added", at: at(2) }),
+            { ...makeEvent(acme, { userId: ada.id, type: "auth.login_failed", at: at(3) }), organizationId: null }
+          ]
+          yield* appendAll(appended)
+          const newestFirst = [...appended].reverse()
+          const all = yield* events.page("everywhere", { page: 0, size: 50, userId: ada.id })
+          assert.deepStrictEqual(all, { items: newestFirst, total: 4, page: 0, size: 50 })
+          const sessions = yield* events.page("everywhere", {
+            page: 0,
+            size: 50,
+            userId: ada.id,
+            types: ["session.created"]
+          })
+          assert.deepStrictEqual(eventIds(sessions), [appended[1]!.id])
+          const second = yield* events.page("everywhere", { page: 1, size: 3, userId: ada.id })
+          assert.deepStrictEqual(second, { items: [appended[0]!], total: 4, page: 1, size: 3 })
+          // One organization's page still holds only that organization's events.
+          assert.deepStrictEqual(eventIds(yield* events.page(acme, { page: 0, size: 50, userId: ada.id })), [
+            appended[0]!.id
+          ])
+        })
+      )
+
       it.effect(
         "eraseMembershipData removes names, title and reason from that user's events in that organization",
         () =>

@@ -1,7 +1,7 @@
-/** `roster events list`: the audit log of an organization, newest first. */
+/** `roster events list`: the audit log of an organization, or of everything (the platform's), newest first. */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
-import { Audit, DomainEvent, ListEvents, Member } from "@roster/domain"
+import { Actor, Audit, DomainEvent, ListEvents, Member } from "@roster/domain"
 import * as Input from "../Input.js"
 import * as Operator from "../Operator.js"
 import type { Define, Output } from "../Plan.js"
@@ -42,20 +42,21 @@ const actor = (event: DomainEvent.DomainEvent) =>
   event.actor.id === null ? event.actor.type : `${event.actor.type} ${event.actor.id}`
 
 export const register = (program: Command, define: Define) => {
-  const events = program.command("events").description("Read an organization's audit log")
+  const events = program.command("events").description("Read the audit log")
 
   define(
     events
       .command("list")
-      .description("List what changed in an organization, newest first")
-      .requiredOption("--org <org>", "organization id or name")
+      .description("List what changed, newest first: in one organization, or everywhere")
+      .option("--org <org>", "organization id or name (default: every event, identity-level ones included)")
       .option("--user <userId>", "only events about this user")
       .option("--type <type>", `only events of this type (repeatable): ${DomainEvent.types.join(", ")}`, collect)
       .option("--page <n>", "page number, from 0 (default: 0)")
       .option("--size <n>", "events per page, 1 to 200 (default: 20)"),
     (line) =>
       Effect.gen(function* () {
-        const org = yield* Input.reference("--org", line.text("org")!)
+        const orgText = line.text("org")
+        const org = orgText === undefined ? undefined : yield* Input.reference("--org", orgText)
         const page = yield* Input.integer("--page", line.text("page"))
         const size = yield* Input.integer("--size", line.text("size"))
         const query = yield* Input.decode(
@@ -64,8 +65,11 @@ export const register = (program: Command, define: Define) => {
           { page: "--page", size: "--size", userId: "--user", type: { flag: "--type", oneOf: DomainEvent.types } }
         )
         return Effect.gen(function* () {
-          const { access } = yield* Operator.inOrganization(org)
-          const found = yield* Effect.flatMap(Audit, (audit) => audit.list(access, query))
+          const audit = yield* Audit
+          const found =
+            org === undefined
+              ? yield* audit.listAll(Actor.operator, query)
+              : yield* audit.list((yield* Operator.inOrganization(org)).access, query)
           const response = {
             content: found.items.map(json),
             totalElements: found.total,
@@ -79,16 +83,29 @@ export const register = (program: Command, define: Define) => {
               [
                 found.items.length === 0
                   ? "No events match."
-                  : render.table(
-                      ["at", "type", "user", "actor", "changes"],
-                      found.items.map((event) => [
-                        Render.date(event.at),
-                        event.type,
-                        event.userId,
-                        actor(event),
-                        changes(event)
-                      ])
-                    ),
+                  : org === undefined
+                    ? // Everywhere: which organization each event belongs to (none for an identity's own).
+                      render.table(
+                        ["at", "organization", "type", "user", "actor", "changes"],
+                        found.items.map((event) => [
+                          Render.date(event.at),
+                          event.organizationId,
+                          event.type,
+                          event.userId,
+                          actor(event),
+                          changes(event)
+                        ])
+                      )
+                    : render.table(
+                        ["at", "type", "user", "actor", "changes"],
+                        found.items.map((event) => [
+                          Render.date(event.at),
+                          event.type,
+                          event.userId,
+                          actor(event),
+                          changes(event)
+                        ])
+                      ),
                 Render.pageLine(response, "event")
               ].join("\n")
           } satisfies Output
