@@ -51,16 +51,7 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
       )
 
     /** Enrols and enables TOTP for the signed-in user; returns the secret. */
-    const enableTotp = async (auth: string) => {
-      const enrolment = await h.request("POST", "/me/mfa/totp", { auth })
-      expect(enrolment.status).toBe(201)
-      const enable = await h.request("POST", "/me/mfa/totp/enable", {
-        auth,
-        body: { code: h.totp(enrolment.json.secret) }
-      })
-      expect(enable.status).toBe(204)
-      return enrolment.json.secret as string
-    }
+    const enableTotp = async (auth: string) => (await h.enableTotp(auth)).secret
 
     const resetPassword = (org: string, userId: string, body: unknown) =>
       h.request("POST", `/organizations/users/${userId}/reset-password`, { auth: org, body })

@@ -27,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as TestCrypto from "@roster/crypto/test"
 import { App, Contract, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
+import * as HttpClient from "./HttpClient.js"
 
 export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
 
@@ -34,23 +35,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const successType = "application/json;charset=UTF-8"
 const errorType = "application/json"
 
-export interface Reply {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly json: any
-}
-
-export interface RequestOptions {
-  /** The Authorization header as sent; none when absent. */
-  readonly auth?: string
-  /** Serialized as JSON with `Content-Type: application/json` unless `contentType` says otherwise. */
-  readonly body?: unknown
-  readonly rawBody?: string
-  /** `null` sends no Content-Type. */
-  readonly contentType?: string | null
-  readonly headers?: Record<string, string>
-}
+export type Reply = HttpClient.Reply
 
 /** The schema a 2xx response of a route must match; `empty` for no body. */
 const successSchema = (method: string, pathname: string): ContractSchemas.SchemaName | "empty" | "document" => {
@@ -82,32 +67,16 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
 
     const run = <A, E>(effect: Effect.Effect<A, E, Services.UseCases>): Promise<A> => runtime.runPromise(effect)
 
-    const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {
-      const headers: Record<string, string> = { ...options.headers }
-      if (options.auth !== undefined) headers.authorization = options.auth
-      const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
-      if (body !== undefined && options.contentType !== null)
-        headers["content-type"] = options.contentType ?? "application/json"
-      if (body === undefined && typeof options.contentType === "string") headers["content-type"] = options.contentType
-      const response = await fetch(server.url + path, { method, headers, ...(body === undefined ? {} : { body }) })
-      const text = await response.text()
-      const json = text === "" ? undefined : JSON.parse(text)
-      const headerLines: Array<string> = []
-      response.headers.forEach((value, key) => {
-        headerLines.push(`${key}: ${value}`)
-      })
-      const headerText = headerLines.join("\n")
-      responses.push({
-        text: `${headerText}\n\n${text}`,
-        mayShow: typeof json?.token === "string" ? json.token : undefined
-      })
-      check(method, new URL(server.url + path).pathname, response, text, json)
-      return { status: response.status, headers: response.headers, text, json }
+    const request = async (method: string, path: string, options: HttpClient.RequestOptions = {}): Promise<Reply> => {
+      const reply = await HttpClient.send(server.url, method, path, options)
+      responses.push({ text: reply.raw, mayShow: typeof reply.json?.token === "string" ? reply.json.token : undefined })
+      check(method, new URL(server.url + path).pathname, reply)
+      return reply
     }
 
-    const check = (method: string, pathname: string, response: Response, text: string, json: any) => {
-      if (response.status >= 400) {
-        expect(response.headers.get("content-type")).toBe(errorType)
+    const check = (method: string, pathname: string, { status, headers, text, json }: Reply) => {
+      if (status >= 400) {
+        expect(headers.get("content-type")).toBe(errorType)
         validator.assert("ErrorResponse", json)
         expect(json.fingerprint).toMatch(uuidPattern)
         expect(json.errors.length).toBeGreaterThan(0)
@@ -117,10 +86,10 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
       const schema = successSchema(method, pathname)
       if (schema === "empty") {
         expect(text).toBe("")
-        expect(response.headers.get("content-type")).toBeNull()
+        expect(headers.get("content-type")).toBeNull()
         return
       }
-      expect(response.headers.get("content-type")).toBe(successType)
+      expect(headers.get("content-type")).toBe(successType)
       if (schema !== "document") validator.assert(schema, json)
     }
 
@@ -131,17 +100,7 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
       request("PUT", path, body === undefined ? { auth } : { auth, body })
     const del = (path: string, auth: string) => request("DELETE", path, { auth })
 
-    const expectError = (reply: Reply, status: number, code: string, messagePart?: string | RegExp) => {
-      expect({ status: reply.status, codes: reply.json?.errors?.map((e: any) => e.code) }).toEqual({
-        status,
-        codes: expect.arrayContaining([code])
-      })
-      if (messagePart !== undefined) {
-        const messages = reply.json.errors.map((e: any) => e.message).join("\n")
-        if (typeof messagePart === "string") expect(messages).toContain(messagePart)
-        else expect(messages).toMatch(messagePart)
-      }
-    }
+    const expectError = HttpClient.expectError
 
     interface Organization {
       readonly id: string

@@ -30,24 +30,15 @@ import { TOTP } from "otpauth"
 import { afterAll, beforeAll, expect } from "vitest"
 import { App, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
+import * as HttpClient from "./HttpClient.js"
 
 export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
 
 export const publicUrl = "https://app.example.test"
 
-export interface Reply {
-  readonly status: number
-  readonly headers: Headers
-  readonly text: string
-  readonly json: any
-}
+export type Reply = HttpClient.Reply
 
-export interface RequestOptions {
-  /** The Authorization header as sent (`Bearer ses_…` or `tot_…`); none when absent. */
-  readonly auth?: string
-  readonly body?: unknown
-  readonly headers?: Record<string, string>
-}
+export type RequestOptions = HttpClient.RequestOptions
 
 /** A clock that runs with real time, shifted by an offset the tests set. */
 const shiftableClock = () => {
@@ -149,6 +140,10 @@ export interface Harness {
     password: string,
     code?: string
   ) => Promise<{ readonly auth: string; readonly body: any }>
+  /** Enrols and enables TOTP for a signed-in user: the secret and the recovery codes (shown once). */
+  readonly enableTotp: (
+    auth: string
+  ) => Promise<{ readonly secret: string; readonly recoveryCodes: ReadonlyArray<string> }>
   /** The current TOTP code for a base32 secret at the server's time (or `at`). */
   readonly totp: (secret: string, at?: Date) => string
   /** Fails the test unless the reply is this error. */
@@ -197,9 +192,9 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
 
   const run = <A, E>(effect: Effect.Effect<A, E, Route.UseCases>): Promise<A> => runtime.runPromise(effect)
 
-  const check = (method: string, pathname: string, response: Response, text: string, json: any) => {
-    if (response.status >= 400) {
-      expect(response.headers.get("content-type")).toBe("application/json")
+  const check = (method: string, pathname: string, { status, headers, text, json }: Reply) => {
+    if (status >= 400) {
+      expect(headers.get("content-type")).toBe("application/json")
       validator.assert("ErrorResponse", json)
       return
     }
@@ -209,43 +204,24 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
       expect(text).toBe("")
       return
     }
-    expect(response.headers.get("content-type")).toBe("application/json;charset=UTF-8")
+    expect(headers.get("content-type")).toBe("application/json;charset=UTF-8")
     Schema.decodeUnknownSync(schema === "link" ? LinkResponse : schema, { onExcessProperty: "error" })(json)
   }
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {
-    const headers: Record<string, string> = { ...options.headers }
-    if (options.auth !== undefined) headers.authorization = options.auth
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
-    if (body !== undefined) headers["content-type"] = "application/json"
-    const response = await fetch(server.url + path, { method, headers, ...(body === undefined ? {} : { body }) })
-    const text = await response.text()
-    const json = text === "" ? undefined : JSON.parse(text)
-    const headerLines: Array<string> = []
-    response.headers.forEach((value, key) => {
-      headerLines.push(`${key}: ${value}`)
-    })
+    const reply = await HttpClient.send(server.url, method, path, options)
     // A response may show the secrets it hands out: a session, an enrolment, a link.
+    const json = reply.json
     const shows = [json?.token, json?.secret, json?.url, ...(json?.recoveryCodes ?? [])].filter(
       (value): value is string => typeof value === "string"
     )
     for (const value of shows) secrets.add(value.includes("#token=") ? value.split("#token=")[1]! : value)
-    responses.push({ text: `${headerLines.join("\n")}\n\n${text}`, shows })
-    check(method, new URL(server.url + path).pathname, response, text, json)
-    return { status: response.status, headers: response.headers, text, json }
+    responses.push({ text: reply.raw, shows })
+    check(method, new URL(server.url + path).pathname, reply)
+    return reply
   }
 
-  const expectError = (reply: Reply, status: number, code: string, messagePart?: string | RegExp) => {
-    expect({ status: reply.status, codes: reply.json?.errors?.map((e: any) => e.code) }).toEqual({
-      status,
-      codes: expect.arrayContaining([code])
-    })
-    if (messagePart !== undefined) {
-      const messages = reply.json.errors.map((e: any) => e.message).join("\n")
-      if (typeof messagePart === "string") expect(messages).toContain(messagePart)
-      else expect(messages).toMatch(messagePart)
-    }
-  }
+  const expectError = HttpClient.expectError
 
   const organization = async (): Promise<Organization> => {
     const name = `Org ${randomUuid()}`
@@ -304,6 +280,14 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
       timestamp: (at ?? clock.now()).getTime()
     })
 
+  const enableTotp = async (auth: string) => {
+    const enrolment = await request("POST", "/me/mfa/totp", { auth })
+    expect(enrolment.status).toBe(201)
+    const enabled = await request("POST", "/me/mfa/totp/enable", { auth, body: { code: totp(enrolment.json.secret) } })
+    expect(enabled.status).toBe(204)
+    return { secret: enrolment.json.secret as string, recoveryCodes: enrolment.json.recoveryCodes as Array<string> }
+  }
+
   const secretsLeaked = () => {
     const all = [...secrets]
     return {
@@ -326,6 +310,7 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
     organization,
     platformAdmin,
     signIn,
+    enableTotp,
     totp,
     expectError,
     secret: (value) => {

@@ -53,14 +53,8 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
     /** Signs in and enables TOTP; returns the session, the enrolment and the step it was enabled at. */
     const withTotp = async (email: string, password: string) => {
       const { auth } = await h.signIn(email, password)
-      const enrolment = await h.request("POST", "/me/mfa/totp", { auth })
-      expect(enrolment.status).toBe(201)
-      const enabled = await h.request("POST", "/me/mfa/totp/enable", {
-        auth,
-        body: { code: h.totp(enrolment.json.secret) }
-      })
-      expect(enabled.status).toBe(204)
-      return { auth, secret: enrolment.json.secret as string, recoveryCodes: enrolment.json.recoveryCodes as string[] }
+      const { secret, recoveryCodes } = await h.enableTotp(auth)
+      return { auth, secret, recoveryCodes: [...recoveryCodes] }
     }
 
     const inOrg = (auth: string, organizationId: string) => ({ auth, headers: { "X-Organization-Id": organizationId } })
