@@ -9,13 +9,17 @@ import * as Option from "effect/Option"
 import * as Actor from "./Actor.js"
 import * as DomainEvent from "./DomainEvent.js"
 import { OneTimeTokenId, SessionId, type OrganizationId, type UserId, randomUuid } from "./Ids.js"
+import { TooManyAttempts } from "./AuthError.js"
+import * as LoginThrottle from "./LoginThrottle.js"
 import { UserNotFound } from "./MembershipError.js"
 import {
   CredentialRepository,
   EventRepository,
+  LoginThrottleRepository,
   MfaRepository,
   OneTimeTokenRepository,
   SessionRepository,
+  Transactor,
   UserRepository
 } from "./Ports.js"
 import * as OneTimeToken from "./OneTimeToken.js"
@@ -29,6 +33,8 @@ export interface Client {
 }
 
 export const make = Effect.gen(function* () {
+  const throttles = yield* LoginThrottleRepository
+  const { transaction } = yield* Transactor
   const users = yield* UserRepository
   const credentials = yield* CredentialRepository
   const sessions = yield* SessionRepository
@@ -84,6 +90,12 @@ export const make = Effect.gen(function* () {
 
   /** Ends every session of the user that is still usable; returns how many. */
   const endSessions = (userId: UserId, at: Date) => sessions.revokeAll(userId, at)
+
+  /**
+   * Voids every unused magic link and verification link of the user: a deactivated identity must
+   * not find a link made before still working once it is reactivated.
+   */
+  const voidLinks = (userId: UserId) => oneTimeTokens.deleteAll(userId)
 
   /**
    * Removes the TOTP factor and recovery codes and ends every session of the user; returns the user
@@ -202,5 +214,58 @@ export const make = Effect.gen(function* () {
       return { secret, expiresAt: token.expiresAt }
     })
 
-  return { findUser, setPassword, endSessions, clearMfa, eraseSecrets, startSession, issueOneTimeToken } as const
+  /** `TooManyAttempts` while the email key is locked after failed sign-ins (or password re-checks). */
+  const refuseWhileLocked = (emailKey: string, at: Date) =>
+    throttles.get(emailKey).pipe(
+      Effect.flatMap((throttle) => {
+        const retryAfterSeconds = LoginThrottle.retryAfterSeconds(throttle, at)
+        return retryAfterSeconds === null ? Effect.void : Effect.fail(new TooManyAttempts({ retryAfterSeconds }))
+      })
+    )
+
+  /**
+   * Counts a failure for the email key, serialized with other failures for it so none is lost, and
+   * records it against a known user. The reason says which proof failed, never what was typed.
+   */
+  const recordFailure = (
+    emailKey: string,
+    user: Option.Option<User.User>,
+    reason: "password" | "mfa_code" | "current_password",
+    client: Client,
+    at: Date,
+    actor: DomainEvent.EventActor = DomainEvent.anonymous
+  ) =>
+    transaction({ loginThrottle: emailKey })(
+      Effect.gen(function* () {
+        yield* throttles.put(LoginThrottle.recordFailure(yield* throttles.get(emailKey), emailKey, at))
+        if (Option.isSome(user)) {
+          yield* events.append(
+            DomainEvent.make({
+              actor,
+              type: "auth.login_failed",
+              at,
+              userId: user.value.id,
+              after: {
+                reason,
+                userAgent: Session.clip(client.userAgent),
+                ip: Session.clip(client.ip, 64)
+              }
+            })
+          )
+        }
+      })
+    )
+
+  return {
+    refuseWhileLocked,
+    recordFailure,
+    findUser,
+    setPassword,
+    endSessions,
+    voidLinks,
+    clearMfa,
+    eraseSecrets,
+    startSession,
+    issueOneTimeToken
+  } as const
 })

@@ -15,7 +15,7 @@ import {
   InvalidMfaCode,
   MfaRequired,
   PasswordChangeRequired,
-  TooManyAttempts
+  type TooManyAttempts
 } from "./AuthError.js"
 import type { Credential } from "./Credential.js"
 import * as DomainEvent from "./DomainEvent.js"
@@ -80,45 +80,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const totp = yield* Totp
     const accounts = yield* Accounts.make
 
-    const refuseWhileLocked = (emailKey: string, at: Date) =>
-      throttles.get(emailKey).pipe(
-        Effect.flatMap((throttle) => {
-          const retryAfterSeconds = LoginThrottle.retryAfterSeconds(throttle, at)
-          return retryAfterSeconds === null ? Effect.void : Effect.fail(new TooManyAttempts({ retryAfterSeconds }))
-        })
-      )
-
-    /**
-     * Counts a failure for the email key, serialized with other failures for it so none is lost, and
-     * records it against a known user. The reason says which proof failed, never what was typed.
-     */
-    const recordFailure = (
-      emailKey: string,
-      user: Option.Option<User.User>,
-      reason: "password" | "mfa_code",
-      client: Accounts.Client,
-      at: Date
-    ) =>
-      transaction({ loginThrottle: emailKey })(
-        Effect.gen(function* () {
-          yield* throttles.put(LoginThrottle.recordFailure(yield* throttles.get(emailKey), emailKey, at))
-          if (Option.isSome(user)) {
-            yield* events.append(
-              DomainEvent.make({
-                actor: DomainEvent.anonymous,
-                type: "auth.login_failed",
-                at,
-                userId: user.value.id,
-                after: {
-                  reason,
-                  userAgent: Session.clip(client.userAgent),
-                  ip: Session.clip(client.ip, 64)
-                }
-              })
-            )
-          }
-        })
-      )
+    const { refuseWhileLocked, recordFailure } = accounts
 
     /**
      * Whether `code` proves the second factor: a TOTP code for a step after the last one used (the

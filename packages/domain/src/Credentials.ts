@@ -11,7 +11,6 @@ import * as Accounts from "./Accounts.js"
 import { AccountDisabled } from "./AuthError.js"
 import type { UserId } from "./Ids.js"
 import type * as IdentityInput from "./IdentityInput.js"
-import { UserNotManaged } from "./IdentityError.js"
 import type { Member } from "./Member.js"
 import { UserNotFound } from "./MembershipError.js"
 import type * as OneTimeToken from "./OneTimeToken.js"
@@ -47,13 +46,11 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
         if (Option.isNone(found)) return yield* new UserNotFound({ userId })
         const member: Member = found.value
         if (access.actor._tag === "Operator") return member
-        const memberships = (yield* members.listForUser(userId)).map((m) => m.membership)
-        if (
-          !Policy.isCurrent(member.membership.status) ||
-          !Policy.isManagedBy(access.organizationId, member.user, memberships)
-        ) {
-          return yield* new UserNotManaged({ userId })
-        }
+        yield* Policy.requireManaged(
+          access,
+          member,
+          (yield* members.listForUser(userId)).map((m) => m.membership)
+        )
         yield* Policy.requireCanGrant(access.actor, member.role.permissions)
         return member
       })

@@ -1,15 +1,27 @@
 import * as Schema from "effect/Schema"
 import { UserId } from "./Ids.js"
 
+/** Why an organization does not manage a user (see `Policy.whyNotManaged`). */
+export const UnmanagedReason = Schema.Literal("other_organization", "platform_admin", "not_current")
+export type UnmanagedReason = typeof UnmanagedReason.Type
+
 /**
  * The organization does not manage this user: they belong to another organization too (not
- * REMOVED or FORGOTTEN), are no longer current here, or are a platform admin.
+ * REMOVED or FORGOTTEN), are a platform admin, or are no longer current here.
  */
 export class UserNotManaged extends Schema.TaggedError<UserNotManaged>()("UserNotManaged", {
-  userId: UserId
+  userId: UserId,
+  reason: UnmanagedReason
 }) {
   override get message() {
-    return `User ${this.userId} is not managed by this organization (they belong to another organization too, or are a platform admin); they must do this themselves`
+    switch (this.reason) {
+      case "other_organization":
+        return `User ${this.userId} also belongs to another organization, which relies on this account: only they (or a platform admin) can change how they sign in`
+      case "platform_admin":
+        return `User ${this.userId} is a platform admin: only they or another platform admin can change how they sign in`
+      case "not_current":
+        return `User ${this.userId} is no longer a member of this organization (REMOVED or FORGOTTEN)`
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import { InvalidCredentials, InvalidMfaCode, PasswordChangeRequired, SessionNotF
 import * as DomainEvent from "./DomainEvent.js"
 import type { SessionId } from "./Ids.js"
 import type * as IdentityInput from "./IdentityInput.js"
+import * as LoginThrottle from "./LoginThrottle.js"
 import type { OrganizationMembership } from "./Member.js"
 import { MfaAlreadyEnabled, NoPendingEnrolment } from "./MfaError.js"
 import * as Password from "./Password.js"
@@ -72,14 +73,31 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const totp = yield* Totp
     const accounts = yield* Accounts.make
 
-    /** The user's password proves it is them: `InvalidCredentials` when wrong or when they have none. */
+    /**
+     * The user's password proves it is them: `InvalidCredentials` when wrong or when they have none.
+     * Failures count towards the same lock as sign-in (`TooManyAttempts`), so that a session, stolen
+     * or not, cannot be used to guess the password and then turn the second factor off.
+     */
     const requirePassword = (user: User.User, password: string) =>
       Effect.gen(function* () {
+        const at = yield* now
+        const emailKey = LoginThrottle.key(user.email)
+        yield* accounts.refuseWhileLocked(emailKey, at)
         const credential = yield* credentials.get(user.id)
         const verified = Option.isSome(credential)
           ? yield* hasher.verify(credential.value.passwordHash, password)
           : yield* hasher.verifyDummy(password)
-        if (!verified) return yield* new InvalidCredentials()
+        if (!verified) {
+          yield* accounts.recordFailure(
+            emailKey,
+            Option.some(user),
+            "current_password",
+            {},
+            at,
+            DomainEvent.user(user.id)
+          )
+          return yield* new InvalidCredentials()
+        }
       })
 
     const currentMemberships = (actor: Actor.SessionActor) =>

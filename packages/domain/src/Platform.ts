@@ -229,6 +229,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
           yield* keepLastPlatformAdmin(user, disabled)
           yield* users.update(disabled)
           const sessionsRevoked = yield* accounts.endSessions(user.id, at)
+          yield* accounts.voidLinks(user.id)
           yield* record(actor, "identity.deactivated", user, at, {
             before: { disabled: false },
             after: { disabled: true, sessionsRevoked }

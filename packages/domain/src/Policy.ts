@@ -6,7 +6,8 @@ import type { Access } from "./Access.js"
 import { Forbidden, RoleEscalation } from "./AccessError.js"
 import type { Actor } from "./Actor.js"
 import { PasswordChangeRequired } from "./AuthError.js"
-import type { OrganizationId } from "./Ids.js"
+import { type UnmanagedReason, UserNotManaged } from "./IdentityError.js"
+import type { OrganizationId, UserId } from "./Ids.js"
 import type { Operation } from "./Lifecycle.js"
 import type { MembershipStatus } from "./MembershipStatus.js"
 import { OrganizationNotFound } from "./OrganizationError.js"
@@ -99,10 +100,39 @@ export const isManagedBy = (
   organizationId: OrganizationId,
   user: { readonly isPlatformAdmin: boolean; readonly erasedAt: Date | null },
   memberships: ReadonlyArray<{ readonly organizationId: OrganizationId; readonly status: MembershipStatus }>
-): boolean =>
-  !user.isPlatformAdmin &&
-  user.erasedAt === null &&
-  memberships.every((m) => m.organizationId === organizationId || !isCurrent(m.status))
+): boolean => whyNotManaged(organizationId, user, memberships) === null
+
+/** Why `isManagedBy` is false (an erased identity is no longer current anywhere); null when it is true. */
+export const whyNotManaged = (
+  organizationId: OrganizationId,
+  user: { readonly isPlatformAdmin: boolean; readonly erasedAt: Date | null },
+  memberships: ReadonlyArray<{ readonly organizationId: OrganizationId; readonly status: MembershipStatus }>
+): UnmanagedReason | null => {
+  if (user.isPlatformAdmin) return "platform_admin"
+  if (user.erasedAt !== null) return "not_current"
+  return memberships.some((m) => m.organizationId !== organizationId && isCurrent(m.status))
+    ? "other_organization"
+    : null
+}
+
+/**
+ * That the organization manages `member` (its own membership current, `whyNotManaged` null), so it
+ * may touch how they sign in: their password, links, second factor. The operator is not limited.
+ */
+export const requireManaged = (
+  access: Access,
+  member: {
+    readonly user: { readonly id: UserId; readonly isPlatformAdmin: boolean; readonly erasedAt: Date | null }
+    readonly membership: { readonly status: MembershipStatus }
+  },
+  memberships: ReadonlyArray<{ readonly organizationId: OrganizationId; readonly status: MembershipStatus }>
+): Effect.Effect<void, UserNotManaged> => {
+  if (access.actor._tag === "Operator") return Effect.void
+  const reason = isCurrent(member.membership.status)
+    ? whyNotManaged(access.organizationId, member.user, memberships)
+    : "not_current"
+  return reason === null ? Effect.void : Effect.fail(new UserNotManaged({ userId: member.user.id, reason }))
+}
 
 /** A membership that still ties the user to its organization: not REMOVED or FORGOTTEN. */
 export const isCurrent = (status: MembershipStatus): boolean => status !== "REMOVED" && status !== "FORGOTTEN"

@@ -164,12 +164,12 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
                   // The operator is not limited, as everywhere.
                   if (user.id !== newId && access.actor._tag !== "Operator") {
                     const memberships = yield* members.listForUser(user.id)
-                    const managed = Policy.isManagedBy(
+                    const reason = Policy.whyNotManaged(
                       access.organizationId,
                       user,
                       memberships.map((m) => m.membership)
                     )
-                    if (!managed) return yield* new UserNotManaged({ userId: user.id })
+                    if (reason !== null) return yield* new UserNotManaged({ userId: user.id, reason })
                   }
                   yield* membershipAppended
                   yield* accounts.setPassword({
@@ -261,6 +261,15 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
                 options.roleId === undefined ? undefined : yield* grantableRole(access, options.roleId)
               const member = yield* findMember(access.organizationId, userId)
               const status = yield* Lifecycle.transition(member.membership.status, operation)
+              if (operation === "resetMfa") {
+                // Clearing a second factor weakens the account: only for a user this organization manages
+                // (after the state machine, so a REMOVED member is still a 409 as for every operation).
+                yield* Policy.requireManaged(
+                  access,
+                  member,
+                  (yield* members.listForUser(userId)).map((m) => m.membership)
+                )
+              }
               const role = newRole ?? member.role
               const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
               const isManager = Policy.isManager(status, role.permissions)

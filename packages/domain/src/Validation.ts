@@ -42,13 +42,19 @@ export const toValidationFailed = (
       message:
         rootIsObject && field === root && byField.get(field)!.every((issue) => issue._tag === "Type")
           ? "must be a JSON object"
-          : summarize(byField.get(field)!)
+          : withoutSecret(field, summarize(byField.get(field)!))
     }))
   const [first, ...rest] = issues.length > 0 ? issues : [{ field: root, message: "is invalid" }]
   return new ValidationFailed({ issues: [first!, ...rest] })
 }
 
 const expectedActual = /^Expected (.+?), actual (.+)$/s
+
+/** Fields whose value is a secret (passwords, codes, link tokens): a message never quotes what was sent. */
+const secretFields = new Set(["password", "currentPassword", "newPassword", "code", "token", "secret"])
+
+const withoutSecret = (field: string, message: string): string =>
+  secretFields.has(field.split(".").at(-1) ?? field) ? message.replace(/, actual .+$/s, "") : message
 
 /** One message for the failures of one field: the most specific, or the alternatives it could have been. */
 const summarize = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): string => {

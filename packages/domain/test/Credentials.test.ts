@@ -131,15 +131,23 @@ describe("Credentials", () => {
           const credentials = yield* Credentials
           yield* elsewhere(globex, status)
           const admin = acme.token(["can_manage_users", "can_view_users"])
+          const users = yield* Users
           const attempts: ReadonlyArray<Effect.Effect<void, unknown>> = [
             credentials.setPassword(admin, ada.user.id, { password: newPassword }),
             Effect.asVoid(credentials.magicLink(admin, ada.user.id)),
-            Effect.asVoid(credentials.emailVerification(admin, ada.user.id))
+            Effect.asVoid(credentials.emailVerification(admin, ada.user.id)),
+            // Clearing the second factor weakens the account just as much.
+            Effect.asVoid(users.resetMfa(acme.token(["can_reset_2fa"]), ada.user.id))
           ]
           for (const attempt of attempts) {
             const exit = yield* Effect.exit(attempt)
             if (managed) assert.isTrue(Exit.isSuccess(exit))
-            else assert.deepStrictEqual(exit, Exit.fail(new UserNotManaged({ userId: ada.user.id })))
+            else {
+              assert.deepStrictEqual(
+                exit,
+                Exit.fail(new UserNotManaged({ userId: ada.user.id, reason: "other_organization" }))
+              )
+            }
           }
         }).pipe(Effect.provide(TestIdentity.layer))
       )
@@ -150,11 +158,19 @@ describe("Credentials", () => {
         const { acme, ada } = yield* setUp
         const credentials = yield* Credentials
         yield* Effect.flatMap(Platform, (platform) => platform.promote(Actor.operator, ada.user.id))
+        const notManaged = new UserNotManaged({ userId: ada.user.id, reason: "platform_admin" })
         assert.deepStrictEqual(
           yield* Effect.flip(credentials.magicLink(acme.token(["can_manage_users"]), ada.user.id)),
-          new UserNotManaged({ userId: ada.user.id })
+          notManaged
         )
+        const users = yield* Users
+        assert.deepStrictEqual(
+          yield* Effect.flip(users.resetMfa(acme.token(["can_reset_2fa"]), ada.user.id)),
+          notManaged
+        )
+        assert.include(notManaged.message, "platform admin")
         yield* credentials.magicLink(acme.operator, ada.user.id)
+        yield* users.resetMfa(acme.operator, ada.user.id)
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
@@ -163,10 +179,9 @@ describe("Credentials", () => {
         const { acme, ada } = yield* setUp
         const credentials = yield* Credentials
         yield* Effect.flatMap(Users, (users) => users.remove(acme.operator, ada.user.id, { reason: "left" }))
-        assert.deepStrictEqual(
-          yield* Effect.flip(credentials.magicLink(acme.token(["can_manage_users"]), ada.user.id)),
-          new UserNotManaged({ userId: ada.user.id })
-        )
+        const refused = yield* Effect.flip(credentials.magicLink(acme.token(["can_manage_users"]), ada.user.id))
+        assert.deepStrictEqual(refused, new UserNotManaged({ userId: ada.user.id, reason: "not_current" }))
+        assert.include(refused.message, "no longer a member of this organization")
       }).pipe(Effect.provide(TestIdentity.layer))
     )
   })

@@ -9,6 +9,7 @@ import {
   SessionId,
   SessionNotFound,
   Time,
+  TooManyAttempts,
   Users,
   ValidationFailed,
   randomUuid
@@ -228,6 +229,45 @@ describe("Me", () => {
         assert.deepStrictEqual([profile.mfaEnabled, profile.recoveryCodesLeft], [false, 0])
         // Enrolling again works.
         yield* me.startTotp(actor)
+      }).pipe(Effect.provide(TestIdentity.layer))
+    )
+  })
+
+  describe("password re-checks", () => {
+    it.effect("count towards the sign-in lock: a session cannot be used to guess the password", () =>
+      Effect.gen(function* () {
+        yield* setUp
+        const me = yield* Me
+        const { actor } = yield* TestIdentity.signIn("ada@example.com")
+        yield* TestIdentity.enableTotp(actor)
+        for (let i = 0; i < 3; i++) {
+          assert.deepStrictEqual(
+            yield* Effect.flip(me.disableMfa(actor, `guess ${i} password`)),
+            new InvalidCredentials()
+          )
+        }
+        for (let i = 0; i < 2; i++) {
+          assert.deepStrictEqual(
+            yield* Effect.flip(
+              me.changePassword(actor, { currentPassword: `guess ${i}`, newPassword: "another secret" })
+            ),
+            new InvalidCredentials()
+          )
+        }
+        // Five failures: locked, the right password included, and sign-in with it too.
+        assert.deepStrictEqual(
+          yield* Effect.flip(me.disableMfa(actor, password)),
+          new TooManyAttempts({ retryAfterSeconds: 900 })
+        )
+        assert.strictEqual((yield* Effect.flip(TestIdentity.signIn("ada@example.com")))._tag, "TooManyAttempts")
+        const failures = (yield* TestIdentity.allEvents).filter((e) => e.type === "auth.login_failed")
+        assert.deepStrictEqual(
+          failures.map((e) => [e.after?.["reason"], e.actor.type]),
+          Array.from({ length: 5 }, () => ["current_password", "user"])
+        )
+        assert.isTrue((yield* me.profile(actor)).mfaEnabled)
+        yield* TestClock.adjust("15 minutes")
+        yield* me.disableMfa(actor, password)
       }).pipe(Effect.provide(TestIdentity.layer))
     )
   })

@@ -1,7 +1,7 @@
 import { TokenInput, UserInput, Validation, ValidationFailed } from "@roster/domain"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 
 /** The issues of a decode that must fail, as `field: message` lines. */
 const issuesOf = <A, I>(schema: Schema.Schema<A, I>, input: unknown, root?: string) =>
@@ -193,4 +193,23 @@ describe("Validation", () => {
       })
     )
   })
+})
+
+describe("secrets in messages", () => {
+  it.effect("a secret field of the wrong type is named, never quoted", () =>
+    Effect.gen(function* () {
+      const schema = Schema.Struct({ password: Schema.String, newPassword: Schema.String, name: Schema.String })
+      const error = yield* Effect.flip(
+        Validation.decode(schema)({ password: ["hunter2-secret"], newPassword: { p: "other-secret" }, name: 42 })
+      )
+      const text = JSON.stringify(error.issues)
+      assert.notInclude(text, "hunter2-secret")
+      assert.notInclude(text, "other-secret")
+      assert.deepStrictEqual(error.issues, [
+        { field: "password", message: "Expected string" },
+        { field: "newPassword", message: "Expected string" },
+        { field: "name", message: "Expected string, actual 42" }
+      ])
+    })
+  )
 })

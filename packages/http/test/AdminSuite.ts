@@ -201,8 +201,9 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
           const token = await org.token()
           const fresh = IdentityHarness.password("new")
           h.secret(fresh)
-          for (const action of credentialActions(token, ada.id, fresh)) {
-            h.expectError(await action(), 403, "USER_NOT_MANAGED", "not managed by this organization")
+          const resetMfa = () => h.request("POST", `/organizations/users/${ada.id}/reset-mfa`, { auth: token })
+          for (const action of [...credentialActions(token, ada.id, fresh), resetMfa]) {
+            h.expectError(await action(), 403, "USER_NOT_MANAGED", "also belongs to another organization")
           }
           // The password is unchanged.
           await h.signIn(ada.email, ada.password)
@@ -233,9 +234,13 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         const token = await org.token()
         const fresh = IdentityHarness.password("new")
         h.secret(fresh)
-        for (const action of credentialActions(token, root.id, fresh)) {
+        const resetMfa = () => h.request("POST", `/organizations/users/${root.id}/reset-mfa`, { auth: token })
+        const { auth } = await h.signIn(root.email, root.password)
+        for (const action of [...credentialActions(token, root.id, fresh), resetMfa]) {
           h.expectError(await action(), 403, "USER_NOT_MANAGED", "platform admin")
         }
+        // The admin's session survived: reset-mfa did nothing.
+        expect((await h.request("GET", "/me", { auth })).status).toBe(200)
         await h.signIn(root.email, root.password)
       })
 
@@ -395,6 +400,9 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         const org = await h.organization()
         const ada = await member(org)
         const { auth } = await h.signIn(ada.email, ada.password)
+        // A link made before deactivation must not outlive it.
+        const link = await h.request("GET", `/organizations/users/${ada.id}/magic-link`, { auth: await org.token() })
+        const linkToken = link.json.url.split("#token=")[1]
         const reply = await h.request("POST", `/admin/users/${ada.id}/deactivate`, { auth: root.auth })
         expect(reply.status).toBe(200)
         expect(reply.json).toMatchObject({ id: ada.id, disabled: true })
@@ -411,6 +419,7 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         expect(back.status).toBe(200)
         expect(back.json).toMatchObject({ disabled: false, disabledAt: null })
         await expectSignedIn((await h.signIn(ada.email, ada.password)).auth)
+        h.expectError(await h.request("POST", "/auth/magic-link", { body: { token: linkToken } }), 400, "INVALID_LINK")
       })
 
       it("promote makes a platform admin, demote takes it away", async () => {
