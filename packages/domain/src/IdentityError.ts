@@ -14,14 +14,13 @@ export class UserNotManaged extends Schema.TaggedError<UserNotManaged>()("UserNo
   reason: UnmanagedReason
 }) {
   override get message() {
-    switch (this.reason) {
-      case "other_organization":
-        return `User ${this.userId} also belongs to another organization, which relies on this account: only they (or a platform admin) can change how they sign in`
-      case "platform_admin":
-        return `User ${this.userId} is a platform admin: only they or another platform admin can change how they sign in`
-      case "not_current":
-        return `User ${this.userId} is no longer a member of this organization (REMOVED or FORGOTTEN)`
+    const why: { readonly [R in UnmanagedReason]: string } = {
+      other_organization:
+        "also belongs to another organization, which relies on this account: only they (or a platform admin) can change how they sign in",
+      platform_admin: "is a platform admin: only they or another platform admin can change how they sign in",
+      not_current: "is no longer a member of this organization (REMOVED or FORGOTTEN)"
     }
+    return `User ${this.userId} ${why[this.reason]}`
   }
 }
 

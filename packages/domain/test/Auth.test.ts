@@ -465,17 +465,18 @@ describe("Auth", () => {
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
-    it.effect("a deactivated identity gets AccountDisabled and the link stays unused", () =>
+    it.effect("deactivating voids the identity's links, for good; none can be made while it is deactivated", () =>
       Effect.gen(function* () {
         const { acme, ada } = yield* setUp
         const auth = yield* Auth
         const platform = yield* Platform
         const link = yield* issue(acme, ada.user.id)
         yield* platform.deactivate(Actor.operator, ada.user.id)
-        assert.deepStrictEqual(yield* Effect.flip(auth.useMagicLink({ token: link.secret })), new AccountDisabled())
+        assert.deepStrictEqual(yield* Effect.flip(auth.useMagicLink({ token: link.secret })), new InvalidLink())
         assert.deepStrictEqual(yield* Effect.flip(issue(acme, ada.user.id)), new AccountDisabled())
         yield* platform.reactivate(Actor.operator, ada.user.id)
-        yield* auth.useMagicLink({ token: link.secret })
+        assert.deepStrictEqual(yield* Effect.flip(auth.useMagicLink({ token: link.secret })), new InvalidLink())
+        yield* auth.useMagicLink({ token: (yield* issue(acme, ada.user.id)).secret })
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
