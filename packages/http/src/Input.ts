@@ -99,6 +99,8 @@ export const query = <Fields extends Schema.Struct.Fields>(
             ? "is not a recognised query parameter; this operation takes none"
             : `is not a recognised query parameter; use ${known.join(", ")}`
       })
+    } else if (values.some((value) => value.includes("\u0000"))) {
+      issues.push({ field: name, message: nulMessage })
     } else if (lists.has(name)) {
       input[name] = values.flatMap((value) => value.split(",").map((item) => item.trim()))
     } else if (values.length > 1) {
@@ -146,9 +148,27 @@ export const noBody = (body: unknown): Effect.Effect<void, ValidationFailed> => 
 }
 
 /** A JSON body decoded with `schema`; a missing one is refused, as the operation needs it. */
-export const body = <A, I>(schema: Schema.Schema<A, I>, value: unknown): Effect.Effect<A, ValidationFailed> =>
-  value === undefined
-    ? Effect.fail(
-        ValidationFailed.single("body", "is required: send a JSON object with Content-Type: application/json")
-      )
-    : Validation.decode(schema)(value)
+export const body = <A, I>(schema: Schema.Schema<A, I>, value: unknown): Effect.Effect<A, ValidationFailed> => {
+  if (value === undefined) {
+    return Effect.fail(
+      ValidationFailed.single("body", "is required: send a JSON object with Content-Type: application/json")
+    )
+  }
+  const nul = nulIssues(value, "")
+  return nul.length > 0 ? Effect.fail(failed(nul)) : Validation.decode(schema)(value)
+}
+
+const nulMessage = "must not contain the NUL character (\\u0000)"
+
+/**
+ * Strings holding U+0000, which no PostgreSQL text column can store: refused at the door, naming
+ * the field, instead of failing in the database as a 500.
+ */
+const nulIssues = (value: unknown, path: string): ReadonlyArray<Issue> => {
+  if (typeof value === "string") return value.includes("\u0000") ? [{ field: path || "body", message: nulMessage }] : []
+  if (Array.isArray(value)) return value.flatMap((item, index) => nulIssues(item, path === "" ? String(index) : `${path}.${index}`))
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => nulIssues(item, path === "" ? key : `${path}.${key}`))
+  }
+  return []
+}

@@ -340,6 +340,7 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         expect((await page(`q=nobody-${marker}`)).json).toMatchObject({ content: [], totalElements: 0 })
         h.expectError(await page("size=0"), 400, "VALIDATION_FAILED", "size")
         h.expectError(await page("page=-1"), 400, "VALIDATION_FAILED", "page")
+        h.expectError(await page("q=%00"), 400, "VALIDATION_FAILED", /^q: must not contain/)
         h.expectError(await page("size=201"), 400, "VALIDATION_FAILED", "size")
       })
 

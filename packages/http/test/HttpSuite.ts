@@ -711,6 +711,24 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
     })
 
     describe("POST /organizations/users", () => {
+      it("refuses a NUL character in any field or query parameter (400 naming it), writing nothing", async () => {
+        const email = `nul-${randomUuid()}@example.com`
+        expectError(
+          await post("/organizations/users", admin, { email, firstName: "a\u0000b" }),
+          400,
+          "VALIDATION_FAILED",
+          "firstName: must not contain the NUL character"
+        )
+        expectError(
+          await post("/organizations/users", admin, { email: `x\u0000${email}` }),
+          400,
+          "VALIDATION_FAILED",
+          /^email: /
+        )
+        expectError(await get("/organizations/users?q=%00", admin), 400, "VALIDATION_FAILED", /^q: must not contain/)
+        expect((await get(`/organizations/users?q=${email}`, admin)).json.totalElements).toBe(0)
+      })
+
       it("adds an ACTIVE member with the default role: 201 with Location", async () => {
         const reply = await post("/organizations/users", admin, {
           email: "hedy@example.com",
