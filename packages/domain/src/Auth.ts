@@ -134,7 +134,9 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         const at = yield* now
         const emailKey = LoginThrottle.key(attempt.email)
         yield* refuseWhileLocked(emailKey, at)
-        const user = (yield* users.findByEmail(attempt.email.trim())).pipe(Option.filter((u) => u.erasedAt === null))
+        const user = (yield* users.findByEmail(attempt.email.trim().normalize("NFC"))).pipe(
+          Option.filter((u) => u.erasedAt === null)
+        )
         const credential: Option.Option<Credential> = Option.isSome(user)
           ? yield* credentials.get(user.value.id)
           : Option.none()

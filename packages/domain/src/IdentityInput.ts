@@ -2,7 +2,7 @@
 import * as Schema from "effect/Schema"
 import { OrganizationId, RoleId } from "./Ids.js"
 import { Password } from "./Password.js"
-import { Email, UserName } from "./User.js"
+import { Email, Nfc, UserName } from "./User.js"
 import { PageNumber, PageSize, SearchText, defaultPageSize } from "./UserInput.js"
 
 /**
@@ -22,7 +22,7 @@ export const MfaCode = Schema.Trim.pipe(
 
 /** `POST /auth/login`. The email is not validated beyond a bound: an unknown one fails like a wrong password. */
 export const Login = Schema.Struct({
-  email: Schema.Trim.pipe(
+  email: Schema.compose(Schema.Trim, Nfc).pipe(
     Schema.minLength(1, { message: () => "is required" }),
     Schema.maxLength(320, { message: () => "must be at most 320 characters" })
   ),

@@ -21,7 +21,7 @@ export const LoginThrottle = Schema.Struct({
 })
 export type LoginThrottle = typeof LoginThrottle.Type
 
-export const key = (email: string): string => email.trim().toLowerCase()
+export const key = (email: string): string => email.trim().normalize("NFC").toLowerCase()
 
 /** Whole seconds until sign-in is allowed again, or null when it is allowed now. */
 export const retryAfterSeconds = (throttle: Option.Option<LoginThrottle>, now: Date): number | null => {

@@ -18,11 +18,15 @@ export const Password = Schema.String.pipe(
   })
 )
 
+/** How a password and an email compare: as people read them (spaces around, case and Unicode forms aside). */
+const comparable = (text: string): string => text.trim().normalize("NFKC").toLowerCase()
+
 /** What is wrong with `password` as a new password for the account with `email`; null when nothing. */
 export const problem = (password: string, email: string): string | null => {
   const length = lengthOf(password)
   if (length < minLength || length > maxLength) return `must be ${minLength} to ${maxLength} characters`
-  if (password.toLowerCase() === email.trim().toLowerCase()) return "must not be your email address"
+  if (password.trim() === "") return "must not be only spaces"
+  if (comparable(password) === comparable(email)) return "must not be your email address"
   return null
 }
 

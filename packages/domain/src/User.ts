@@ -1,8 +1,18 @@
 import * as Schema from "effect/Schema"
 import { UserId } from "./Ids.js"
 
-/** An email address as people type it: trimmed, compared case-insensitively, stored as given. */
-export const Email = Schema.Trim.pipe(
+/**
+ * Text in Unicode NFC, so that an "é" typed as one code point or as "e" and a combining accent is
+ * the same text (and the same account).
+ */
+export const Nfc = Schema.transform(Schema.String, Schema.String, {
+  strict: true,
+  decode: (text) => text.normalize("NFC"),
+  encode: (text) => text
+})
+
+/** An email address as people type it: trimmed, in NFC, compared case-insensitively, stored as given. */
+export const Email = Schema.compose(Schema.Trim, Nfc).pipe(
   Schema.maxLength(254, { message: () => "must be at most 254 characters" }),
   Schema.pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: () => "must be an email address such as ada@example.com" })
 )

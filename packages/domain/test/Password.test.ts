@@ -28,6 +28,23 @@ describe("Password", () => {
         ValidationFailed.single("newPassword", "must be 8 to 64 characters")
       )
       yield* Password.check("ada@example.com!", "ada@example.com")
+      // Spaces around it, and another Unicode form of the same text, are still the email.
+      for (const disguised of [" ada@example.com ", "ＡＤＡ@example.com", "ada@example.com\t"]) {
+        assert.deepStrictEqual(
+          yield* Effect.flip(Password.check(disguised, "ada@example.com")),
+          ValidationFailed.single("password", "must not be your email address")
+        )
+      }
+    })
+  )
+
+  it.effect("check refuses a password of spaces only; spaces inside a password are fine", () =>
+    Effect.gen(function* () {
+      assert.deepStrictEqual(
+        yield* Effect.flip(Password.check(" ".repeat(9), "ada@example.com")),
+        ValidationFailed.single("password", "must not be only spaces")
+      )
+      yield* Password.check("  correct horse  ", "ada@example.com")
     })
   )
 

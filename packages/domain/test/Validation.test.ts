@@ -213,3 +213,14 @@ describe("secrets in messages", () => {
     })
   )
 })
+
+describe("emails", () => {
+  it.effect("are trimmed and put in Unicode NFC, so one address typed two ways is one address", () =>
+    Effect.gen(function* () {
+      const decomposed = "u\u0308ni@exa\u0308mple.com"
+      const decoded = yield* Validation.decode(UserInput.AddUser)({ email: ` ${decomposed} ` })
+      assert.strictEqual(decoded.email, "üni@exämple.com")
+      assert.strictEqual(decoded.email, decomposed.normalize("NFC"))
+    })
+  )
+})

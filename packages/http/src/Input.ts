@@ -166,7 +166,8 @@ const nulMessage = "must not contain the NUL character (\\u0000)"
  */
 const nulIssues = (value: unknown, path: string): ReadonlyArray<Issue> => {
   if (typeof value === "string") return value.includes("\u0000") ? [{ field: path || "body", message: nulMessage }] : []
-  if (Array.isArray(value)) return value.flatMap((item, index) => nulIssues(item, path === "" ? String(index) : `${path}.${index}`))
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => nulIssues(item, path === "" ? String(index) : `${path}.${index}`))
   if (typeof value === "object" && value !== null) {
     return Object.entries(value).flatMap(([key, item]) => nulIssues(item, path === "" ? key : `${path}.${key}`))
   }

@@ -381,6 +381,10 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         const create = (body: unknown) => h.request("POST", "/admin/users", { auth: root.auth, body })
         h.expectError(await create({ email: ada.email }), 409, "EMAIL_TAKEN", "exists already")
         h.expectError(await create({ email: ada.email.toUpperCase() }), 409, "EMAIL_TAKEN")
+        // The same address in another Unicode form (a decomposed "é") is the same address.
+        const accented = `rené-${randomUuid()}@example.com`
+        expect((await create({ email: accented })).status).toBe(201)
+        h.expectError(await create({ email: accented.normalize("NFD") }), 409, "EMAIL_TAKEN")
         h.expectError(await create({ email: "not-an-email" }), 400, "VALIDATION_FAILED", "email")
         const lost = IdentityHarness.uniqueEmail("lost")
         const unknownOrg = await create({ email: lost, organizationId: randomUuid() })

@@ -121,7 +121,12 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         h.expectError(await login({ email }), 400, "VALIDATION_FAILED", "password")
         h.expectError(await login({ email, password: "" }), 400, "VALIDATION_FAILED", "password")
         // A NUL character cannot reach the database (it would be a 500 there).
-        h.expectError(await login({ email: `${email}\u0000`, password: "whatever-1" }), 400, "VALIDATION_FAILED", /^email: /)
+        h.expectError(
+          await login({ email: `${email}\u0000`, password: "whatever-1" }),
+          400,
+          "VALIDATION_FAILED",
+          /^email: /
+        )
       })
     })
 
