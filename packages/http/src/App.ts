@@ -114,6 +114,8 @@ export const make = <E>(
   })
 
   const allowed = new Map<string, Set<string>>()
+  /** Paths whose GET changes something: no implicit HEAD. */
+  const unsafeGets = new Set<string>()
   const allow = (path: string, method: string) => allowed.set(path, (allowed.get(path) ?? new Set()).add(method))
 
   app.get("/health", (req, res) => respond(req, res, Either.right(Reply.json(200, { status: "ok" }))))
@@ -127,6 +129,13 @@ export const make = <E>(
     const path = app.route(route.path)
     switch (route.method) {
       case "GET":
+        if (!route.safe) {
+          unsafeGets.add(route.path)
+          // Before `get`, which would otherwise answer HEAD too.
+          path.head((req, res) =>
+            fail(req, res, new HttpError.MethodNotAllowed({ method: req.method, path: pathOf(req), allow: ["GET"] }))
+          )
+        }
         path.get(handler)
         break
       case "POST":
@@ -145,7 +154,7 @@ export const make = <E>(
   // A known path with another method: 405 with the methods it has (OPTIONS just asks for them).
   for (const [path, methods] of allowed) {
     const list = [...methods]
-    if (methods.has("GET")) list.splice(list.indexOf("GET") + 1, 0, "HEAD")
+    if (methods.has("GET") && !unsafeGets.has(path)) list.splice(list.indexOf("GET") + 1, 0, "HEAD")
     app.all(path, (req, res) => {
       if (req.method === "OPTIONS") {
         res.status(204).setHeader("Allow", [...list, "OPTIONS"].join(", "))

@@ -36,6 +36,8 @@ export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   Route.make({
     method: "GET",
     path: `${user}/magic-link`,
+    // Each call makes a link (and an event): a HEAD must not make one nobody sees.
+    safe: false,
     permission: "can_manage_users",
     params: userIdParam,
     handle: ({ access, params }) =>

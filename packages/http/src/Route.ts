@@ -62,6 +62,11 @@ export interface Definition<G extends Guard, P extends Params, Q extends Schema.
   /** Who may call; `organization` when absent. */
   readonly guard?: G
   /**
+   * A GET that changes something (it makes a one-time link, say): `HEAD` is refused with 405, so
+   * that a probe cannot make one unseen. True when absent.
+   */
+  readonly safe?: boolean
+  /**
    * Organization routes: checked before anything is decoded; `null` when any caller of the
    * organization may call.
    */
@@ -87,6 +92,7 @@ export interface Route {
   readonly method: Method
   readonly path: string
   readonly guard: Guard
+  readonly safe: boolean
   readonly permission: Permission.Permission | null
   readonly run: (caller: Caller, raw: Raw) => Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
 }
@@ -115,6 +121,7 @@ export const make = <
   method: definition.method,
   path: definition.path,
   guard: definition.guard ?? "organization",
+  safe: definition.safe ?? true,
   permission: definition.permission ?? null,
   run: (caller, raw) =>
     Input.all({

@@ -167,6 +167,21 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         expect(body.user.emailVerified).toBe(true)
       })
 
+      it("a HEAD of magic-link is 405 and makes no link", async () => {
+        const root = await admin()
+        const org = await h.organization()
+        const ada = await member(org)
+        const head = await h.request("HEAD", `/organizations/users/${ada.id}/magic-link`, { auth: await org.token() })
+        expect(head.status).toBe(405)
+        expect(head.headers.get("allow")).toBe("GET")
+        const options = await h.request("OPTIONS", `/organizations/users/${ada.id}/magic-link`)
+        expect(options.headers.get("allow")).toBe("GET, OPTIONS")
+        const issued = await h.request("GET", `/admin/events?userId=${ada.id}&type=auth.magic_link_issued`, {
+          auth: root.auth
+        })
+        expect(issued.json.totalElements).toBe(0)
+      })
+
       it("magic-link and email-verification need can_manage_users", async () => {
         const org = await h.organization()
         const ada = await member(org)
