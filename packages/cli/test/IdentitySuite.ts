@@ -183,6 +183,17 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         )
         assert.deepStrictEqual(result, { id: userId, passwordChangeRequired: true })
         assert.isTrue(asAccount(await ok(["accounts", "show", userId])).hasPassword)
+        // By default the user must change it too; --no-require-change lets them keep it.
+        const byDefault = await ok(
+          ["users", "set-password", "--org", "acme", userId, "--password-stdin"],
+          `${password}\n`
+        )
+        assert.deepStrictEqual(byDefault, { id: userId, passwordChangeRequired: true })
+        const kept = await ok(
+          ["users", "set-password", "--org", "acme", userId, "--password-stdin", "--no-require-change"],
+          `${password}\n`
+        )
+        assert.deepStrictEqual(kept, { id: userId, passwordChangeRequired: false })
       })
 
       it("set-password refuses a short password, naming password", async () => {
@@ -198,7 +209,7 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         await ok(["orgs", "create", "--name", "Globex"])
         await ok(["users", "add", "--org", "globex", "--email", "ada@example.com"])
         const result = await ok(["users", "set-password", "--org", "acme", userId, "--password-stdin"], `${password}\n`)
-        assert.deepStrictEqual(result, { id: userId, passwordChangeRequired: false })
+        assert.deepStrictEqual(result, { id: userId, passwordChangeRequired: true })
       })
 
       it("a user outside the organization is USER_NOT_FOUND", async () => {

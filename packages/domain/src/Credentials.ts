@@ -55,7 +55,11 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
         return member
       })
 
-    /** Sets the member's password (asking them to change it at sign-in when told). Every session of theirs ends. */
+    /**
+     * Sets the member's password. Every session of theirs ends. The member must change it at their
+     * next sign-in unless `askUserToUpdatePasswordOnLogin` is `false`: an admin-set password is
+     * known to the admin (as the reference API says of a reset).
+     */
     const setPassword = (access: Access, userId: UserId, input: IdentityInput.SetPassword) =>
       Effect.gen(function* () {
         const member = yield* manageable(access, userId)
@@ -70,7 +74,7 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
               actor: access.actor,
               user,
               passwordHash,
-              mustChangePassword: input.askUserToUpdatePasswordOnLogin ?? false,
+              mustChangePassword: input.askUserToUpdatePasswordOnLogin ?? true,
               at,
               type: "identity.password_set",
               organizationId: access.organizationId

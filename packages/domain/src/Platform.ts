@@ -4,6 +4,7 @@
  * "platform" lock, so that there is always at least one platform admin who can act.
  */
 import * as Effect from "effect/Effect"
+import { ValidationFailed } from "./ValidationError.js"
 import * as Option from "effect/Option"
 import type { Forbidden } from "./AccessError.js"
 import * as Accounts from "./Accounts.js"
@@ -147,6 +148,16 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
     const create = (actor: Actor.Actor, input: IdentityInput.CreateAccount) =>
       Effect.gen(function* () {
         yield* Policy.requirePlatformAdmin(actor)
+        // Fields that would otherwise be ignored, silently: refused, naming them.
+        if (input.roleId !== undefined && input.organizationId === undefined) {
+          return yield* ValidationFailed.single(
+            "roleId",
+            "applies only with organizationId: a role belongs to an organization"
+          )
+        }
+        if (input.askUserToUpdatePasswordOnLogin !== undefined && input.password === undefined) {
+          return yield* ValidationFailed.single("askUserToUpdatePasswordOnLogin", "applies only with a password")
+        }
         const passwordHash = input.password === undefined ? undefined : yield* hashPassword(input.password, input.email)
         const at = yield* now
         const organizationId = input.organizationId ?? null

@@ -54,6 +54,8 @@ export const make = (fields: {
   readonly email: string
   readonly createdAt: Date
   readonly name?: string | null | undefined
+  /** When the address counts as confirmed from the start (an organization created it with a password). */
+  readonly emailVerifiedAt?: Date | null | undefined
 }): User => ({
   id: fields.id,
   email: fields.email,
@@ -61,7 +63,7 @@ export const make = (fields: {
   idpId: null,
   createdAt: fields.createdAt,
   lastSignedInAt: null,
-  emailVerifiedAt: null,
+  emailVerifiedAt: fields.emailVerifiedAt ?? null,
   mfaEnrolledAt: null,
   isPlatformAdmin: false,
   disabledAt: null,

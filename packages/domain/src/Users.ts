@@ -3,6 +3,7 @@
  * then runs in one transaction with its event, serialized with the organization's other changes.
  */
 import * as Effect from "effect/Effect"
+import { ValidationFailed } from "./ValidationError.js"
 import * as Option from "effect/Option"
 import type { Access } from "./Access.js"
 import * as Accounts from "./Accounts.js"
@@ -55,7 +56,10 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
     /** The hash of a new member's password, made before the transaction: hashing is slow on purpose. */
     const hashNewPassword = (input: UserInput.AddUser) =>
       Effect.gen(function* () {
-        if (input.password === undefined) return undefined
+        if (input.password === undefined) {
+          if (input.askUserToUpdatePasswordOnLogin === undefined) return undefined
+          return yield* ValidationFailed.single("askUserToUpdatePasswordOnLogin", "applies only with a password")
+        }
         yield* Password.check(input.password, input.email)
         if (Option.isNone(passwordHasher)) {
           return yield* Effect.dieMessage("Users.add was given a password, but no PasswordHasher is provided")
@@ -157,7 +161,15 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
               const newId = UserId.make(randomUuid())
               const user = Option.isSome(known)
                 ? known.value
-                : yield* users.insertOrGet(User.make({ id: newId, email: input.email, createdAt: at }))
+                : yield* users.insertOrGet(
+                    User.make({
+                      id: newId,
+                      email: input.email,
+                      createdAt: at,
+                      // Created by an organization with a password: the address counts as confirmed.
+                      emailVerifiedAt: passwordHash === undefined ? null : at
+                    })
+                  )
               const setPassword = (membershipAppended: Effect.Effect<void>) =>
                 Effect.gen(function* () {
                   if (passwordHash === undefined) return yield* membershipAppended

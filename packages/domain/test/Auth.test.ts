@@ -507,7 +507,10 @@ describe("Auth", () => {
   describe("verifyEmail", () => {
     it.effect("marks the email verified once; the link then, or after 7 days, is InvalidLink", () =>
       Effect.gen(function* () {
-        const { acme, ada } = yield* setUp
+        const { acme } = yield* setUp
+        // Added without a password, the address is not confirmed yet.
+        const ada = yield* TestOrganization.add(acme, { email: "grace@example.com" })
+        assert.isNull(ada.user.emailVerifiedAt)
         const auth = yield* Auth
         const credentials = yield* Credentials
         const userRepository = yield* UserRepository
@@ -525,6 +528,15 @@ describe("Auth", () => {
         const late = yield* credentials.emailVerification(acme.operator, ada.user.id)
         yield* TestClock.adjust("7 days")
         assert.deepStrictEqual(yield* Effect.flip(auth.verifyEmail(late.secret)), new InvalidLink())
+      }).pipe(Effect.provide(TestIdentity.layer))
+    )
+  })
+
+  describe("accounts an organization creates with a password", () => {
+    it.effect("count as email-confirmed; without a password they do not", () =>
+      Effect.gen(function* () {
+        const { ada } = yield* setUp
+        assert.strictEqual(ada.user.emailVerifiedAt?.getTime(), 0)
       }).pipe(Effect.provide(TestIdentity.layer))
     )
   })

@@ -303,4 +303,34 @@ describe("Credentials", () => {
       }).pipe(Effect.provide(TestIdentity.layer))
     )
   })
+
+  describe("defaults and fields that would be ignored", () => {
+    it.effect("an admin-set password must be changed at the next sign-in unless told otherwise", () =>
+      Effect.gen(function* () {
+        const { acme, ada } = yield* setUp
+        const credentials = yield* Credentials
+        yield* credentials.setPassword(acme.operator, ada.user.id, { password: "set by an admin" })
+        const first = yield* TestIdentity.signIn("ada@example.com", "set by an admin")
+        assert.isTrue(first.passwordChangeRequired)
+        yield* credentials.setPassword(acme.operator, ada.user.id, {
+          password: "set by an admin too",
+          askUserToUpdatePasswordOnLogin: false
+        })
+        assert.isFalse((yield* TestIdentity.signIn("ada@example.com", "set by an admin too")).passwordChangeRequired)
+      }).pipe(Effect.provide(TestIdentity.layer))
+    )
+
+    it.effect("adding with askUserToUpdatePasswordOnLogin but no password is refused, naming the field", () =>
+      Effect.gen(function* () {
+        const { acme } = yield* setUp
+        const users = yield* Users
+        assert.deepStrictEqual(
+          yield* Effect.flip(
+            users.add(acme.operator, { email: "bob@example.com", askUserToUpdatePasswordOnLogin: true })
+          ),
+          ValidationFailed.single("askUserToUpdatePasswordOnLogin", "applies only with a password")
+        )
+      }).pipe(Effect.provide(TestIdentity.layer))
+    )
+  })
 })

@@ -394,4 +394,24 @@ describe("Platform", () => {
       }).pipe(Effect.provide(TestIdentity.layer))
     )
   })
+
+  describe("create refuses fields it would otherwise ignore", () => {
+    it.effect("a roleId without organizationId, askUserToUpdatePasswordOnLogin without a password", () =>
+      Effect.gen(function* () {
+        const platform = yield* Platform
+        const acme = yield* TestOrganization.make("Acme")
+        assert.deepStrictEqual(
+          yield* Effect.flip(platform.create(operator, { email: "ada@example.com", roleId: acme.member.id })),
+          ValidationFailed.single("roleId", "applies only with organizationId: a role belongs to an organization")
+        )
+        assert.deepStrictEqual(
+          yield* Effect.flip(
+            platform.create(operator, { email: "ada@example.com", askUserToUpdatePasswordOnLogin: true })
+          ),
+          ValidationFailed.single("askUserToUpdatePasswordOnLogin", "applies only with a password")
+        )
+        assert.strictEqual((yield* platform.list(operator, { page: 0, size: 20 })).total, 0)
+      }).pipe(Effect.provide(TestIdentity.layer))
+    )
+  })
 })

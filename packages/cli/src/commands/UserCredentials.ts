@@ -26,7 +26,9 @@ export const register = (program: Command, define: Define) => {
       .argument("<userId>", "the user's id (see users list)")
       .requiredOption("--org <org>", "organization id or name")
       .requiredOption("--password-stdin", "read the password from standard input")
-      .option("--require-change", "the user must change it at next sign-in"),
+      // Defined first, `--no-require-change` makes the default true: an admin-set password is known to the admin.
+      .option("--no-require-change", "let the user keep it (by default they must change it at their next sign-in)")
+      .option("--require-change", "the user must change it at their next sign-in (the default)"),
     (line) =>
       target(line).pipe(
         Effect.map(({ org, userId }) =>
