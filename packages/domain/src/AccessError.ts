@@ -25,9 +25,13 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
 
 /** Giving a role (or minting a token) with permissions the actor does not hold itself. */
 export class RoleEscalation extends Schema.TaggedError<RoleEscalation>()("RoleEscalation", {
-  missing: Schema.Array(Permission)
+  missing: Schema.Array(Permission),
+  /** Set when the escalation is taking over a more powerful account (its password, a link), not granting. */
+  account: Schema.optional(Schema.Boolean)
 }) {
   override get message() {
-    return `You cannot grant permissions you do not hold: ${this.missing.join(", ")}`
+    return this.account === true
+      ? `You cannot act on the sign-in of an account whose role holds permissions you do not: ${this.missing.join(", ")}`
+      : `You cannot grant permissions you do not hold: ${this.missing.join(", ")}`
   }
 }

@@ -277,7 +277,12 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         const fresh = IdentityHarness.password("new")
         h.secret(fresh)
         for (const action of credentialActions(token, boss.id, fresh)) {
-          h.expectError(await action(), 403, "ROLE_ESCALATION", "can_reset_2fa")
+          h.expectError(
+            await action(),
+            403,
+            "ROLE_ESCALATION",
+            "sign-in of an account whose role holds permissions you do not: can_reset_2fa"
+          )
         }
         await h.signIn(boss.email, boss.password)
         // The same token may act on a member whose role it covers.
