@@ -14,7 +14,9 @@ const lengthOf = (password: string): number => [...password].length
 /** A new password's shape. Whether it equals the email is checked with `check`, which knows the email. */
 export const Password = Schema.String.pipe(
   Schema.filter((password) => lengthOf(password) >= minLength && lengthOf(password) <= maxLength, {
-    message: () => `must be ${minLength} to ${maxLength} characters`
+    message: () => `must be ${minLength} to ${maxLength} characters`,
+    // For JSON Schema readers (the OpenAPI document); characters are counted as people count them.
+    jsonSchema: { minLength, maxLength, description: `${minLength} to ${maxLength} characters, not the email address` }
   })
 )
 

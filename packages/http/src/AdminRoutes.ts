@@ -21,11 +21,22 @@ const ok = (value: Account) => Reply.json(200, IdentityResponse.fromAccount(valu
 
 type Action = "deactivate" | "reactivate" | "promote" | "demote" | "disableMfa" | "verifyEmail"
 
+const descriptions: { readonly [A in Action]: string } = {
+  deactivate: "Deactivate an identity: no sign-in anywhere, every session ended, unused links voided",
+  reactivate: "Reactivate an identity",
+  promote: "Make an identity a platform admin",
+  demote: "Take platform admin away (never from the last one)",
+  disableMfa: "Remove an identity's second factor and recovery codes, ending its sessions",
+  verifyEmail: "Mark an identity's email address verified"
+}
+
 /** A change to an identity that takes nothing but its id, and answers with the account. */
 const action = (segment: string, name: Action) =>
   Route.make({
     method: "POST",
     path: `${account}/${segment}`,
+    summary: descriptions[name],
+    success: { status: 200, body: IdentityResponse.AccountResponse },
     guard: "platform",
     params: userIdParam,
     handle: ({ session, params }) =>
@@ -36,6 +47,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: accounts,
+    summary: "List every identity, searched and paged",
+    success: { status: 200, body: IdentityResponse.AccountPageResponse },
     guard: "platform",
     query: ListAccountsQuery,
     handle: ({ session, query }) =>
@@ -46,6 +59,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: accounts,
+    summary: "Create an identity, optionally with a password and a membership",
+    success: { status: 201, body: IdentityResponse.AccountResponse },
     guard: "platform",
     body: IdentityInput.CreateAccount,
     handle: ({ session, body }) =>
@@ -58,6 +73,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: account,
+    summary: "Get an identity with every membership",
+    success: { status: 200, body: IdentityResponse.AccountResponse },
     guard: "platform",
     params: userIdParam,
     handle: ({ session, params }) =>
@@ -66,6 +83,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "DELETE",
     path: account,
+    summary: "Erase an identity: every membership FORGOTTEN, its data gone",
+    success: { status: 204 },
     guard: "platform",
     params: userIdParam,
     handle: ({ session, params }) =>
@@ -80,6 +99,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: `${account}/reset-password`,
+    summary: "Set an identity's password, ending its sessions",
+    success: { status: 200, body: IdentityResponse.AccountResponse },
     guard: "platform",
     params: userIdParam,
     body: IdentityInput.SetPassword,

@@ -18,6 +18,7 @@ import * as Handler from "./Handler.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
 import * as MeRoutes from "./MeRoutes.js"
+import * as OpenApi from "./OpenApi.js"
 import * as Reply from "./Reply.js"
 import * as RoleRoutes from "./RoleRoutes.js"
 import type * as Route from "./Route.js"
@@ -122,9 +123,14 @@ export const make = <E>(
   allow("/health", "GET")
   app.get("/openapi.json", (req, res) => respond(req, res, Either.right(Reply.json(200, Contract.document))))
   allow("/openapi.json", "GET")
+  const served = routes(options.publicUrl ?? defaultPublicUrl)
+  // Built once: it depends only on the routes.
+  const document = OpenApi.make(served)
+  app.get("/openapi/roster.json", (req, res) => respond(req, res, Either.right(Reply.json(200, document))))
+  allow("/openapi/roster.json", "GET")
 
   const context: Handler.Context<E> = { runtime, readBody, respond }
-  for (const route of routes(options.publicUrl ?? defaultPublicUrl)) {
+  for (const route of served) {
     const handler = Handler.make(route, context)
     const path = app.route(route.path)
     switch (route.method) {

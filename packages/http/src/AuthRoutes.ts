@@ -15,6 +15,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/auth/login",
+    summary: "Sign in with email and password (and a second factor when enabled)",
+    success: { status: 200, body: IdentityResponse.LoginResponse },
     guard: "public",
     body: IdentityInput.Login,
     handle: ({ body, client }) =>
@@ -23,12 +25,16 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/auth/logout",
+    summary: "End this session",
+    success: { status: 204 },
     guard: "session",
     handle: ({ session }) => Effect.flatMap(Auth, (auth) => auth.logout(session)).pipe(Effect.as(Reply.empty(204)))
   }),
   Route.make({
     method: "POST",
     path: "/auth/magic-link",
+    summary: "Sign in with a magic link's token (and a second factor when enabled)",
+    success: { status: 200, body: IdentityResponse.LoginResponse },
     guard: "public",
     body: IdentityInput.LinkToken,
     handle: ({ body, client }) =>
@@ -37,6 +43,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/auth/verify-email",
+    summary: "Confirm an email address with a verification link's token",
+    success: { status: 204 },
     guard: "public",
     body: VerifyEmail,
     handle: ({ body }) => Effect.flatMap(Auth, (auth) => auth.verifyEmail(body.token)).pipe(Effect.as(Reply.empty(204)))

@@ -5,6 +5,7 @@
 import type { IssuedLink } from "@roster/domain"
 import { Credentials, IdentityInput, UserId } from "@roster/domain"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Reply from "./Reply.js"
 import * as Route from "./Route.js"
 
@@ -18,6 +19,9 @@ const userIdParam = { userId: UserId }
 export const linkUrl = (publicUrl: string, path: string, secret: string): string =>
   `${publicUrl.replace(/\/+$/, "")}${path}#token=${secret}`
 
+/** A link handed out once: where to send the user, and until when it works. */
+export const IssuedLinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })
+
 const link = (publicUrl: string, path: string) => (issued: IssuedLink) =>
   Reply.json(200, { url: linkUrl(publicUrl, path, issued.secret), expiresAt: issued.expiresAt.toISOString() })
 
@@ -25,6 +29,8 @@ export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   Route.make({
     method: "POST",
     path: `${user}/reset-password`,
+    summary: "Set a managed member's password, ending their sessions",
+    success: { status: 204 },
     permission: "can_manage_users",
     params: userIdParam,
     body: IdentityInput.SetPassword,
@@ -36,6 +42,8 @@ export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   Route.make({
     method: "GET",
     path: `${user}/magic-link`,
+    summary: "Make a one-time sign-in link for a managed member (15 minutes)",
+    success: { status: 200, body: IssuedLinkResponse },
     // Each call makes a link (and an event): a HEAD must not make one nobody sees.
     safe: false,
     permission: "can_manage_users",
@@ -48,6 +56,8 @@ export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   Route.make({
     method: "POST",
     path: `${user}/email-verification`,
+    summary: "Make a link that confirms a managed member's email address (7 days)",
+    success: { status: 200, body: IssuedLinkResponse },
     permission: "can_manage_users",
     params: userIdParam,
     handle: ({ access, params }) =>

@@ -63,6 +63,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/organizations/events",
+    summary: "The organization's audit log, newest first",
+    success: { status: 200, body: "EventPage" },
     permission: "can_view_audit",
     query: ListEventsQuery,
     lists: ["type"],
@@ -72,6 +74,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/admin/events",
+    summary: "Every event, identity-level ones included, newest first",
+    success: { status: 200, body: "PlatformEventPage" },
     guard: "platform",
     query: ListAllEventsQuery,
     lists: ["type"],

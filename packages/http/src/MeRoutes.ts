@@ -1,6 +1,7 @@
 /** One's own account: profile, organizations, sessions, password and two-factor. */
 import { IdentityInput, IdentityResponse, Me, SessionId } from "@roster/domain"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Reply from "./Reply.js"
 import * as Route from "./Route.js"
 
@@ -10,6 +11,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/me",
+    summary: "One's own account and memberships",
+    success: { status: 200, body: IdentityResponse.MeResponse },
     guard: "session",
     handle: ({ session }) =>
       Effect.flatMap(Me, (me) => me.profile(session)).pipe(
@@ -19,6 +22,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/me/organizations",
+    summary: "The organizations one belongs to, with one's role there",
+    success: { status: 200, body: Schema.Array(IdentityResponse.MyOrganizationResponse) },
     guard: "session",
     handle: ({ session }) =>
       Effect.flatMap(Me, (me) => me.organizations(session)).pipe(
@@ -28,6 +33,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/me/sessions",
+    summary: "One's sessions, the current one marked",
+    success: { status: 200, body: Schema.Array(IdentityResponse.SessionResponse) },
     guard: "session",
     handle: ({ session }) =>
       Effect.flatMap(Me, (me) => me.sessions(session)).pipe(
@@ -37,6 +44,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "DELETE",
     path: "/me/sessions/:sessionId",
+    summary: "End one of one's sessions",
+    success: { status: 204 },
     guard: "session",
     params: { sessionId: SessionId },
     handle: ({ session, params }) =>
@@ -45,6 +54,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/me/password",
+    summary: "Change one's password (ends one's other sessions)",
+    success: { status: 204 },
     guard: "session",
     body: IdentityInput.ChangePassword,
     handle: ({ session, body }) => Effect.flatMap(Me, (me) => me.changePassword(session, body)).pipe(Effect.as(done))
@@ -52,6 +63,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/me/mfa/totp",
+    summary: "Start TOTP enrolment: the secret and ten recovery codes, shown once",
+    success: { status: 201, body: IdentityResponse.TotpEnrolmentResponse },
     guard: "session",
     handle: ({ session }) =>
       Effect.flatMap(Me, (me) => me.startTotp(session)).pipe(
@@ -61,6 +74,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/me/mfa/totp/enable",
+    summary: "Enable TOTP with a first code",
+    success: { status: 204 },
     guard: "session",
     body: IdentityInput.EnableTotp,
     handle: ({ session, body }) => Effect.flatMap(Me, (me) => me.enableTotp(session, body.code)).pipe(Effect.as(done))
@@ -68,6 +83,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: "/me/mfa/disable",
+    summary: "Turn the second factor off, proven by the password",
+    success: { status: 204 },
     guard: "session",
     body: IdentityInput.DisableMfa,
     handle: ({ session, body }) =>

@@ -27,6 +27,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: "/organizations/roles",
+    summary: "List the organization's roles",
+    success: { status: 200, body: "RoleList" },
     permission: null,
     handle: ({ access }) =>
       Effect.flatMap(Organizations, (organizations) => organizations.listRoles(access)).pipe(

@@ -55,10 +55,23 @@ export type Request<G extends Guard, P extends Params, Q extends Schema.Struct.F
   readonly body: B
 }
 
+/**
+ * What a route answers on success, for the OpenAPI document: its status and body — a schema, the
+ * name of a schema in the document's components (the contract's or Roster's), or none.
+ */
+export interface Success {
+  readonly status: number
+  readonly body?: Schema.Schema<any, any> | string
+  readonly description?: string
+}
+
 export interface Definition<G extends Guard, P extends Params, Q extends Schema.Struct.Fields, B> {
   readonly method: Method
   /** An express path: `/organizations/users/:userId`. */
   readonly path: string
+  /** One line for the OpenAPI document. */
+  readonly summary: string
+  readonly success: Success
   /** Who may call; `organization` when absent. */
   readonly guard?: G
   /**
@@ -91,6 +104,13 @@ export interface Raw {
 export interface Route {
   readonly method: Method
   readonly path: string
+  readonly summary: string
+  readonly success: Success
+  /** The schemas requests are decoded with, for the OpenAPI document. */
+  readonly params: Params
+  readonly query: Schema.Schema<any, any> | undefined
+  readonly lists: ReadonlyArray<string>
+  readonly body: Schema.Schema<any, any> | undefined
   readonly guard: Guard
   readonly safe: boolean
   readonly permission: Permission.Permission | null
@@ -120,6 +140,12 @@ export const make = <
 ): Route => ({
   method: definition.method,
   path: definition.path,
+  summary: definition.summary,
+  success: definition.success,
+  params: definition.params ?? {},
+  query: definition.query as Schema.Schema<any, any> | undefined,
+  lists: definition.lists ?? [],
+  body: definition.body,
   guard: definition.guard ?? "organization",
   safe: definition.safe ?? true,
   permission: definition.permission ?? null,

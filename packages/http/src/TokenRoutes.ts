@@ -50,6 +50,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: tokens,
+    summary: "List the organization's API tokens (never their secrets)",
+    success: { status: 200, body: "TokenList" },
     permission,
     handle: ({ access }) =>
       Effect.flatMap(Tokens, (service) => service.list(access)).pipe(
@@ -59,6 +61,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: tokens,
+    summary: "Create an API token: its secret is in this response only",
+    success: { status: 201, body: "CreatedToken" },
     permission,
     body: CreateTokenBody,
     handle: ({ access, body: { expiresAt, ...rest } }) =>
@@ -72,6 +76,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "DELETE",
     path: `${tokens}/:tokenId`,
+    summary: "Revoke an API token (idempotent)",
+    success: { status: 200, body: "Token" },
     permission,
     params: { tokenId: TokenId },
     handle: ({ access, params }) =>

@@ -24,6 +24,8 @@ const statusChange = (segment: string, operation: "deactivate" | "activate" | "t
   Route.make({
     method: "POST",
     path: `${user}/${segment}`,
+    summary: `${segment[0]!.toUpperCase()}${segment.slice(1)} a member (the membership state machine)`,
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission[operation],
     params: userIdParam,
     handle: ({ access, params }) =>
@@ -34,6 +36,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: users,
+    summary: "List the organization's members: filtered, searched and paged",
+    success: { status: 200, body: "UserPageResponse" },
     permission: Policy.requiredPermission.list,
     query: ListUsersQuery,
     lists: ["status"],
@@ -45,6 +49,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: users,
+    summary: "Add a member (an existing identity by email, or a new one), optionally with a password",
+    success: { status: 201, body: "UserResponse" },
     permission: Policy.requiredPermission.add,
     body: UserInput.AddUser,
     handle: ({ access, body }) =>
@@ -57,6 +63,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
     path: user,
+    summary: "Get a member",
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.get,
     params: userIdParam,
     handle: ({ access, params }) =>
@@ -65,6 +73,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "PUT",
     path: `${user}/profile`,
+    summary: "Update a member's profile (absent = unchanged, null = cleared)",
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.updateProfile,
     params: userIdParam,
     body: UserInput.UpdateProfile,
@@ -74,6 +84,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "PUT",
     path: `${user}/role`,
+    summary: "Change a member's role",
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.changeRole,
     params: userIdParam,
     body: UserInput.ChangeRole,
@@ -86,6 +98,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: `${user}/reinstate`,
+    summary: "Reinstate a terminated member with a role",
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.reinstate,
     params: userIdParam,
     body: UserInput.Reinstate,
@@ -95,6 +109,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: `${user}/remove`,
+    summary: "Remove a membership from the organization, with a reason",
+    success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.remove,
     params: userIdParam,
     body: UserInput.Remove,
@@ -105,6 +121,8 @@ export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "POST",
     path: `${user}/reset-mfa`,
+    summary: "Clear a managed member's second factor and recovery codes, ending their sessions",
+    success: { status: 202, description: "Accepted, no body" },
     permission: Policy.requiredPermission.resetMfa,
     params: userIdParam,
     // The contract: 202 Accepted with no body.

@@ -30,6 +30,7 @@ import { TOTP } from "otpauth"
 import { afterAll, beforeAll, expect } from "vitest"
 import { App, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
+import * as DocumentSchemas from "./DocumentSchemas.js"
 import * as HttpClient from "./HttpClient.js"
 
 export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
@@ -165,6 +166,7 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
   let server: Server.Handle
   const clock = shiftableClock()
   const validator = ContractSchemas.make()
+  const documented = DocumentSchemas.make()
   const logs: Array<string> = []
   const responses: Array<{ readonly text: string; readonly shows: ReadonlyArray<string> }> = []
   const secrets = new Set<string>()
@@ -195,6 +197,8 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
   const check = (method: string, pathname: string, { status, headers, text, json }: Reply) => {
     // No body to check: HEAD never has one, OPTIONS only lists methods.
     if (method === "HEAD" || method === "OPTIONS") return
+    // Every answer, error or not, is the one the OpenAPI document promises.
+    if (status !== 404 && status !== 405) documented.assert(method, pathname, status, json)
     if (status >= 400) {
       expect(headers.get("content-type")).toBe("application/json")
       validator.assert("ErrorResponse", json)
