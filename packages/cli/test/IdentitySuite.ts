@@ -60,6 +60,69 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
       return added.id
     }
 
+    describe("roster accounts create", () => {
+      it("creates an identity with a password, ACTIVE in an organization with a role", async () => {
+        await ok(["orgs", "create", "--name", "Acme"])
+        const created = asAccount(
+          await ok(
+            [
+              "accounts",
+              "create",
+              "--email",
+              "grace@example.com",
+              "--name",
+              "Grace",
+              "--org",
+              "acme",
+              "--role",
+              "admin",
+              "--password-stdin"
+            ],
+            `${password}\n`
+          )
+        )
+        assert.deepStrictEqual(
+          [created.email, created.name, created.hasPassword, created.emailVerified, created.isPlatformAdmin],
+          ["grace@example.com", "Grace", true, false, false]
+        )
+        assert.deepStrictEqual(
+          created.memberships.map((m) => [m.organization.name, m.role.name, m.status]),
+          [["Acme", "Admin", "ACTIVE"]]
+        )
+        const bare = asAccount(await ok(["accounts", "create", "--email", "hopper@example.com"]))
+        assert.deepStrictEqual([bare.hasPassword, bare.memberships], [false, []])
+      })
+
+      it("refuses a taken email, --role without --org, --require-change without a password, an unknown org", async () => {
+        await ok(["accounts", "create", "--email", "grace@example.com"])
+        assertFailure(await roster(["accounts", "create", "--email", "GRACE@example.com"]), "EMAIL_TAKEN", 4)
+        assertFailure(
+          await roster(["accounts", "create", "--email", "x@example.com", "--role", "admin"]),
+          "VALIDATION_FAILED",
+          2,
+          /--role: applies only with --org/
+        )
+        assertFailure(
+          await roster(["accounts", "create", "--email", "x@example.com", "--require-change"]),
+          "VALIDATION_FAILED",
+          2,
+          /--require-change: needs --password-stdin/
+        )
+        assertFailure(
+          await roster(["accounts", "create", "--email", "x@example.com", "--org", "nowhere"]),
+          "ORGANIZATION_NOT_FOUND",
+          3
+        )
+        assertFailure(
+          await roster(["accounts", "create", "--email", "not-an-email"]),
+          "VALIDATION_FAILED",
+          2,
+          /--email/
+        )
+        assert.strictEqual(asAccountPage(await ok(["admins", "list"])).totalElements, 1)
+      })
+    })
+
     describe("roster events list without --org", () => {
       it("reads every event, identity-level ones included, with their organization", async () => {
         const admin = await createAdmin()

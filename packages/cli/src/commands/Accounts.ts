@@ -1,16 +1,63 @@
 /** `roster accounts …`: one identity across every organization, as the operator (a platform admin). */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
-import { Actor, Platform, UserId } from "@roster/domain"
+import { Actor, IdentityInput, Platform, UserId, ValidationFailed } from "@roster/domain"
 import * as Input from "../Input.js"
+import * as Operator from "../Operator.js"
 import type { Define } from "../Plan.js"
-import { accountOutput, passwordFromStdin } from "./Identity.js"
+import { accountOutput, passwordFromStdin, requireStdinFor } from "./Identity.js"
 
 const userIdArgument = "the account's id (see admins list)"
 
 export const register = (program: Command, define: Define) => {
   const accounts = program.command("accounts").description("Manage one identity across every organization")
   const target = (line: { readonly args: ReadonlyArray<string> }) => Input.decodeValue(UserId, line.args[0], "userId")
+
+  define(
+    accounts
+      .command("create")
+      .description("Create an identity (POST /admin/users): optionally with a password, and ACTIVE in an organization")
+      .requiredOption("--email <email>", "the email address")
+      .option("--name <name>", "display name")
+      .option("--org <org>", "organization id or name to make them an ACTIVE member of")
+      .option("--role <role>", "with --org: role id or name (default: the organization's default role)")
+      .option("--password-stdin", "set the password from standard input")
+      .option("--require-change", "with --password-stdin: they must change it at their first sign-in"),
+    (line) =>
+      Effect.gen(function* () {
+        yield* requireStdinFor(line, "--require-change", "requireChange")
+        const orgText = line.text("org")
+        const roleText = line.text("role")
+        if (roleText !== undefined && orgText === undefined) {
+          return yield* ValidationFailed.single("--role", "applies only with --org")
+        }
+        const org = orgText === undefined ? undefined : yield* Input.reference("--org", orgText)
+        const role = roleText === undefined ? undefined : yield* Input.reference("--role", roleText)
+        const input = yield* Input.decode(
+          IdentityInput.CreateAccount.pick("email", "name"),
+          { email: line.text("email"), name: line.text("name") },
+          { email: "--email", name: "--name" }
+        )
+        return Effect.gen(function* () {
+          const secret = line.flag("passwordStdin")
+            ? {
+                password: yield* passwordFromStdin(line),
+                askUserToUpdatePasswordOnLogin: line.flag("requireChange")
+              }
+            : {}
+          const scope = org === undefined ? undefined : yield* Operator.inOrganization(org)
+          const membership =
+            scope === undefined
+              ? {}
+              : {
+                  organizationId: scope.organization.id,
+                  ...(role === undefined ? {} : { roleId: (yield* Operator.role(scope.access, role)).id })
+                }
+          const platform = yield* Platform
+          return accountOutput(yield* platform.create(Actor.operator, { ...input, ...membership, ...secret }))
+        })
+      })
+  )
 
   define(accounts.command("show").description("Show an account").argument("<userId>", userIdArgument), (line) =>
     target(line).pipe(

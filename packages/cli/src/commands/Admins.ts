@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import { Actor, IdentityInput, IdentityResponse, Platform, UserId } from "@roster/domain"
 import * as Input from "../Input.js"
 import type { Define } from "../Plan.js"
-import type * as Render from "../Render.js"
+import * as Render from "../Render.js"
 import { accountOutput, accountTable, passwordFromStdin } from "./Identity.js"
 
 const userIdArgument = "the account's id (see admins list)"
@@ -62,7 +62,7 @@ export const register = (program: Command, define: Define) => {
             return {
               json: IdentityResponse.fromAccountPage(page),
               text: (render: Render.Renderer) =>
-                `${accountTable(render, page.items)}\npage ${page.page}, ${page.items.length} of ${page.total}`
+                `${accountTable(render, page.items)}\n${Render.pageLine(IdentityResponse.fromAccountPage(page), "account")}`
             }
           })
         )
