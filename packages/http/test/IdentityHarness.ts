@@ -28,7 +28,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import { TOTP } from "otpauth"
 import { afterAll, beforeAll, expect } from "vitest"
-import { App, type Route, Server } from "../src/index.js"
+import { App, CredentialRoutes, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
 import * as DocumentSchemas from "./DocumentSchemas.js"
 import * as HttpClient from "./HttpClient.js"
@@ -92,7 +92,6 @@ const successSchema = (method: string, pathname: string): Schema.Schema<any, any
   return null
 }
 
-const LinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })
 
 const PlatformEventPage = Schema.Struct({
   content: Schema.Array(
@@ -211,7 +210,7 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
       return
     }
     expect(headers.get("content-type")).toBe("application/json;charset=UTF-8")
-    Schema.decodeUnknownSync(schema === "link" ? LinkResponse : schema, { onExcessProperty: "error" })(json)
+    Schema.decodeUnknownSync(schema === "link" ? CredentialRoutes.IssuedLinkResponse : schema, { onExcessProperty: "error" })(json)
   }
 
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<Reply> => {
