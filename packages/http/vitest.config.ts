@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 15_000,
-    hookTimeout: 30_000
+    hookTimeout: 120_000
   }
 })

@@ -5,6 +5,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Opening PGlite takes about a second (a fresh cluster several); a server suite adds round trips.
     testTimeout: 30_000,
-    hookTimeout: 30_000
+    hookTimeout: 120_000
   }
 })

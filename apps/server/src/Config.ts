@@ -12,6 +12,10 @@ export interface Config {
   readonly logFormat: "logfmt" | "json"
   /** ROSTER_PUBLIC_URL: where handed-out links point (a front end); the server's own URL when absent. */
   readonly publicUrl: string | undefined
+  /** ROSTER_SIGN_IN_LIMIT: sign-in requests per minute per client address; 0 turns the limit off. */
+  readonly signInLimit: number
+  /** ROSTER_TRUST_PROXY: express's `trust proxy` (off when unset): `true`, a hop count, or addresses. */
+  readonly trustProxy: boolean | number | ReadonlyArray<string>
 }
 
 export interface ConfigProblem {
@@ -47,8 +51,45 @@ export const read = (env: Record<string, string | undefined>): Config | Readonly
   if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
     problems.push({ variable: "ROSTER_PUBLIC_URL", problem: "must be an http:// or https:// URL" })
   }
+  const rawLimit = env.ROSTER_SIGN_IN_LIMIT?.trim() || "30"
+  const signInLimit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN
+  if (!(signInLimit >= 0 && signInLimit <= 1_000_000)) {
+    problems.push({
+      variable: "ROSTER_SIGN_IN_LIMIT",
+      problem: "must be a whole number of requests per minute (0: no limit)"
+    })
+  }
+  const trustProxy = parseTrustProxy(env.ROSTER_TRUST_PROXY?.trim() || undefined)
+  if (trustProxy === undefined) {
+    problems.push({
+      variable: "ROSTER_TRUST_PROXY",
+      problem:
+        "must be true, false, a number of proxy hops, or comma-separated proxy addresses (loopback, 10.0.0.0/8, …)"
+    })
+  }
   if (problems.length > 0) return problems
-  return { port, host, logLevel: logLevel!, logFormat: logFormat as Config["logFormat"], publicUrl }
+  return {
+    port,
+    host,
+    logLevel: logLevel!,
+    logFormat: logFormat as Config["logFormat"],
+    publicUrl,
+    signInLimit,
+    trustProxy: trustProxy!
+  }
+}
+
+/**
+ * `trust proxy`: behind a reverse proxy, the client's address (for sessions and the sign-in limit)
+ * is in `X-Forwarded-For`, which only a proxy we trust may set. Undefined when malformed.
+ */
+const parseTrustProxy = (text: string | undefined): Config["trustProxy"] | undefined => {
+  if (text === undefined || text === "false") return false
+  if (text === "true") return true
+  if (/^\d+$/.test(text)) return Number(text)
+  const entries = text.split(",").map((entry) => entry.trim())
+  const known = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/
+  return entries.every((entry) => known.test(entry)) ? entries : undefined
 }
 
 const isHttpUrl = (text: string): boolean => {

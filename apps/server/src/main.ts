@@ -27,7 +27,7 @@ const config = Config.read(process.env)
 if (Array.isArray(config)) {
   stop(`invalid configuration: ${config.map((p) => `${p.variable} ${p.problem}`).join("; ")}`)
 }
-const { port, host, logLevel, logFormat, publicUrl } = config as Config.Config
+const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy } = config as Config.Config
 
 const storage = Store.optionsFrom({}, process.env)
 if (storage instanceof StoreConfigError) stop(`invalid configuration: ${storage.message}`)
@@ -59,7 +59,11 @@ if (Exit.isFailure(firstRun)) {
 }
 
 // Handed-out links point at ROSTER_PUBLIC_URL (a front end), else at this server.
-const app = App.make(runtime, { publicUrl: publicUrl ?? Config.publicUrl(host, port) })
+const app = App.make(runtime, {
+  publicUrl: publicUrl ?? Config.publicUrl(host, port),
+  trustProxy,
+  signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 }
+})
 const handle = await Server.listen(app, { port, ...(host === undefined ? {} : { host }) }).catch(
   async (error: NodeJS.ErrnoException) => {
     await runtime.dispose().catch(() => undefined)

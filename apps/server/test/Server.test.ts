@@ -311,7 +311,9 @@ describe("invalid configuration stops start-up with a message naming the variabl
     ["LOG_FORMAT", "xml"],
     ["DATABASE_URL", "mysql://x"],
     ["ROSTER_PUBLIC_URL", "ftp://app.example"],
-    ["ROSTER_PUBLIC_URL", "not a url"]
+    ["ROSTER_PUBLIC_URL", "not a url"],
+    ["ROSTER_SIGN_IN_LIMIT", "many"],
+    ["ROSTER_TRUST_PROXY", "maybe please"]
   ])("%s=%s", async (variable, value) => {
     const server = await refused({ [variable]: value })
     expect(server.stderr).toContain(variable)

@@ -4,7 +4,7 @@
  * test still starts from nothing, and every `run` within a test shares it. The database is closed
  * (PGlite's directory removed, a server's database dropped) once the file's tests are done.
  */
-import { afterAll } from "@effect/vitest"
+import { afterAll, beforeAll } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -21,6 +21,11 @@ export const make = (makeDatabase: () => Layer.Layer<Database.Client, unknown>):
   let open: ReturnType<typeof build> | undefined
   const build = () => Effect.runPromise(Layer.buildWithScope(TestDatabase.ports(makeDatabase()), scope))
   afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+  // Opened before the tests (PGlite takes seconds to start under load), so that no test pays for it.
+  beforeAll(async () => {
+    open ??= build()
+    await open
+  }, 120_000)
 
   return async () => {
     open ??= build()

@@ -6,6 +6,7 @@ import { ValidationFailed } from "@roster/domain"
 import * as Either from "effect/Either"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import express from "express"
+import { rateLimit } from "express-rate-limit"
 import helmet from "helmet"
 import * as AdminRoutes from "./AdminRoutes.js"
 import * as AuthRoutes from "./AuthRoutes.js"
@@ -39,7 +40,16 @@ export interface Options {
    * Never taken from a request's Host header, which a caller controls.
    */
   readonly publicUrl?: string
+  /**
+   * Requests to the sign-in routes (`/auth/login`, `/auth/magic-link`, `/auth/verify-email`) one
+   * client address may make per window, on top of the per-email lock: it slows one address trying
+   * a password against many emails. Counted in this process (several servers count apart). `false`
+   * turns it off. Default: `defaultSignInRateLimit`.
+   */
+  readonly signInRateLimit?: { readonly limit: number; readonly windowMs: number } | false
 }
+
+export const defaultSignInRateLimit = { limit: 30, windowMs: 60_000 } as const
 
 /** Where links point when no public URL is configured. */
 export const defaultPublicUrl = "http://localhost:3000"
@@ -130,6 +140,24 @@ export const make = <E>(
   allow("/openapi/roster.json", "GET")
 
   const context: Handler.Context<E> = { runtime, readBody, respond }
+  const signInLimit = options.signInRateLimit ?? defaultSignInRateLimit
+  const signInLimiter: express.RequestHandler =
+    signInLimit === false
+      ? (_req, _res, next) => next()
+      : rateLimit({
+          windowMs: signInLimit.windowMs,
+          limit: signInLimit.limit,
+          // Retry-After comes with the error, as for every 429 of the API.
+          standardHeaders: false,
+          legacyHeaders: false,
+          // Its start-up checks print to the console; the address is express's `req.ip` (see `trustProxy`).
+          validate: false,
+          handler: (req, res) => {
+            const resetTime = (req as express.Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime
+            const retryAfterSeconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000))
+            fail(req, res, new HttpError.RateLimited({ retryAfterSeconds }))
+          }
+        })
   for (const route of served) {
     const handler = Handler.make(route, context)
     const path = app.route(route.path)
@@ -145,7 +173,8 @@ export const make = <E>(
         path.get(handler)
         break
       case "POST":
-        path.post(handler)
+        if (route.guard === "public") path.post(signInLimiter, handler)
+        else path.post(handler)
         break
       case "PUT":
         path.put(handler)

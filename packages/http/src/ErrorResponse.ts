@@ -42,14 +42,16 @@ export const statuses: { readonly [T in KnownError["_tag"]]: number } = {
   EmailTaken: 409,
   RouteNotFound: 404,
   MethodNotAllowed: 405,
-  PayloadTooLarge: 413
+  PayloadTooLarge: 413,
+  RateLimited: 429
 }
 
 export const codes: { readonly [T in KnownError["_tag"]]: string } = {
   ...ErrorCode.codes,
   RouteNotFound: "NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
-  PayloadTooLarge: "PAYLOAD_TOO_LARGE"
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  RateLimited: "TOO_MANY_REQUESTS"
 }
 
 export const internalCode = "INTERNAL"
@@ -104,6 +106,7 @@ const headersOf = (error: KnownError): Readonly<Record<string, string>> | undefi
     case "MethodNotAllowed":
       return { Allow: error.allow.join(", ") }
     case "TooManyAttempts":
+    case "RateLimited":
       return { "Retry-After": String(error.retryAfterSeconds) }
     default:
       return undefined

@@ -1,4 +1,7 @@
-/** Failures of the HTTP layer itself, next to the domain's: no such route, wrong method, body too large. */
+/**
+ * Failures of the HTTP layer itself, next to the domain's: no such route, wrong method, body too
+ * large, too many requests.
+ */
 import * as Schema from "effect/Schema"
 
 export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNotFound", {
@@ -28,4 +31,13 @@ export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("Payl
   }
 }
 
-export type HttpError = RouteNotFound | MethodNotAllowed | PayloadTooLarge
+/** Too many sign-in requests from one address (`App.Options.signInRateLimit`). */
+export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
+  retryAfterSeconds: Schema.Int
+}) {
+  override get message() {
+    return `Too many sign-in requests from your address; try again in ${this.retryAfterSeconds} seconds`
+  }
+}
+
+export type HttpError = RouteNotFound | MethodNotAllowed | PayloadTooLarge | RateLimited

@@ -106,6 +106,56 @@ describe("App", () => {
   })
 })
 
+describe("the sign-in rate limit", () => {
+  let attempt = 0
+  /** A failed sign-in, each for another email (so that the per-email lock never answers first). */
+  const login = (url: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify({ email: `nobody-${++attempt}@example.com`, password: "not a password" })
+    })
+
+  it("answers 429 TOO_MANY_REQUESTS with Retry-After once one address passes the limit; other routes go on", async () => {
+    const server = await start(useCases(InMemory.layer), { signInRateLimit: { limit: 3, windowMs: 60_000 } })
+    for (let i = 0; i < 3; i++) expect((await login(server.url)).status).toBe(401)
+    const limited = await login(server.url)
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get("content-type")).toBe("application/json")
+    const retryAfter = Number(limited.headers.get("retry-after"))
+    expect(retryAfter).toBeGreaterThanOrEqual(1)
+    expect(retryAfter).toBeLessThanOrEqual(60)
+    const body = await limited.json()
+    validator.assert("ErrorResponse", body)
+    expect(body.errors[0]).toMatchObject({ code: "TOO_MANY_REQUESTS" })
+    expect(body.errors[0].message).toMatch(/^Too many sign-in requests from your address; try again in \d+ seconds$/)
+    // The other sign-in routes share the count; the rest of the API is not limited.
+    const link = await fetch(`${server.url}/auth/magic-link`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "mlt_x" })
+    })
+    expect(link.status).toBe(429)
+    expect((await fetch(`${server.url}/health`)).status).toBe(200)
+    expect((await fetch(`${server.url}/me`)).status).toBe(401)
+  })
+
+  it("counts each address apart (behind a trusted proxy, the forwarded one)", async () => {
+    const server = await start(useCases(InMemory.layer), {
+      signInRateLimit: { limit: 1, windowMs: 60_000 },
+      trustProxy: true
+    })
+    expect((await login(server.url, { "x-forwarded-for": "203.0.113.1" })).status).toBe(401)
+    expect((await login(server.url, { "x-forwarded-for": "203.0.113.1" })).status).toBe(429)
+    expect((await login(server.url, { "x-forwarded-for": "203.0.113.2" })).status).toBe(401)
+  })
+
+  it("is off with signInRateLimit: false", async () => {
+    const server = await start(useCases(InMemory.layer), { signInRateLimit: false })
+    for (let i = 0; i < 40; i++) expect((await login(server.url)).status).toBe(401)
+  })
+})
+
 describe("ErrorResponse", () => {
   it("maps every error to the status the design gives its code", () => {
     const byCode = Object.fromEntries(
