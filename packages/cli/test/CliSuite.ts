@@ -46,10 +46,10 @@ const Role = Schema.Struct({
 })
 const Organization = Schema.Struct({ id: Schema.UUID, name: Schema.String, createdDateTime: Schema.String })
 const CreatedOrganization = Schema.Struct({ ...Organization.fields, roles: Schema.Array(Role) })
+// The API's shapes, exactly (decoded with onExcessProperty: "error").
 const Token = Schema.Struct({
   id: Schema.UUID,
   name: Schema.String,
-  organizationId: Schema.UUID,
   permissions: Schema.Array(Permission.Permission),
   createdAt: Schema.String,
   expiresAt: Schema.NullOr(Schema.String),
@@ -59,7 +59,6 @@ const Token = Schema.Struct({
 const CreatedToken = Schema.Struct({ ...Token.fields, token: Schema.String })
 const Event = Schema.Struct({
   id: Schema.UUID,
-  organizationId: Schema.UUID,
   userId: Schema.NullOr(Schema.UUID),
   actor: Schema.Struct({ type: Schema.String, id: Schema.NullOr(Schema.String) }),
   type: DomainEvent.EventType,
@@ -390,7 +389,6 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         )
         assert.match(created.token, /^tot_[0-9A-Za-z]{52}$/)
         assert.strictEqual(created.name, "hr-sync")
-        assert.strictEqual(created.organizationId, org.id)
         assert.deepStrictEqual(created.permissions, ["can_view_users", "can_manage_users"])
         assert.match(created.createdAt, isoDateTime)
         assert.strictEqual(created.expiresAt, null)
@@ -1037,7 +1035,7 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
 
     describe("events", () => {
       it("list --json prints the audit log, newest first, with filters", async () => {
-        const org = await createOrg()
+        await createOrg()
         const ada = await addUser("ada@example.com")
         await addUser("bob@example.com")
         await user("deactivate", ada.id)
@@ -1048,7 +1046,6 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         )
         assert.deepStrictEqual([page.totalElements, page.totalPages, page.size, page.number], [4, 1, 20, 0])
         assert.deepStrictEqual(page.content[0]!.actor, { type: "operator", id: null })
-        assert.strictEqual(page.content[0]!.organizationId, org.id)
         assert.match(page.content[0]!.at, isoDateTime)
 
         const forAda = await json("events", "list", "--org", "acme", "--user", ada.id)

@@ -1,6 +1,7 @@
 export type * from "./Access.js"
 export * from "./AccessError.js"
 export * as Actor from "./Actor.js"
+export * as AuditResponse from "./AuditResponse.js"
 export * from "./Audit.js"
 export * from "./Auth.js"
 export * from "./AuthError.js"

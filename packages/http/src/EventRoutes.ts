@@ -2,8 +2,7 @@
  * The event log, newest first: who changed what, and when. An organization reads its own at
  * `/organizations/events`; platform admins read every event at `/admin/events`.
  */
-import type { DomainEvent } from "@roster/domain"
-import { Audit, ListAllEvents, ListEvents, Member } from "@roster/domain"
+import { Audit, AuditResponse, ListAllEvents, ListEvents } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Input from "./Input.js"
@@ -22,43 +21,6 @@ export const ListAllEventsQuery = Schema.Struct({
   ...Input.pageFields
 })
 
-export interface EventResponse {
-  readonly id: string
-  readonly type: string
-  readonly userId: string | null
-  readonly actor: { readonly type: string; readonly id: string | null }
-  readonly before: Readonly<Record<string, unknown>> | null
-  readonly after: Readonly<Record<string, unknown>> | null
-  readonly reason: string | null
-  readonly at: string
-}
-
-export const fromEvent = (event: DomainEvent.DomainEvent): EventResponse => ({
-  id: event.id,
-  type: event.type,
-  userId: event.userId,
-  actor: event.actor,
-  before: event.before,
-  after: event.after,
-  reason: event.reason,
-  at: event.at.toISOString()
-})
-
-/** A platform admin sees which organization an event belongs to (`null`: the identity's own). */
-export const fromPlatformEvent = (event: DomainEvent.DomainEvent) => ({
-  ...fromEvent(event),
-  organizationId: event.organizationId
-})
-
-const pageReply = <A>(page: Member.Page<DomainEvent.DomainEvent>, show: (event: DomainEvent.DomainEvent) => A) =>
-  Reply.json(200, {
-    content: page.items.map(show),
-    totalElements: page.total,
-    totalPages: Member.totalPages(page),
-    size: page.size,
-    number: page.page
-  })
-
 export const routes: ReadonlyArray<Route.Route> = [
   Route.make({
     method: "GET",
@@ -69,7 +31,9 @@ export const routes: ReadonlyArray<Route.Route> = [
     query: ListEventsQuery,
     lists: ["type"],
     handle: ({ access, query }) =>
-      Effect.flatMap(Audit, (audit) => audit.list(access, query)).pipe(Effect.map((page) => pageReply(page, fromEvent)))
+      Effect.flatMap(Audit, (audit) => audit.list(access, query)).pipe(
+        Effect.map((page) => Reply.json(200, AuditResponse.fromEventPage(page, AuditResponse.fromEvent)))
+      )
   }),
   Route.make({
     method: "GET",
@@ -81,7 +45,7 @@ export const routes: ReadonlyArray<Route.Route> = [
     lists: ["type"],
     handle: ({ session, query }) =>
       Effect.flatMap(Audit, (audit) => audit.listAll(session, query)).pipe(
-        Effect.map((page) => pageReply(page, fromPlatformEvent))
+        Effect.map((page) => Reply.json(200, AuditResponse.fromEventPage(page, AuditResponse.fromPlatformEvent)))
       )
   })
 ]

@@ -2,8 +2,7 @@
  * The organization's API tokens: list, create (the secret is in that response and nowhere else),
  * revoke. Responses carry a token's metadata, never its secret or hash.
  */
-import type { OrganizationToken } from "@roster/domain"
-import { TokenId, TokenInput, Tokens } from "@roster/domain"
+import { AuditResponse, TokenId, TokenInput, Tokens } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Reply from "./Reply.js"
@@ -12,25 +11,8 @@ import * as Route from "./Route.js"
 const permission = "can_manage_tokens"
 const tokens = "/organizations/tokens"
 
-export interface TokenResponse {
-  readonly id: string
-  readonly name: string
-  readonly permissions: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly expiresAt: string | null
-  readonly revokedAt: string | null
-  readonly lastUsedAt: string | null
-}
-
-export const fromToken = (token: OrganizationToken.OrganizationToken): TokenResponse => ({
-  id: token.id,
-  name: token.name,
-  permissions: token.permissions,
-  createdAt: token.createdAt.toISOString(),
-  expiresAt: token.expiresAt?.toISOString() ?? null,
-  revokedAt: token.revokedAt?.toISOString() ?? null,
-  lastUsedAt: token.lastUsedAt?.toISOString() ?? null
-})
+/** A token as listed: never its secret. */
+export const fromToken = AuditResponse.fromToken
 
 /** An RFC 3339 date-time with its offset: `new Date` alone would take `"1"` for the year 2001. */
 export const DateTime = Schema.String.pipe(
@@ -70,7 +52,7 @@ export const routes: ReadonlyArray<Route.Route> = [
         service.create(access, expiresAt === undefined || expiresAt === null ? rest : { ...rest, expiresAt })
       ).pipe(
         // The only time the secret is ever shown.
-        Effect.map(({ token, secret }) => Reply.json(201, { ...fromToken(token), token: secret }))
+        Effect.map(({ token, secret }) => Reply.json(201, AuditResponse.fromCreatedToken(token, secret)))
       )
   }),
   Route.make({

@@ -1,24 +1,12 @@
 /** `roster events list`: the audit log of an organization, or of everything (the platform's), newest first. */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
-import { Actor, Audit, DomainEvent, ListEvents, Member } from "@roster/domain"
+import { Actor, Audit, AuditResponse, DomainEvent, ListEvents } from "@roster/domain"
 import * as Input from "../Input.js"
 import * as Operator from "../Operator.js"
 import type { Define, Output } from "../Plan.js"
 import * as Render from "../Render.js"
 import { collect } from "./Options.js"
-
-export const json = (event: DomainEvent.DomainEvent) => ({
-  id: event.id,
-  organizationId: event.organizationId,
-  userId: event.userId,
-  actor: event.actor,
-  type: event.type,
-  before: event.before,
-  after: event.after,
-  reason: event.reason,
-  at: event.at.toISOString()
-})
 
 const show = (value: unknown): string =>
   typeof value === "string" ? value : Array.isArray(value) ? value.map(show).join(", ") : JSON.stringify(value)
@@ -70,13 +58,11 @@ export const register = (program: Command, define: Define) => {
             org === undefined
               ? yield* audit.listAll(Actor.operator, query)
               : yield* audit.list((yield* Operator.inOrganization(org)).access, query)
-          const response = {
-            content: found.items.map(json),
-            totalElements: found.total,
-            totalPages: Member.totalPages(found),
-            size: found.size,
-            number: found.page
-          }
+          // The API's shapes: `/organizations/events` in one organization, `/admin/events` everywhere.
+          const response =
+            org === undefined
+              ? AuditResponse.fromEventPage(found, AuditResponse.fromPlatformEvent)
+              : AuditResponse.fromEventPage(found, AuditResponse.fromEvent)
           return {
             json: response,
             text: (render: Render.Renderer) =>

@@ -1,23 +1,24 @@
 /** `roster tokens …`: the organization tokens HTTP API consumers present; the secret is shown once. */
 import { type Command, Option } from "commander"
 import * as Effect from "effect/Effect"
-import { OrganizationToken, Permission, Time, TokenId, TokenInput, Tokens, ValidationFailed } from "@roster/domain"
+import {
+  AuditResponse,
+  OrganizationToken,
+  Permission,
+  Time,
+  TokenId,
+  TokenInput,
+  Tokens,
+  ValidationFailed
+} from "@roster/domain"
 import * as Input from "../Input.js"
 import * as Operator from "../Operator.js"
 import type { Define, Output } from "../Plan.js"
 import * as Render from "../Render.js"
 import { collect } from "./Options.js"
 
-export const json = (token: OrganizationToken.OrganizationToken) => ({
-  id: token.id,
-  name: token.name,
-  organizationId: token.organizationId,
-  permissions: token.permissions,
-  createdAt: token.createdAt.toISOString(),
-  expiresAt: token.expiresAt?.toISOString() ?? null,
-  revokedAt: token.revokedAt?.toISOString() ?? null,
-  lastUsedAt: token.lastUsedAt?.toISOString() ?? null
-})
+/** The API's shape (`GET /organizations/tokens`), so that scripts see one shape. */
+export const json = AuditResponse.fromToken
 
 const state = (token: OrganizationToken.OrganizationToken, now: Date) =>
   token.revokedAt !== null ? "revoked" : OrganizationToken.isUsable(token, now) ? "active" : "expired"
@@ -35,9 +36,8 @@ const record = (render: Render.Renderer, token: OrganizationToken.OrganizationTo
   ])
 
 const created = (token: OrganizationToken.OrganizationToken, secret: string, organization: string): Output => {
-  const { id, ...rest } = json(token)
   return {
-    json: { id, token: secret, ...rest },
+    json: AuditResponse.fromCreatedToken(token, secret),
     text: (render) =>
       [
         `Created token ${token.name} in ${organization}.`,
