@@ -55,7 +55,7 @@ export const defaultSignInRateLimit = { limit: 30, windowMs: 60_000 } as const
 export const defaultPublicUrl = "http://localhost:3000"
 
 /** Bodies larger than this are refused with 413 PAYLOAD_TOO_LARGE. */
-export const bodyLimit = { limit: "1mb", limitText: "1 MB" } as const
+export const bodyLimit = { limit: "1mb", limitBytes: 1024 * 1024, limitText: "1 MB" } as const
 
 /** Every route of the API. */
 export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [

@@ -2,6 +2,7 @@
  * Reading a request's JSON body, after the caller has been authenticated and authorized: nobody
  * unknown can make the server buffer a megabyte, and a malformed body never hides a 401 or a 403.
  */
+import { isUtf8 } from "node:buffer"
 import { ValidationFailed } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import express from "express"
@@ -34,11 +35,30 @@ interface ParserError {
   readonly encoding?: unknown
 }
 
-export const make = (options: { readonly limit: string; readonly limitText: string }): Reader => {
+/** Thrown by the parser's `verify` hook for bytes that are not UTF-8 (which it would decode leniently). */
+const notUtf8 = Object.assign(new Error("not UTF-8"), { status: 400 })
+
+export const make = (options: {
+  readonly limit: string
+  readonly limitBytes: number
+  readonly limitText: string
+}): Reader => {
   // Strict JSON is off so that `null` or `"text"` reach the schema, which says "must be a JSON object".
-  const parse = express.json({ limit: options.limit, strict: false, type: () => true })
+  const parse = express.json({
+    limit: options.limit,
+    strict: false,
+    type: () => true,
+    // The bytes as received (after any Content-Encoding): JSON is UTF-8, and mangled text must not be stored.
+    verify: (_req, _res, buffer) => {
+      if (!isUtf8(buffer)) throw notUtf8
+    }
+  })
   return (req, res) => {
     if (!hasBody(req)) return Effect.succeed(absent)
+    // Too large is too large, whatever its type: say so first.
+    if (Number(req.headers["content-length"] ?? 0) > options.limitBytes) {
+      return Effect.fail(new HttpError.PayloadTooLarge({ limit: options.limitText }))
+    }
     if (!isJson(req)) {
       return Effect.fail(invalid("must be JSON: send it with Content-Type: application/json"))
     }
@@ -65,7 +85,17 @@ export const make = (options: { readonly limit: string; readonly limitText: stri
           case "request.aborted":
           case "request.size.invalid":
             return resume(Effect.fail(invalid("was not received completely")))
+          case "entity.verify.failed":
+            return resume(Effect.fail(invalid("must be UTF-8: the bytes sent are not")))
           default:
+            // A body that does not decompress: zlib and brotli errors carry no parser type.
+            if (req.headers["content-encoding"] !== undefined) {
+              return resume(
+                Effect.fail(
+                  invalid(`could not be decoded as Content-Encoding ${String(req.headers["content-encoding"])}`)
+                )
+              )
+            }
             return resume(Effect.die(error))
         }
       })

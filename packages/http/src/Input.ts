@@ -154,22 +154,38 @@ export const body = <A, I>(schema: Schema.Schema<A, I>, value: unknown): Effect.
       ValidationFailed.single("body", "is required: send a JSON object with Content-Type: application/json")
     )
   }
-  const nul = nulIssues(value, "")
-  return nul.length > 0 ? Effect.fail(failed(nul)) : Validation.decode(schema)(value)
+  const issues = unsafeIssues(value)
+  return issues.length > 0 ? Effect.fail(failed(issues)) : Validation.decode(schema)(value)
 }
 
 const nulMessage = "must not contain the NUL character (\\u0000)"
 
+/** Deeper than any body of the API: refused before anything walks it recursively (a schema, a message). */
+export const maxDepth = 32
+
 /**
- * Strings holding U+0000, which no PostgreSQL text column can store: refused at the door, naming
- * the field, instead of failing in the database as a 500.
+ * What no schema should be asked to look at: strings holding U+0000 (no PostgreSQL text column can
+ * store it: refused here, naming the field, not failed in the database as a 500), and nesting deeper
+ * than `maxDepth`. Walked with a stack of its own, not recursion: a body nested a hundred thousand deep
+ * is still under 1 MB.
  */
-const nulIssues = (value: unknown, path: string): ReadonlyArray<Issue> => {
-  if (typeof value === "string") return value.includes("\u0000") ? [{ field: path || "body", message: nulMessage }] : []
-  if (Array.isArray(value))
-    return value.flatMap((item, index) => nulIssues(item, path === "" ? String(index) : `${path}.${index}`))
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => nulIssues(item, path === "" ? key : `${path}.${key}`))
+const unsafeIssues = (value: unknown): ReadonlyArray<Issue> => {
+  const issues: Array<Issue> = []
+  const pending: Array<readonly [unknown, string, number]> = [[value, "", 0]]
+  while (pending.length > 0) {
+    const [item, at, depth] = pending.pop()!
+    if (typeof item === "string") {
+      if (item.includes("\u0000")) issues.push({ field: at || "body", message: nulMessage })
+    } else if (typeof item === "object" && item !== null) {
+      if (depth >= maxDepth) {
+        return [{ field: at.split(".")[0] || "body", message: `is nested more than ${maxDepth} levels deep` }]
+      }
+      const children = Object.entries(item)
+      for (let index = children.length - 1; index >= 0; index--) {
+        const [key, child] = children[index]!
+        pending.push([child, at === "" ? key : `${at}.${key}`, depth + 1])
+      }
+    }
   }
-  return []
+  return issues
 }

@@ -17,8 +17,8 @@ export interface RequestOptions {
   readonly auth?: string
   /** Serialized as JSON with `Content-Type: application/json` unless `contentType` says otherwise. */
   readonly body?: unknown
-  /** Sent as is. */
-  readonly rawBody?: string
+  /** Sent as is (bytes: even ones that are not UTF-8). */
+  readonly rawBody?: string | Uint8Array
   /** `null` sends no Content-Type. */
   readonly contentType?: string | null
   readonly headers?: Record<string, string>
@@ -36,7 +36,7 @@ export const send = async (
   if (body !== undefined && options.contentType !== null)
     headers["content-type"] = options.contentType ?? "application/json"
   if (body === undefined && typeof options.contentType === "string") headers["content-type"] = options.contentType
-  const response = await fetch(baseUrl + path, { method, headers, ...(body === undefined ? {} : { body }) })
+  const response = await fetch(baseUrl + path, { method, headers, ...(body === undefined ? {} : { body: body as BodyInit }) })
   const text = await response.text()
   const headerLines: Array<string> = []
   response.headers.forEach((value, key) => {

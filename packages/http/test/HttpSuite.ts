@@ -934,6 +934,48 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
         expect((await get(`/organizations/users?size=1`, admin)).status).toBe(200)
       })
 
+      it("413 for a body over 1 MB whatever its type", async () => {
+        const path = `/organizations/users/${await acme.add()}/profile`
+        const reply = await request("PUT", path, {
+          auth: admin,
+          rawBody: "x".repeat(2 * 1024 * 1024),
+          contentType: "text/plain"
+        })
+        expectError(reply, 413, "PAYLOAD_TOO_LARGE", "1 MB")
+      })
+
+      it("refuses bodies nested too deep, not UTF-8, or not decodable as their Content-Encoding (400, never 500)", async () => {
+        const userId = await acme.add()
+        const path = `/organizations/users/${userId}/profile`
+        const deep = `{"title":${"[".repeat(100_000)}${"]".repeat(100_000)}}`
+        expectError(
+          await request("PUT", path, { auth: admin, rawBody: deep }),
+          400,
+          "VALIDATION_FAILED",
+          "title: is nested more than 32 levels deep"
+        )
+        const latin1 = Buffer.from('{"title":"caf\xe9"}', "latin1")
+        expectError(
+          await request("PUT", path, { auth: admin, rawBody: latin1 }),
+          400,
+          "VALIDATION_FAILED",
+          "body: must be UTF-8"
+        )
+        for (const encoding of ["gzip", "deflate", "br"]) {
+          expectError(
+            await request("PUT", path, {
+              auth: admin,
+              rawBody: '{"title":"x"}',
+              headers: { "content-encoding": encoding }
+            }),
+            400,
+            "VALIDATION_FAILED",
+            `body: could not be decoded as Content-Encoding ${encoding}`
+          )
+        }
+        expect((await get(`/organizations/users/${userId}`, admin)).json.profile.title).toBeNull()
+      })
+
       it("quotes no more than a few hundred characters of a rejected value", async () => {
         const path = `/organizations/users/${await acme.add()}/profile`
         const reply = await put(path, admin, { firstName: Array.from({ length: 5000 }, (_, i) => i) })
