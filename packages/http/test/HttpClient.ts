@@ -36,7 +36,11 @@ export const send = async (
   if (body !== undefined && options.contentType !== null)
     headers["content-type"] = options.contentType ?? "application/json"
   if (body === undefined && typeof options.contentType === "string") headers["content-type"] = options.contentType
-  const response = await fetch(baseUrl + path, { method, headers, ...(body === undefined ? {} : { body: body as BodyInit }) })
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: body as BodyInit })
+  })
   const text = await response.text()
   const headerLines: Array<string> = []
   response.headers.forEach((value, key) => {
