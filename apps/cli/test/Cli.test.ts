@@ -137,11 +137,21 @@ describe("a --json flow on an embedded data directory", () => {
       "--permission",
       "can_manage_users"
     ])
+    // The API's shape (POST /organizations/tokens), the secret right after the id.
+    expect(Object.keys(created)).toEqual([
+      "id",
+      "token",
+      "name",
+      "permissions",
+      "createdAt",
+      "expiresAt",
+      "revokedAt",
+      "lastUsedAt"
+    ])
     expect(created).toMatchObject({
       id: expect.any(String),
       token: expect.stringMatching(P.tokenPattern),
       name: "ci",
-      organizationId: organization.id,
       permissions: ["can_view_users", "can_manage_users"]
     })
     token = created.token

@@ -698,6 +698,8 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
           "bob@example.com",
           "cy@example.com"
         ])
+        // Comma-separated too, as the API takes them.
+        assert.deepStrictEqual(await statuses("--status", "INACTIVE,removed"), ["bob@example.com", "cy@example.com"])
         assert.deepStrictEqual(await statuses("--q", "BOB"), ["bob@example.com"])
         assert.deepStrictEqual(await statuses("--role", "admin"), ["ada@example.com"])
         assert.deepStrictEqual(await statuses("--role", ada.roleId), ["ada@example.com"])

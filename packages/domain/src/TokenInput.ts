@@ -4,7 +4,9 @@ import { TokenName } from "./OrganizationToken.js"
 
 export const CreateToken = Schema.Struct({
   name: TokenName,
-  permissions: Schema.NonEmptyArray(Permission),
+  permissions: Schema.Array(Permission).pipe(
+    Schema.minItems(1, { message: () => "must list at least one permission" })
+  ),
   /** Never expires when absent. */
   expiresAt: Schema.optional(Schema.DateFromSelf)
 })

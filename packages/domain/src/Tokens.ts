@@ -84,6 +84,10 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
               const found = yield* tokens.findById(access.organizationId, tokenId)
               if (Option.isNone(found)) return yield* new TokenNotFound({ tokenId })
               if (found.value.revokedAt !== null) return found.value
+              // As for minting: a token may not act on one holding permissions it lacks (it could cut
+              // off every stronger integration). Any token may revoke itself.
+              const isSelf = access.actor._tag === "Token" && access.actor.tokenId === tokenId
+              if (!isSelf) yield* Policy.requireCanGrant(access.actor, found.value.permissions)
               const at = yield* now
               const revoked = { ...found.value, revokedAt: at }
               yield* tokens.update(revoked)

@@ -184,6 +184,29 @@ describe("Tokens", () => {
     }).pipe(Effect.provide(TestOrganization.layer))
   )
 
+  it.effect("a token cannot revoke one holding permissions it lacks, but may revoke itself", () =>
+    Effect.gen(function* () {
+      const { organization: org, operator } = yield* newOrganization()
+      const tokens = yield* Tokens
+      const strong = yield* tokens.create(operator, {
+        name: "everything",
+        permissions: ["can_manage_tokens", "can_manage_users", "can_view_audit"]
+      })
+      const weak = yield* tokens.create(operator, { name: "token admin", permissions: ["can_manage_tokens"] })
+      const reader = yield* tokens.create(operator, { name: "reader", permissions: ["can_manage_tokens"] })
+      const access: Access = { actor: yield* tokens.authenticate(weak.secret), organizationId: org.id }
+      assert.deepStrictEqual(
+        yield* Effect.flip(tokens.revoke(access, strong.token.id)),
+        new RoleEscalation({ missing: ["can_manage_users", "can_view_audit"] })
+      )
+      yield* tokens.authenticate(strong.secret)
+      // One no stronger than itself, and itself, it may revoke.
+      yield* tokens.revoke(access, reader.token.id)
+      yield* tokens.revoke(access, weak.token.id)
+      assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(weak.secret)), notValid)
+    }).pipe(Effect.provide(TestOrganization.layer))
+  )
+
   it.effect("every token operation needs can_manage_tokens", () =>
     Effect.gen(function* () {
       const { organization: org, operator } = yield* newOrganization()

@@ -67,7 +67,10 @@ export const organization = (
     }
     const actor: Actor.Actor = yield* (yield* Tokens).authenticate(secret)
     if (actor._tag !== "Token") return yield* Effect.dieMessage("A presented token authenticated as the operator")
-    if (named !== undefined && named !== "" && named.toLowerCase() !== actor.organizationId) {
+    // Well formed (400) before it is compared (403).
+    const organizationId =
+      named === undefined || named === "" ? undefined : yield* decodeOrganizationId(named.toLowerCase())
+    if (organizationId !== undefined && organizationId !== actor.organizationId) {
       return yield* new Forbidden({
         required: "organization",
         reason: `An organization token acts only in its own organization; drop ${organizationHeader} or name that one`

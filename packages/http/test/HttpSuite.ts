@@ -362,7 +362,11 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
 
       const send = async (sample: Sample, auth: string | undefined) => {
         const userId = await acme.add()
-        const target = await post("/organizations/tokens", admin, { name: "target", permissions: ["can_view_users"] })
+        // No stronger than a can_manage_tokens token: revoking it needs nothing more.
+        const target = await post("/organizations/tokens", admin, {
+          name: "target",
+          permissions: ["can_manage_tokens"]
+        })
         secrets.add(target.json.token)
         const tokenId = target.json.id
         const body =
@@ -1278,6 +1282,23 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
         expectError(await get("/organizations/users", created.json.token), 401, "UNAUTHORIZED")
         expectError(await del(`/organizations/tokens/${randomUuid()}`, admin), 404, "TOKEN_NOT_FOUND")
         expectError(await del("/organizations/tokens/nope", admin), 400, "VALIDATION_FAILED", /^tokenId: /)
+      })
+
+      it("a token cannot revoke one stronger than itself (ROLE_ESCALATION); the stronger one still works", async () => {
+        const strong = await acme.token(Permission.all)
+        const weak = await acme.token(["can_manage_tokens"])
+        const list = await get("/organizations/tokens", weak)
+        const strongId = list.json.find(
+          (t: any) => t.permissions.length === Permission.all.length && t.revokedAt === null
+        ).id
+        expectError(await del(`/organizations/tokens/${strongId}`, weak), 403, "ROLE_ESCALATION", "can_manage_users")
+        expect((await get("/organizations/users?size=1", strong)).status).toBe(200)
+        expectError(
+          await post("/organizations/tokens", admin, { name: "none", permissions: [] }),
+          400,
+          "VALIDATION_FAILED",
+          "permissions: must list at least one permission"
+        )
       })
 
       it("a token may revoke itself, and is refused from then on", async () => {

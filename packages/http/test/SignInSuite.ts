@@ -674,6 +674,13 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         const token = await org.token()
         h.expectError(await h.request("GET", "/organizations/users", inOrg(token, other.id)), 403, "FORBIDDEN")
         expect((await h.request("GET", "/organizations/users", inOrg(token, org.id))).status).toBe(200)
+        // A malformed one is malformed (400) before it is someone else's (403).
+        h.expectError(
+          await h.request("GET", "/organizations/users", inOrg(token, "nope")),
+          400,
+          "VALIDATION_FAILED",
+          /^X-Organization-Id: /
+        )
       })
     })
 

@@ -202,7 +202,8 @@ export const register = (program: Command, define: Define) => {
           {
             page: pageNumber,
             size,
-            status: line.texts("status")?.map((status) => status.toUpperCase()),
+            // Repeated or comma-separated, as the API's `status` takes them.
+            status: line.texts("status")?.flatMap((status) => status.split(",").map((one) => one.trim().toUpperCase())),
             q: line.text("q")
           },
           { page: "--page", size: "--size", status: statusField, q: "--q" }
