@@ -12,7 +12,7 @@ export interface Config {
   readonly logFormat: "logfmt" | "json"
   /** ROSTER_PUBLIC_URL: where handed-out links point (a front end); the server's own URL when absent. */
   readonly publicUrl: string | undefined
-  /** ROSTER_SIGN_IN_LIMIT: sign-in requests per minute per client address; 0 turns the limit off. */
+  /** ROSTER_SIGN_IN_LIMIT: failed sign-in requests per minute per client address; 0 turns the limit off. */
   readonly signInLimit: number
   /** ROSTER_TRUST_PROXY: express's `trust proxy` (off when unset): `true`, a hop count, or addresses. */
   readonly trustProxy: boolean | number | ReadonlyArray<string>
@@ -51,7 +51,7 @@ export const read = (env: Record<string, string | undefined>): Config | Readonly
   if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
     problems.push({ variable: "ROSTER_PUBLIC_URL", problem: "must be an http:// or https:// URL" })
   }
-  const rawLimit = env.ROSTER_SIGN_IN_LIMIT?.trim() || "30"
+  const rawLimit = env.ROSTER_SIGN_IN_LIMIT?.trim() || "60"
   const signInLimit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN
   if (!(signInLimit >= 0 && signInLimit <= 1_000_000)) {
     problems.push({

@@ -41,15 +41,16 @@ export interface Options {
    */
   readonly publicUrl?: string
   /**
-   * Requests to the sign-in routes (`/auth/login`, `/auth/magic-link`, `/auth/verify-email`) one
-   * client address may make per window, on top of the per-email lock: it slows one address trying
-   * a password against many emails. Counted in this process (several servers count apart). `false`
-   * turns it off. Default: `defaultSignInRateLimit`.
+   * Failed requests to the sign-in routes (`/auth/login`, `/auth/magic-link`, `/auth/verify-email`)
+   * one client address may make per window, on top of the per-email lock: it slows one address
+   * trying a password against many emails, while people who sign in successfully are never counted.
+   * Counted in this process (several servers count apart). `false` turns it off. Default:
+   * `defaultSignInRateLimit`.
    */
   readonly signInRateLimit?: { readonly limit: number; readonly windowMs: number } | false
 }
 
-export const defaultSignInRateLimit = { limit: 30, windowMs: 60_000 } as const
+export const defaultSignInRateLimit = { limit: 60, windowMs: 60_000 } as const
 
 /** Where links point when no public URL is configured. */
 export const defaultPublicUrl = "http://localhost:3000"
@@ -150,6 +151,8 @@ export const make = <E>(
           // Retry-After comes with the error, as for every 429 of the API.
           standardHeaders: false,
           legacyHeaders: false,
+          // Only failures count: a busy office behind one address signs in freely.
+          skipSuccessfulRequests: true,
           // Its start-up checks print to the console; the address is express's `req.ip` (see `trustProxy`).
           validate: false,
           handler: (req, res) => {

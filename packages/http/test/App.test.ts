@@ -1,5 +1,5 @@
 /** What the HTTP suite cannot reach on a healthy store: failures of the server itself, and logging. */
-import { InMemory, Services, TokenRepository } from "@roster/domain"
+import { Actor, InMemory, Platform, Services, TokenRepository } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
@@ -138,6 +138,34 @@ describe("the sign-in rate limit", () => {
     expect(link.status).toBe(429)
     expect((await fetch(`${server.url}/health`)).status).toBe(200)
     expect((await fetch(`${server.url}/me`)).status).toBe(401)
+  })
+
+  it("counts failures only: people who sign in are never held up", async () => {
+    const runtime = ManagedRuntime.make(useCases(InMemory.layer))
+    const server = await Server.listen(App.make(runtime, { signInRateLimit: { limit: 2, windowMs: 60_000 } }), {
+      port: 0,
+      host: "127.0.0.1"
+    })
+    cleanups.push(
+      () => runtime.dispose(),
+      () => server.close()
+    )
+    const password = "a passphrase to sign in with"
+    await runtime.runPromise(
+      Effect.flatMap(Platform, (platform) =>
+        platform.bootstrapAdmin(Actor.operator, { email: "root@example.com" as any, password: password as any })
+      )
+    )
+    const signIn = () =>
+      fetch(`${server.url}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "root@example.com", password })
+      })
+    for (let i = 0; i < 5; i++) expect((await signIn()).status).toBe(200)
+    expect((await login(server.url)).status).toBe(401)
+    expect((await login(server.url)).status).toBe(401)
+    expect((await login(server.url)).status).toBe(429)
   })
 
   it("counts each address apart (behind a trusted proxy, the forwarded one)", async () => {
