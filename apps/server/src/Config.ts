@@ -2,6 +2,7 @@
  * The server's configuration, from the environment. A bad value stops start-up with a message
  * that names the variable. (Storage — DATABASE_URL, ROSTER_DATA_DIR — is read by `@roster/store`.)
  */
+import { PublicUrl } from "@roster/domain"
 import * as LogLevel from "effect/LogLevel"
 
 export interface Config {
@@ -48,8 +49,11 @@ export const read = (env: Record<string, string | undefined>): Config | Readonly
     problems.push({ variable: "LOG_FORMAT", problem: "must be logfmt or json" })
   }
   const publicUrl = env.ROSTER_PUBLIC_URL?.trim() || undefined
-  if (publicUrl !== undefined && !isHttpUrl(publicUrl)) {
-    problems.push({ variable: "ROSTER_PUBLIC_URL", problem: "must be an http:// or https:// URL" })
+  if (publicUrl !== undefined && !PublicUrl.isPublicUrl(publicUrl)) {
+    problems.push({
+      variable: "ROSTER_PUBLIC_URL",
+      problem: "must be an http:// or https:// URL without a query or a fragment"
+    })
   }
   const rawLimit = env.ROSTER_SIGN_IN_LIMIT?.trim() || "60"
   const signInLimit = /^\d+$/.test(rawLimit) ? Number(rawLimit) : Number.NaN
@@ -90,15 +94,6 @@ const parseTrustProxy = (text: string | undefined): Config["trustProxy"] | undef
   const entries = text.split(",").map((entry) => entry.trim())
   const known = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/
   return entries.every((entry) => known.test(entry)) ? entries : undefined
-}
-
-const isHttpUrl = (text: string): boolean => {
-  try {
-    const url = new URL(text)
-    return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === ""
-  } catch {
-    return false
-  }
 }
 
 /** The address people should use: a wildcard host is reachable as localhost. */

@@ -119,7 +119,7 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
           2,
           /--email/
         )
-        assert.strictEqual(asAccountPage(await ok(["admins", "list"])).totalElements, 1)
+        assert.strictEqual(asAccountPage(await ok(["accounts", "list"])).totalElements, 1)
       })
     })
 
@@ -141,6 +141,12 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
           ]
         )
         const mine = (await ok(["events", "list", "--user", admin.id, "--type", "identity.created"])) as typeof all
+        // Comma-separated types, as the API takes them.
+        const two = (await ok(["events", "list", "--type", "identity.created,organization.created"])) as typeof all
+        assert.deepStrictEqual(
+          two.content.map((event) => event.type),
+          ["organization.created", "identity.created"]
+        )
         assert.deepStrictEqual(
           mine.content.map((event) => [event.type, event.userId]),
           [["identity.created", admin.id]]
@@ -177,9 +183,23 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         assert.strictEqual(result.code, 2)
       })
 
-      it("list pages the accounts", async () => {
+      it("list pages the platform admins only; accounts list pages every identity", async () => {
         await createAdmin()
         await createAdmin("second@example.com")
+        await ok(["accounts", "create", "--email", "member@example.com"])
+        const everyone = asAccountPage(await ok(["accounts", "list", "--q", "example"]))
+        assert.deepStrictEqual(
+          everyone.content.map((account) => account.email),
+          ["member@example.com", "root@example.com", "second@example.com"]
+        )
+        const admins = asAccountPage(await ok(["accounts", "list", "--admins"]))
+        assert.deepStrictEqual(
+          admins.content.map((account) => account.email),
+          ["root@example.com", "second@example.com"]
+        )
+        const text = await roster(["admins", "list"])
+        assert.include(text.stdout, "page 1 of 1, 2 accounts")
+        assert.notInclude(text.stdout, "member@example.com")
         const page = asAccountPage(await ok(["admins", "list", "--size", "1", "--q", "example"]))
         assert.strictEqual(page.totalElements, 2)
         assert.strictEqual(page.content.length, 1)
@@ -305,6 +325,14 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         const text = await roster(["users", "magic-link", "--org", "acme", userId])
         assert.strictEqual(text.code, 0)
         assert.match(text.stdout, /^http:\/\/localhost:3000\/auth\/magic-link#token=\S+\n$/)
+        for (const bad of ["ftp://x.example", "https://x.example/?a=1", "https://x.example/#f", "not a url"]) {
+          assertFailure(
+            await roster(["users", "magic-link", "--org", "acme", userId, "--public-url", bad]),
+            "VALIDATION_FAILED",
+            2,
+            /--public-url: must be an http:\/\/ or https:\/\/ URL without a query or a fragment/
+          )
+        }
       })
 
       it("verification-link prints a 7-day email verification URL; accounts verify-email force-verifies", async () => {

@@ -26,12 +26,21 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
 /** Giving a role (or minting a token) with permissions the actor does not hold itself. */
 export class RoleEscalation extends Schema.TaggedError<RoleEscalation>()("RoleEscalation", {
   missing: Schema.Array(Permission),
-  /** Set when the escalation is taking over a more powerful account (its password, a link), not granting. */
-  account: Schema.optional(Schema.Boolean)
+  /**
+   * What the escalation would have been, when not granting: acting on the sign-in of a more powerful
+   * account (its password, a link), or revoking a more powerful token.
+   */
+  over: Schema.optional(Schema.Literal("account", "token"))
 }) {
   override get message() {
-    return this.account === true
-      ? `You cannot act on the sign-in of an account whose role holds permissions you do not: ${this.missing.join(", ")}`
-      : `You cannot grant permissions you do not hold: ${this.missing.join(", ")}`
+    const missing = this.missing.join(", ")
+    switch (this.over) {
+      case "account":
+        return `You cannot act on the sign-in of an account whose role holds permissions you do not: ${missing}`
+      case "token":
+        return `You cannot revoke a token holding permissions you do not: ${missing}`
+      default:
+        return `You cannot grant permissions you do not hold: ${missing}`
+    }
   }
 }

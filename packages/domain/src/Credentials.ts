@@ -53,7 +53,7 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
           (yield* members.listForUser(userId)).map((m) => m.membership)
         )
         yield* Policy.requireCanGrant(access.actor, member.role.permissions).pipe(
-          Effect.mapError((error) => new RoleEscalation({ missing: error.missing, account: true }))
+          Effect.mapError((error) => new RoleEscalation({ missing: error.missing, over: "account" }))
         )
         return member
       })

@@ -67,7 +67,9 @@ export const ListAccounts = Schema.Struct({
   page: Schema.optionalWith(PageNumber, { default: () => 0 }),
   size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
   /** Case-insensitive substring of the email or the name. */
-  q: Schema.optional(SearchText)
+  q: Schema.optional(SearchText),
+  /** Only platform admins (true), or only the others (false). */
+  platformAdmin: Schema.optional(Schema.Boolean)
 })
 export type ListAccounts = typeof ListAccounts.Type
 

@@ -182,6 +182,7 @@ export const make = Effect.gen(function* () {
           .filter(
             (u) =>
               u.erasedAt === null &&
+              (query.platformAdmin === undefined || u.isPlatformAdmin === query.platformAdmin) &&
               (needle === undefined ||
                 lower(u.email).includes(needle) ||
                 (u.name !== null && lower(u.name).includes(needle)))

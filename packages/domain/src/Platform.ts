@@ -135,7 +135,9 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
       query: IdentityInput.ListAccounts
     ): Effect.Effect<Page<User.User>, Forbidden | PasswordChangeRequired> =>
       Policy.requirePlatformAdmin(actor).pipe(
-        Effect.zipRight(users.page({ page: query.page, size: query.size, q: query.q }))
+        Effect.zipRight(
+          users.page({ page: query.page, size: query.size, q: query.q, platformAdmin: query.platformAdmin })
+        )
       )
 
     const get = (actor: Actor.Actor, userId: UserId) =>

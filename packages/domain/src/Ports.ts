@@ -55,6 +55,8 @@ export interface UserQuery {
   readonly size: number
   /** Case-insensitive substring of the email or the name; LIKE wildcards in it match literally. */
   readonly q?: string | undefined
+  /** Only platform admins (true) or only the others (false). */
+  readonly platformAdmin?: boolean | undefined
 }
 
 export class UserRepository extends Context.Tag("@roster/domain/UserRepository")<

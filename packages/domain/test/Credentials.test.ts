@@ -111,7 +111,7 @@ describe("Credentials", () => {
           credentials.setPassword(acme.token(["can_manage_users"]), boss.user.id, { password: newPassword })
         )
         assert.instanceOf(error, RoleEscalation)
-        assert.isTrue((error as RoleEscalation).account)
+        assert.strictEqual((error as RoleEscalation).over, "account")
         assert.match(
           error.message,
           /^You cannot act on the sign-in of an account whose role holds permissions you do not: /

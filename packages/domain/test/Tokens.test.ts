@@ -197,7 +197,7 @@ describe("Tokens", () => {
       const access: Access = { actor: yield* tokens.authenticate(weak.secret), organizationId: org.id }
       assert.deepStrictEqual(
         yield* Effect.flip(tokens.revoke(access, strong.token.id)),
-        new RoleEscalation({ missing: ["can_manage_users", "can_view_audit"] })
+        new RoleEscalation({ missing: ["can_manage_users", "can_view_audit"], over: "token" })
       )
       yield* tokens.authenticate(strong.secret)
       // One no stronger than itself, and itself, it may revoke.

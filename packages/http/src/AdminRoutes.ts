@@ -14,7 +14,8 @@ const userIdParam = { userId: UserId }
 /** The list's query: the domain's `ListAccounts`, with page and size read from strings. */
 export const ListAccountsQuery = Schema.Struct({
   ...IdentityInput.ListAccounts.fields,
-  ...Input.pageFields
+  ...Input.pageFields,
+  platformAdmin: Schema.optional(Input.QueryBoolean)
 })
 
 const ok = (value: Account) => Reply.json(200, IdentityResponse.fromAccount(value))

@@ -3,7 +3,7 @@
  * or an email verification link. Only for users the organization manages (see DESIGN.md).
  */
 import type { IssuedLink } from "@roster/domain"
-import { Credentials, IdentityInput, UserId } from "@roster/domain"
+import { Credentials, IdentityInput, PublicUrl, UserId } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Reply from "./Reply.js"
@@ -12,12 +12,8 @@ import * as Route from "./Route.js"
 const user = "/organizations/users/:userId"
 const userIdParam = { userId: UserId }
 
-/**
- * A link for the user to follow. The secret is in the fragment, which browsers never send to a
- * server or put in a Referer: the front end at `publicUrl` reads it and POSTs it.
- */
-export const linkUrl = (publicUrl: string, path: string, secret: string): string =>
-  `${publicUrl.replace(/\/+$/, "")}${path}#token=${secret}`
+/** A link for the user to follow (see `PublicUrl.link`). */
+export const linkUrl = PublicUrl.link
 
 /** A link handed out once: where to send the user, and until when it works. */
 export const IssuedLinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })

@@ -54,6 +54,13 @@ export const QueryInteger = <A>(target: Schema.Schema<A, number>, message: strin
     encode: (number) => ParseResult.succeed(String(number))
   }).pipe(Schema.compose(target))
 
+/** A query parameter holding `true` or `false`, exactly. */
+export const QueryBoolean = Schema.transform(Schema.Literal("true", "false"), Schema.Boolean, {
+  strict: true,
+  decode: (text) => text === "true",
+  encode: (value) => (value ? "true" : "false")
+})
+
 /** `page` and `size` of every paged list, read from the query string, with the API's defaults. */
 export const pageFields = {
   page: Schema.optionalWith(QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {

@@ -77,18 +77,12 @@ export const make = (routes: ReadonlyArray<Route.Route>): JsonObject => {
   }
 
   /**
-   * What a client sends, described by the decoded side (ids are UUIDs, emails match a pattern, page
-   * numbers are integers) unless that side has no JSON form (a Date): then by the encoded side.
+   * What a client may send: the encoded side, with the checks that apply to it before any
+   * transformation (lengths of passwords, enums). Checks on the decoded side (a trimmed string's
+   * length, an email's pattern) are left out rather than stated of the raw input, where they would
+   * refuse what the server accepts (" ada@example.com " is trimmed, not refused).
    */
-  const requestSchema = (schema: Schema.Schema<any, any>): Schema.Schema<any, any> => {
-    const decoded = Schema.typeSchema(schema)
-    try {
-      JSONSchema.fromAST(decoded.ast, { definitions: {}, target: "openApi3.1" })
-      return decoded
-    } catch {
-      return Schema.encodedBoundSchema(schema)
-    }
-  }
+  const requestSchema = (schema: Schema.Schema<any, any>): Schema.Schema<any, any> => Schema.encodedBoundSchema(schema)
 
   const bodyOf = (success: Route.Success): Json | undefined =>
     success.body === undefined
@@ -153,12 +147,22 @@ export const make = (routes: ReadonlyArray<Route.Route>): JsonObject => {
     }
   }
 
-  /** The contract's operation as the contract states it, plus what Roster adds: sessions. */
-  const fromContract = (route: Route.Route, operation: JsonObject): JsonObject => ({
-    ...operation,
-    description: [operation.description, whoMayCall(route)].filter((text) => typeof text === "string").join("\n\n"),
-    parameters: [...((operation.parameters as ReadonlyArray<Json> | undefined) ?? []), organizationHeader]
-  })
+  /**
+   * The contract's operation as the contract states it, plus what Roster adds: sessions, and the
+   * parameters the route takes beyond the contract's (filters of the user list).
+   */
+  const fromContract = (route: Route.Route, operation: JsonObject): JsonObject => {
+    const stated =
+      (operation.parameters as ReadonlyArray<{ readonly name: string; readonly in: string }> | undefined) ?? []
+    const extra = (
+      (generated(route).parameters as ReadonlyArray<{ readonly name: string; readonly in: string }>) ?? []
+    ).filter((parameter) => !stated.some((known) => known.name === parameter.name && known.in === parameter.in))
+    return {
+      ...operation,
+      description: [operation.description, whoMayCall(route)].filter((text) => typeof text === "string").join("\n\n"),
+      parameters: [...stated, ...extra]
+    }
+  }
 
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {

@@ -371,6 +371,14 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         h.expectError(await page("size=0"), 400, "VALIDATION_FAILED", "size")
         h.expectError(await page("page=-1"), 400, "VALIDATION_FAILED", "page")
         h.expectError(await page("q=%00"), 400, "VALIDATION_FAILED", /^q: must not contain/)
+        // Platform admins only, or everyone else.
+        const admins = await page("platformAdmin=true&size=200")
+        expect(admins.json.content.length).toBeGreaterThan(0)
+        expect(admins.json.content.every((account: any) => account.isPlatformAdmin)).toBe(true)
+        expect(admins.json.content.map((account: any) => account.id)).toContain(root.id)
+        const others = await page(`platformAdmin=false&q=${marker}`)
+        expect(others.json.totalElements).toBe(3)
+        h.expectError(await page("platformAdmin=yes"), 400, "VALIDATION_FAILED", /^platformAdmin: /)
         h.expectError(await page("size=201"), 400, "VALIDATION_FAILED", "size")
       })
 

@@ -87,8 +87,16 @@ describe("GET /openapi/roster.json", () => {
     expect(list.map((p: any) => [p.name, p.in, p.required])).toEqual([
       ["page", "query", false],
       ["size", "query", false],
-      ["q", "query", false]
+      ["q", "query", false],
+      ["platformAdmin", "query", false]
     ])
+    // The contract's list, with the filters Roster adds to it.
+    const users = document.paths["/organizations/users"].get.parameters.map((p: any) => p.name)
+    expect(users).toEqual(expect.arrayContaining(["page", "size", "status", "roleId", "q", "X-Organization-Id"]))
+    // Requests are described as sent: a padded email is trimmed by the server, so the document allows it.
+    expect(
+      document.paths["/auth/login"].post.requestBody.content["application/json"].schema.properties.email.pattern
+    ).toBeUndefined()
     const events = document.paths["/organizations/events"].get.parameters.find((p: any) => p.name === "type")
     expect(events.explode).toBe(true)
     expect(document.paths["/organizations/users/{userId}/magic-link"].get.parameters[0]).toMatchObject({

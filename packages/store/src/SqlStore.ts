@@ -238,6 +238,7 @@ export const make = Effect.gen(function* () {
       orDie(
         Effect.gen(function* () {
           const clauses = [sql`erased_at IS NULL`]
+          if (query.platformAdmin !== undefined) clauses.push(sql`is_platform_admin = ${query.platformAdmin}`)
           if (query.q !== undefined) {
             const pattern = likePattern(query.q)
             clauses.push(sql`(lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern})`)

@@ -5,13 +5,24 @@ import { Actor, IdentityInput, Platform, UserId, ValidationFailed } from "@roste
 import * as Input from "../Input.js"
 import * as Operator from "../Operator.js"
 import type { Define } from "../Plan.js"
-import { accountOutput, passwordFromStdin, requireStdinFor } from "./Identity.js"
+import { accountOutput, listAccounts, passwordFromStdin, requireStdinFor } from "./Identity.js"
 
-const userIdArgument = "the account's id (see admins list)"
+const userIdArgument = "the account's id (see accounts list)"
 
 export const register = (program: Command, define: Define) => {
   const accounts = program.command("accounts").description("Manage one identity across every organization")
   const target = (line: { readonly args: ReadonlyArray<string> }) => Input.decodeValue(UserId, line.args[0], "userId")
+
+  define(
+    accounts
+      .command("list")
+      .description("List every identity, a page at a time (GET /admin/users)")
+      .option("--q <text>", "case-insensitive part of the email or name")
+      .option("--admins", "only platform admins")
+      .option("--page <n>", "page number, from 0")
+      .option("--size <n>", "page size"),
+    (line) => listAccounts(line, line.flag("admins") ? { platformAdmin: true } : {})
+  )
 
   define(
     accounts

@@ -1,13 +1,12 @@
 /** `roster admins create|list|promote|demote`: the platform admins, as the operator. */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
-import { Actor, IdentityInput, IdentityResponse, Platform, UserId } from "@roster/domain"
+import { Actor, IdentityInput, Platform, UserId } from "@roster/domain"
 import * as Input from "../Input.js"
 import type { Define } from "../Plan.js"
-import * as Render from "../Render.js"
-import { accountOutput, accountTable, passwordFromStdin } from "./Identity.js"
+import { accountOutput, listAccounts, passwordFromStdin } from "./Identity.js"
 
-const userIdArgument = "the account's id (see admins list)"
+const userIdArgument = "the account's id (see accounts list)"
 
 export const register = (program: Command, define: Define) => {
   const admins = program.command("admins").description("Manage platform admins and accounts")
@@ -39,34 +38,11 @@ export const register = (program: Command, define: Define) => {
   define(
     admins
       .command("list")
-      .description("List accounts (every identity), a page at a time")
+      .description("List the platform admins, a page at a time")
       .option("--q <text>", "case-insensitive part of the email or name")
       .option("--page <n>", "page number, from 0")
       .option("--size <n>", "page size"),
-    (line) =>
-      Effect.all({
-        page: Input.integer("--page", line.text("page")),
-        size: Input.integer("--size", line.text("size"))
-      }).pipe(
-        Effect.flatMap(({ page, size }) =>
-          Input.decode(
-            IdentityInput.ListAccounts,
-            { q: line.text("q"), page, size },
-            { q: "--q", page: "--page", size: "--size" }
-          )
-        ),
-        Effect.map((query) =>
-          Effect.gen(function* () {
-            const platform = yield* Platform
-            const page = yield* platform.list(Actor.operator, query)
-            return {
-              json: IdentityResponse.fromAccountPage(page),
-              text: (render: Render.Renderer) =>
-                `${accountTable(render, page.items)}\n${Render.pageLine(IdentityResponse.fromAccountPage(page), "account")}`
-            }
-          })
-        )
-      )
+    (line) => listAccounts(line, { platformAdmin: true })
   )
 
   for (const [name, description] of [

@@ -49,7 +49,12 @@ export const register = (program: Command, define: Define) => {
         const size = yield* Input.integer("--size", line.text("size"))
         const query = yield* Input.decode(
           ListEvents,
-          { page, size, userId: line.text("user"), type: line.texts("type")?.map((type) => type.toLowerCase()) },
+          {
+            page,
+            size,
+            userId: line.text("user"),
+            type: line.texts("type")?.flatMap((type) => type.split(",").map((one) => one.trim().toLowerCase()))
+          },
           { page: "--page", size: "--size", userId: "--user", type: { flag: "--type", oneOf: DomainEvent.types } }
         )
         return Effect.gen(function* () {

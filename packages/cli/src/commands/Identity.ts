@@ -1,9 +1,17 @@
 /** Shared by the identity commands: the password on standard input, and accounts as tables. */
 import * as Effect from "effect/Effect"
-import { type Account, IdentityInput, IdentityResponse, type User, ValidationFailed } from "@roster/domain"
+import {
+  type Account,
+  Actor,
+  IdentityInput,
+  IdentityResponse,
+  Platform,
+  type User,
+  ValidationFailed
+} from "@roster/domain"
 import * as Input from "../Input.js"
 import type { CommandLine } from "../Plan.js"
-import type * as Render from "../Render.js"
+import * as Render from "../Render.js"
 
 /**
  * `--password-stdin`: all of standard input, one trailing newline (LF or CRLF) stripped, checked as
@@ -51,3 +59,29 @@ export const accountOutput = (account: Account) => ({
   json: IdentityResponse.fromAccount(account),
   text: (render: Render.Renderer) => accountTable(render, [account.user])
 })
+
+/** `accounts list` and `admins list`: identities a page at a time, as `GET /admin/users` answers. */
+export const listAccounts = (line: CommandLine, filter: { readonly platformAdmin?: boolean } = {}) =>
+  Effect.all({
+    page: Input.integer("--page", line.text("page")),
+    size: Input.integer("--size", line.text("size"))
+  }).pipe(
+    Effect.flatMap(({ page, size }) =>
+      Input.decode(
+        IdentityInput.ListAccounts,
+        { q: line.text("q"), page, size, ...filter },
+        { q: "--q", page: "--page", size: "--size" }
+      )
+    ),
+    Effect.map((query) =>
+      Effect.gen(function* () {
+        const platform = yield* Platform
+        const found = yield* platform.list(Actor.operator, query)
+        const page = IdentityResponse.fromAccountPage(found)
+        return {
+          json: page,
+          text: (render: Render.Renderer) => `${accountTable(render, found.items)}\n${Render.pageLine(page, "account")}`
+        }
+      })
+    )
+  )

@@ -1,7 +1,7 @@
 /** `roster users set-password|magic-link|verification-link`: credentials of a member the organization manages. */
 import type { Command } from "commander"
 import * as Effect from "effect/Effect"
-import { Credentials, UserId } from "@roster/domain"
+import { Credentials, PublicUrl, UserId } from "@roster/domain"
 import * as Input from "../Input.js"
 import * as Operator from "../Operator.js"
 import type { CommandLine, Define } from "../Plan.js"
@@ -14,7 +14,8 @@ const target = (line: CommandLine) =>
   })
 
 /** `ROSTER_PUBLIC_URL`, else http://localhost:3000; no trailing slash. */
-const defaultPublicUrl = () => process.env.ROSTER_PUBLIC_URL ?? "http://localhost:3000"
+/** As the server: `ROSTER_PUBLIC_URL`, else the server's own address on `PORT`. */
+const defaultPublicUrl = () => process.env.ROSTER_PUBLIC_URL ?? `http://localhost:${process.env.PORT?.trim() || 3000}`
 
 export const register = (program: Command, define: Define) => {
   const users = program.commands.find((command) => command.name() === "users")!
@@ -67,18 +68,25 @@ export const register = (program: Command, define: Define) => {
         .description(link.description)
         .argument("<userId>", "the user's id (see users list)")
         .requiredOption("--org <org>", "organization id or name")
-        .option("--public-url <url>", "where the front end is (default: $ROSTER_PUBLIC_URL or http://localhost:3000)"),
+        .option(
+          "--public-url <url>",
+          "where the front end is (default: $ROSTER_PUBLIC_URL, else http://localhost:$PORT, as the server)"
+        ),
       (line) =>
         Effect.gen(function* () {
           const found = yield* target(line)
-          const base = (line.text("publicUrl") ?? defaultPublicUrl()).replace(/\/+$/, "")
-          yield* Input.nonBlank("--public-url", base)
+          const given = line.text("publicUrl")
+          const base = yield* Input.decodeValue(
+            PublicUrl.PublicUrl,
+            given ?? defaultPublicUrl(),
+            given === undefined ? "ROSTER_PUBLIC_URL" : "--public-url"
+          )
           return Effect.gen(function* () {
             const { access } = yield* Operator.inOrganization(found.org)
             const credentials = yield* Credentials
             const issued = yield* credentials[link.issue](access, found.userId)
             // The secret goes in the fragment: browsers never send it to a server or in a Referer.
-            const url = `${base}${link.path}#token=${issued.secret}`
+            const url = PublicUrl.link(base, link.path, issued.secret)
             return { json: { url, expiresAt: issued.expiresAt.toISOString() }, text: () => url }
           })
         })
