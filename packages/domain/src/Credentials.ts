@@ -8,7 +8,6 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Access } from "./Access.js"
 import * as Accounts from "./Accounts.js"
-import { RoleEscalation } from "./AccessError.js"
 import { AccountDisabled } from "./AuthError.js"
 import type { UserId } from "./Ids.js"
 import type * as IdentityInput from "./IdentityInput.js"
@@ -52,9 +51,7 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
           member,
           (yield* members.listForUser(userId)).map((m) => m.membership)
         )
-        yield* Policy.requireCanGrant(access.actor, member.role.permissions).pipe(
-          Effect.mapError((error) => new RoleEscalation({ missing: error.missing, over: "account" }))
-        )
+        yield* Policy.requireCanGrant(access.actor, member.role.permissions, "account")
         return member
       })
 

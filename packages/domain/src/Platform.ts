@@ -4,7 +4,6 @@
  * "platform" lock, so that there is always at least one platform admin who can act.
  */
 import * as Effect from "effect/Effect"
-import { ValidationFailed } from "./ValidationError.js"
 import * as Option from "effect/Option"
 import type { Forbidden } from "./AccessError.js"
 import * as Accounts from "./Accounts.js"
@@ -32,6 +31,7 @@ import {
 import { PasswordHasher } from "./Secrets.js"
 import { now } from "./Time.js"
 import * as User from "./User.js"
+import { ValidationFailed } from "./ValidationError.js"
 
 /** An identity as a platform admin sees it. */
 export interface Account {

@@ -66,14 +66,21 @@ export const requirePermission = (
 
 export const authorize = (access: Access, action: UserAction) => requirePermission(access, requiredPermission[action])
 
-/** No escalation: an actor can only grant permissions it holds itself. The operator is not limited. */
+/**
+ * No escalation: an actor can only grant permissions it holds itself, nor act on an account or a
+ * token (`over`) holding more than it does. The operator is not limited.
+ */
 export const requireCanGrant = (
   actor: Actor,
-  permissions: ReadonlyArray<Permission.Permission>
+  permissions: ReadonlyArray<Permission.Permission>,
+  over?: RoleEscalation["over"]
 ): Effect.Effect<void, RoleEscalation> => {
   if (actor._tag === "Operator") return Effect.void
   const lacking = Permission.missing(permissionsOf(actor), permissions)
-  return lacking.length === 0 ? Effect.void : Effect.fail(new RoleEscalation({ missing: [...lacking] }))
+  if (lacking.length === 0) return Effect.void
+  return Effect.fail(
+    new RoleEscalation(over === undefined ? { missing: [...lacking] } : { missing: [...lacking], over })
+  )
 }
 
 /** Whether a membership in this state counts as one of the organization's managers. */

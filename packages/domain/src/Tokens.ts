@@ -2,7 +2,7 @@
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Access } from "./Access.js"
-import { RoleEscalation, Unauthorized } from "./AccessError.js"
+import { Unauthorized } from "./AccessError.js"
 import * as Actor from "./Actor.js"
 import { EventId, TokenId, randomUuid } from "./Ids.js"
 import * as OrganizationToken from "./OrganizationToken.js"
@@ -87,11 +87,7 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
               // As for minting: a token may not act on one holding permissions it lacks (it could cut
               // off every stronger integration). Any token may revoke itself.
               const isSelf = access.actor._tag === "Token" && access.actor.tokenId === tokenId
-              if (!isSelf) {
-                yield* Policy.requireCanGrant(access.actor, found.value.permissions).pipe(
-                  Effect.mapError((error) => new RoleEscalation({ missing: error.missing, over: "token" }))
-                )
-              }
+              if (!isSelf) yield* Policy.requireCanGrant(access.actor, found.value.permissions, "token")
               const at = yield* now
               const revoked = { ...found.value, revokedAt: at }
               yield* tokens.update(revoked)

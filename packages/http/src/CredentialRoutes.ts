@@ -12,14 +12,11 @@ import * as Route from "./Route.js"
 const user = "/organizations/users/:userId"
 const userIdParam = { userId: UserId }
 
-/** A link for the user to follow (see `PublicUrl.link`). */
-export const linkUrl = PublicUrl.link
-
 /** A link handed out once: where to send the user, and until when it works. */
 export const IssuedLinkResponse = Schema.Struct({ url: Schema.String, expiresAt: Schema.String })
 
 const link = (publicUrl: string, path: string) => (issued: IssuedLink) =>
-  Reply.json(200, { url: linkUrl(publicUrl, path, issued.secret), expiresAt: issued.expiresAt.toISOString() })
+  Reply.json(200, { url: PublicUrl.link(publicUrl, path, issued.secret), expiresAt: issued.expiresAt.toISOString() })
 
 export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
   Route.make({

@@ -63,40 +63,30 @@ export const register = (program: Command, define: Define) => {
             org === undefined
               ? yield* audit.listAll(Actor.operator, query)
               : yield* audit.list((yield* Operator.inOrganization(org)).access, query)
+          // Everywhere, each event says which organization it belongs to (none for an identity's own).
+          const everywhere = org === undefined
           // The API's shapes: `/organizations/events` in one organization, `/admin/events` everywhere.
-          const response =
-            org === undefined
-              ? AuditResponse.fromEventPage(found, AuditResponse.fromPlatformEvent)
-              : AuditResponse.fromEventPage(found, AuditResponse.fromEvent)
+          const response = AuditResponse.fromEventPage(
+            found,
+            everywhere ? AuditResponse.fromPlatformEvent : AuditResponse.fromEvent
+          )
           return {
             json: response,
             text: (render: Render.Renderer) =>
               [
                 found.items.length === 0
                   ? "No events match."
-                  : org === undefined
-                    ? // Everywhere: which organization each event belongs to (none for an identity's own).
-                      render.table(
-                        ["at", "organization", "type", "user", "actor", "changes"],
-                        found.items.map((event) => [
-                          Render.date(event.at),
-                          event.organizationId,
-                          event.type,
-                          event.userId,
-                          actor(event),
-                          changes(event)
-                        ])
-                      )
-                    : render.table(
-                        ["at", "type", "user", "actor", "changes"],
-                        found.items.map((event) => [
-                          Render.date(event.at),
-                          event.type,
-                          event.userId,
-                          actor(event),
-                          changes(event)
-                        ])
-                      ),
+                  : render.table(
+                      ["at", ...(everywhere ? ["organization"] : []), "type", "user", "actor", "changes"],
+                      found.items.map((event) => [
+                        Render.date(event.at),
+                        ...(everywhere ? [event.organizationId] : []),
+                        event.type,
+                        event.userId,
+                        actor(event),
+                        changes(event)
+                      ])
+                    ),
                 Render.pageLine(response, "event")
               ].join("\n")
           } satisfies Output

@@ -17,9 +17,6 @@ import type { Define, Output } from "../Plan.js"
 import * as Render from "../Render.js"
 import { collect } from "./Options.js"
 
-/** The API's shape (`GET /organizations/tokens`), so that scripts see one shape. */
-export const json = AuditResponse.fromToken
-
 const state = (token: OrganizationToken.OrganizationToken, now: Date) =>
   token.revokedAt !== null ? "revoked" : OrganizationToken.isUsable(token, now) ? "active" : "expired"
 
@@ -123,7 +120,7 @@ export const register = (program: Command, define: Define) => {
             const found = yield* Effect.flatMap(Tokens, (tokens) => tokens.list(access))
             const now = yield* Time.now
             return {
-              json: found.map(json),
+              json: found.map(AuditResponse.fromToken),
               text: (render: Render.Renderer) =>
                 found.length === 0
                   ? "No tokens."
@@ -160,7 +157,8 @@ export const register = (program: Command, define: Define) => {
           const token = yield* Effect.flatMap(Tokens, (tokens) => tokens.revoke(access, tokenId))
           const now = yield* Time.now
           return {
-            json: json(token),
+            // The API's shape (`DELETE /organizations/tokens/{id}`), so that scripts see one shape.
+            json: AuditResponse.fromToken(token),
             text: (render: Render.Renderer) => [`Revoked token ${token.name}.`, record(render, token, now)].join("\n")
           } satisfies Output
         })
