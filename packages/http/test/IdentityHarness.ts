@@ -176,6 +176,9 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
         Layer.provideMerge(Layer.setClock(clock.clock))
       )
     )
+    // Build the storage now (PGlite's start and the migrations take seconds on a busy machine): lazily,
+    // the first test would pay for it inside its own timeout.
+    await runtime.runtime()
     server = await Server.listen(
       App.make(runtime, {
         logger: (entry) => logs.push(JSON.stringify(entry)),
