@@ -42,7 +42,7 @@ const raceIncrements = (options: { readonly times: number; readonly forUpdate: b
   })
 
 for (const driver of TestDatabase.drivers()) {
-  layer(driver.layer(), { excludeTestServices: true, timeout: "30 seconds" })(`Database (${driver.name})`, (it) => {
+  layer(driver.layer(), { excludeTestServices: true, timeout: "2 minutes" })(`Database (${driver.name})`, (it) => {
     it.effect("answers queries, with the migrations applied", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient

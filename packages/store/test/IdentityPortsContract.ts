@@ -172,7 +172,7 @@ const makeEvent = (fields: Partial<DomainEvent.DomainEvent> = {}): DomainEvent.D
 })
 
 export const suite = (name: string, makeLayer: () => Layer.Layer<Ports | EventLog, unknown>) =>
-  layer(makeLayer(), { excludeTestServices: true, timeout: "60 seconds" })(
+  layer(makeLayer(), { excludeTestServices: true, timeout: "2 minutes" })(
     `identity ports contract (${name})`,
     (it) => {
       describe("CredentialRepository", () => {

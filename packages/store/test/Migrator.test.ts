@@ -29,7 +29,7 @@ const emptyDatabase = Effect.flatMap(SqlClient.SqlClient, (sql) =>
 )
 
 for (const driver of TestDatabase.drivers()) {
-  layer(driver.layer({ migrations: {} }), { excludeTestServices: true, timeout: "30 seconds" })(
+  layer(driver.layer({ migrations: {} }), { excludeTestServices: true, timeout: "2 minutes" })(
     `Migrator (${driver.name})`,
     (it) => {
       it.effect("applies pending migrations once, in id order, and records them", () =>

@@ -203,7 +203,7 @@ const everyStatus: ReadonlyArray<MembershipStatus.MembershipStatus> = [
 ]
 
 export const suite = (name: string, makeLayer: () => Layer.Layer<Ports, unknown>) =>
-  layer(makeLayer(), { excludeTestServices: true, timeout: "60 seconds" })(`ports contract (${name})`, (it) => {
+  layer(makeLayer(), { excludeTestServices: true, timeout: "2 minutes" })(`ports contract (${name})`, (it) => {
     describe("OrganizationRepository", () => {
       it.effect("insert stores the organization and its roles; findById returns it as stored", () =>
         Effect.gen(function* () {
