@@ -4,7 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { ValidationFailed, Validation } from "@roster/domain"
+import { Time, ValidationFailed, Validation } from "@roster/domain"
 
 export interface Field {
   /** How the command line names it: `--size`, `userId`. */
@@ -111,7 +111,8 @@ const isoDate = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?
 
 /** `2030-01-31` (midnight UTC) or a full ISO 8601 date-time. */
 export const isoDateTime = (flag: string, text: string): Effect.Effect<Date, ValidationFailed> => {
-  const date = isoDate.test(text.trim()) ? new Date(text.trim()) : new Date(Number.NaN)
+  const date =
+    isoDate.test(text.trim()) && Time.isCalendarDate(text.trim()) ? new Date(text.trim()) : new Date(Number.NaN)
   return Number.isNaN(date.getTime())
     ? Effect.fail(
         ValidationFailed.single(

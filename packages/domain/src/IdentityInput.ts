@@ -2,7 +2,8 @@
 import * as Schema from "effect/Schema"
 import { OrganizationId, RoleId } from "./Ids.js"
 import { Password } from "./Password.js"
-import { Email, Nfc, UserName } from "./User.js"
+import * as Text from "./Text.js"
+import { Email, UserName } from "./User.js"
 import { PageNumber, PageSize, SearchText, defaultPageSize } from "./UserInput.js"
 
 /**
@@ -11,7 +12,7 @@ import { PageNumber, PageSize, SearchText, defaultPageSize } from "./UserInput.j
  */
 export const PresentedPassword = Schema.String.pipe(
   Schema.minLength(1, { message: () => "is required" }),
-  Schema.maxLength(1024, { message: () => "must be at most 1024 characters" })
+  Text.maxCharacters(1024)
 )
 
 /** A TOTP code (6 digits) or a recovery code (`xxxx-xxxx-xxxx-xxxx`), as typed. */
@@ -22,10 +23,7 @@ export const MfaCode = Schema.Trim.pipe(
 
 /** `POST /auth/login`. The email is not validated beyond a bound: an unknown one fails like a wrong password. */
 export const Login = Schema.Struct({
-  email: Schema.compose(Schema.Trim, Nfc).pipe(
-    Schema.minLength(1, { message: () => "is required" }),
-    Schema.maxLength(320, { message: () => "must be at most 320 characters" })
-  ),
+  email: Text.TrimmedNfc.pipe(Schema.minLength(1, { message: () => "is required" }), Text.maxCharacters(320)),
   password: PresentedPassword,
   code: Schema.optional(MfaCode)
 })

@@ -1,11 +1,12 @@
 import * as Schema from "effect/Schema"
 import { MembershipId, OrganizationId, RoleId, UserId } from "./Ids.js"
 import { MembershipStatus } from "./MembershipStatus.js"
+import * as Text from "./Text.js"
 
 const profileText = (max: number) =>
-  Schema.Trim.pipe(
+  Text.TrimmedNfc.pipe(
     Schema.minLength(1, { message: () => "must not be empty; send null to clear it" }),
-    Schema.maxLength(max, { message: () => `must be at most ${max} characters` })
+    Text.maxCharacters(max)
   )
 
 export const FirstName = profileText(100)

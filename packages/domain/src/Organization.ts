@@ -1,9 +1,10 @@
 import * as Schema from "effect/Schema"
 import { OrganizationId } from "./Ids.js"
+import * as Text from "./Text.js"
 
-export const OrganizationName = Schema.Trim.pipe(
+export const OrganizationName = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(100, { message: () => "must be at most 100 characters" })
+  Text.maxCharacters(100)
 )
 
 export const Organization = Schema.Struct({

@@ -2,10 +2,11 @@ import * as Schema from "effect/Schema"
 import * as BearerToken from "./BearerToken.js"
 import { OrganizationId, TokenId } from "./Ids.js"
 import { Permission } from "./Permission.js"
+import * as Text from "./Text.js"
 
-export const TokenName = Schema.Trim.pipe(
+export const TokenName = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(100, { message: () => "must be at most 100 characters" })
+  Text.maxCharacters(100)
 )
 
 /** An organization API token. The secret itself is never stored: only its SHA-256 hash. */

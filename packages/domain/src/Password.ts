@@ -4,12 +4,13 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Text from "./Text.js"
 import { ValidationFailed } from "./ValidationError.js"
 
 export const minLength = 8
 export const maxLength = 64
 
-const lengthOf = (password: string): number => [...password].length
+const lengthOf = Text.length
 
 /** A new password's shape. Whether it equals the email is checked with `check`, which knows the email. */
 export const Password = Schema.String.pipe(

@@ -1,26 +1,19 @@
 import * as Schema from "effect/Schema"
 import { UserId } from "./Ids.js"
+import * as Text from "./Text.js"
 
-/**
- * Text in Unicode NFC, so that an "é" typed as one code point or as "e" and a combining accent is
- * the same text (and the same account).
- */
-export const Nfc = Schema.transform(Schema.String, Schema.String, {
-  strict: true,
-  decode: (text) => text.normalize("NFC"),
-  encode: (text) => text
-})
+export { Nfc } from "./Text.js"
 
 /** An email address as people type it: trimmed, in NFC, compared case-insensitively, stored as given. */
-export const Email = Schema.compose(Schema.Trim, Nfc).pipe(
-  Schema.maxLength(254, { message: () => "must be at most 254 characters" }),
+export const Email = Text.TrimmedNfc.pipe(
+  Text.maxCharacters(254),
   Schema.pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: () => "must be an email address such as ada@example.com" })
 )
 
 /** A display name for the identity, as the user or a platform admin gives it. */
-export const UserName = Schema.Trim.pipe(
+export const UserName = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty; send null to clear it" }),
-  Schema.maxLength(200, { message: () => "must be at most 200 characters" })
+  Text.maxCharacters(200)
 )
 
 /**

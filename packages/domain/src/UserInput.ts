@@ -4,6 +4,7 @@ import { RoleId, UserId } from "./Ids.js"
 import { FirstName, LastName, Title } from "./Membership.js"
 import { InitialStatus, MembershipStatus } from "./MembershipStatus.js"
 import { Password } from "./Password.js"
+import * as Text from "./Text.js"
 import { Email } from "./User.js"
 
 const clearable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optional(Schema.NullOr(schema))
@@ -41,9 +42,9 @@ export type ChangeRole = typeof ChangeRole.Type
 export const Reinstate = ChangeRole
 export type Reinstate = ChangeRole
 
-export const Reason = Schema.Trim.pipe(
+export const Reason = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(1000, { message: () => "must be at most 1000 characters" })
+  Text.maxCharacters(1000)
 )
 
 export const Remove = Schema.Struct({ reason: Reason })
@@ -60,9 +61,10 @@ export const PageSize = Schema.Int.pipe(
   Schema.between(1, maxPageSize, { message: () => `must be a whole number from 1 to ${maxPageSize}` })
 )
 
-export const SearchText = Schema.Trim.pipe(
+/** Search text, in NFC as the names and emails it is matched against are stored. */
+export const SearchText = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(200, { message: () => "must be at most 200 characters" })
+  Text.maxCharacters(200)
 )
 
 export const ListUsers = Schema.Struct({

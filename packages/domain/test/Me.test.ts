@@ -262,7 +262,7 @@ describe("Me", () => {
         assert.strictEqual((yield* Effect.flip(TestIdentity.signIn("ada@example.com")))._tag, "TooManyAttempts")
         const failures = (yield* TestIdentity.allEvents).filter((e) => e.type === "auth.login_failed")
         assert.deepStrictEqual(
-          failures.map((e) => [e.after?.["reason"], e.actor.type]),
+          failures.map((e) => [e.after?.reason, e.actor.type]),
           Array.from({ length: 5 }, () => ["current_password", "user"])
         )
         assert.isTrue((yield* me.profile(actor)).mfaEnabled)

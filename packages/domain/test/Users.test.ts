@@ -181,9 +181,9 @@ describe("Users", () => {
 
         const [event] = yield* TestOrganization.events(acme, first.user.id)
         assert.strictEqual(event!.type, "user.readded")
-        assert.strictEqual(event!.before!["status"], "REMOVED")
-        assert.strictEqual(event!.after!["status"], "INACTIVE")
-        assert.strictEqual(event!.after!["email"], "ada@example.com")
+        assert.strictEqual(event!.before!.status, "REMOVED")
+        assert.strictEqual(event!.after!.status, "INACTIVE")
+        assert.strictEqual(event!.after!.email, "ada@example.com")
 
         const listed = yield* users.list(acme.operator, { page: 0, size: 20 })
         assert.deepStrictEqual(listed.items.map((m) => m.user.email).sort(), ["ada@example.com", "boss@example.com"])
@@ -318,8 +318,8 @@ describe("Users", () => {
         yield* users.updateProfile(acme.operator, ada.user.id, { firstName: "Augusta", title: "Countess" })
         const [event] = yield* TestOrganization.events(acme, ada.user.id)
         assert.strictEqual(event!.type, "user.profile_updated")
-        assert.strictEqual(event!.before!["firstName"], "Ada")
-        assert.deepStrictEqual([event!.after!["firstName"], event!.after!["title"]], ["Augusta", "Countess"])
+        assert.strictEqual(event!.before!.firstName, "Ada")
+        assert.deepStrictEqual([event!.after!.firstName, event!.after!.title], ["Augusta", "Countess"])
       }).pipe(Effect.provide(TestOrganization.layer))
     )
   })
@@ -339,7 +339,7 @@ describe("Users", () => {
         )
         const [event] = yield* TestOrganization.events(acme, ada.user.id)
         assert.strictEqual(event!.type, "user.role_changed")
-        assert.deepStrictEqual([event!.before!["roleId"], event!.after!["roleId"]], [acme.member.id, acme.support.id])
+        assert.deepStrictEqual([event!.before!.roleId, event!.after!.roleId], [acme.member.id, acme.support.id])
       }).pipe(Effect.provide(TestOrganization.layer))
     )
 
@@ -890,7 +890,7 @@ describe("Users", () => {
             type: "token",
             id: access.actor._tag === "Token" ? access.actor.tokenId : null
           })
-          assert.strictEqual(event.before!["status"], from)
+          assert.strictEqual(event.before!.status, from)
           assert.strictEqual(event.reason, operation === "remove" ? "left the company" : null)
         }).pipe(Effect.provide(TestOrganization.layer))
       )

@@ -1,4 +1,4 @@
-import { TokenInput, UserInput, Validation, ValidationFailed } from "@roster/domain"
+import { Time, TokenInput, UserInput, Validation, ValidationFailed } from "@roster/domain"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -104,6 +104,19 @@ describe("Validation", () => {
       })
     )
 
+    it.effect("counts characters as people do (an emoji is one) and stores names in NFC", () =>
+      Effect.gen(function* () {
+        const decode = Validation.decode(UserInput.UpdateProfile)
+        const decomposed = "Jose\u0301"
+        assert.deepStrictEqual(yield* decode({ firstName: "😀".repeat(100), lastName: decomposed }), {
+          firstName: "😀".repeat(100),
+          lastName: "Jos\u00e9"
+        })
+        const issues = yield* issuesOf(UserInput.UpdateProfile, { firstName: "😀".repeat(101) })
+        assert.deepStrictEqual(issues, [{ field: "firstName", message: "must be at most 100 characters" }])
+      })
+    )
+
     it.effect("accepts null to clear and absence to keep", () =>
       Effect.gen(function* () {
         assert.deepStrictEqual(yield* Validation.decode(UserInput.UpdateProfile)({ title: null }), { title: null })
@@ -113,6 +126,13 @@ describe("Validation", () => {
   })
 
   describe("ListUsers", () => {
+    it.effect("searches in NFC, as names and emails are stored", () =>
+      Effect.gen(function* () {
+        const { q } = yield* Validation.decode(UserInput.ListUsers)({ q: " jose\u0301 " })
+        assert.strictEqual(q, "jos\u00e9")
+      })
+    )
+
     it.effect("defaults to the first page of 20", () =>
       Effect.gen(function* () {
         assert.deepStrictEqual(yield* Validation.decode(UserInput.ListUsers)({}), { page: 0, size: 20 })
@@ -223,4 +243,23 @@ describe("emails", () => {
       assert.strictEqual(decoded.email, decomposed.normalize("NFC"))
     })
   )
+})
+
+describe("Time.isCalendarDate", () => {
+  it("knows the calendar: month lengths and leap years", () => {
+    for (const real of ["2030-01-31", "2028-02-29T00:00:00Z", "2030-04-30T12:00:00+02:00", "2000-02-29"]) {
+      assert.isTrue(Time.isCalendarDate(real), real)
+    }
+    for (const impossible of [
+      "2030-02-29",
+      "2030-02-30T00:00:00Z",
+      "2030-04-31",
+      "1900-02-29",
+      "2030-13-01",
+      "2030-00-10"
+    ]) {
+      assert.isFalse(Time.isCalendarDate(impossible), impossible)
+    }
+    assert.isFalse(Time.isCalendarDate("tomorrow"))
+  })
 })

@@ -12,6 +12,7 @@ import type express from "express"
 import * as Auth from "./Auth.js"
 import type * as Body from "./Body.js"
 import * as ErrorResponse from "./ErrorResponse.js"
+import * as Input from "./Input.js"
 import type { Reply } from "./Reply.js"
 import type * as Route from "./Route.js"
 
@@ -68,6 +69,7 @@ export const program = (route: Route.Route, req: express.Request, res: express.R
   Effect.gen(function* () {
     const caller: Route.Caller = yield* identify(route, req)
     const body = yield* readBody(req, res)
+    yield* Input.utf8Query(req.originalUrl)
     return yield* route.run(caller, {
       client: { userAgent: req.get("user-agent"), ip: req.ip },
       params: stringParams(req.params),

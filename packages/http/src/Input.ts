@@ -106,8 +106,8 @@ export const query = <Fields extends Schema.Struct.Fields>(
             ? "is not a recognised query parameter; this operation takes none"
             : `is not a recognised query parameter; use ${known.join(", ")}`
       })
-    } else if (values.some((value) => value.includes("\u0000"))) {
-      issues.push({ field: name, message: nulMessage })
+    } else if (values.some((value) => unsafeText(value) !== null)) {
+      issues.push({ field: name, message: values.map(unsafeText).find((message) => message !== null)! })
     } else if (lists.has(name)) {
       input[name] = values.flatMap((value) => value.split(",").map((item) => item.trim()))
     } else if (values.length > 1) {
@@ -167,12 +167,52 @@ export const body = <A, I>(schema: Schema.Schema<A, I>, value: unknown): Effect.
 
 const nulMessage = "must not contain the NUL character (\\u0000)"
 
+const loneSurrogateMessage =
+  "must be valid Unicode text: it holds half of a surrogate pair (a \\ud800–\\udfff escape without its other half)"
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** What no schema should be asked to look at in a string, or null when it is fine. */
+const unsafeText = (text: string): string | null =>
+  text.includes("\u0000") ? nulMessage : loneSurrogate.test(text) ? loneSurrogateMessage : null
+
+/** `%` not starting an escape is a literal `%` to URLSearchParams (`q=100%`); only bad UTF-8 should fail. */
+const strayPercent = /%(?![0-9A-Fa-f]{2})/g
+
+const decodesAsUtf8 = (raw: string): boolean => {
+  try {
+    decodeURIComponent(raw.replace(strayPercent, "%25"))
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Refuses query parameters whose percent-escapes are not UTF-8 (`q=%FF`), naming them: URLSearchParams
+ * would read them as U+FFFD and search for, or store, something the client never sent.
+ */
+export const utf8Query = (url: string): Effect.Effect<void, ValidationFailed> => {
+  const start = url.indexOf("?")
+  if (start === -1) return Effect.void
+  const issues: Array<Issue> = []
+  for (const pair of url.slice(start + 1).split("&")) {
+    if (pair === "" || decodesAsUtf8(pair.replaceAll("=", ""))) continue
+    const name = [...new URLSearchParams(pair).keys()][0] ?? "query"
+    issues.push({ field: name, message: "is not valid UTF-8 once percent-decoded" })
+  }
+  return issues.length === 0 ? Effect.void : Effect.fail(failed(dedupe(issues)))
+}
+
 /** Deeper than any body of the API: refused before anything walks it recursively (a schema, a message). */
 export const maxDepth = 32
 
 /**
  * What no schema should be asked to look at: strings holding U+0000 (no PostgreSQL text column can
- * store it: refused here, naming the field, not failed in the database as a 500), and nesting deeper
+ * store it: refused here, naming the field, not failed in the database as a 500) or a lone surrogate
+ * (JSON can escape one, `"\ud800"`; PostgreSQL's jsonb refuses it and UTF-8 turns it into U+FFFD, so it
+ * would be a 500 or silently changed text), and nesting deeper
  * than `maxDepth`. Walked with a stack of its own, not recursion: a body nested a hundred thousand deep
  * is still under 1 MB.
  */
@@ -182,7 +222,8 @@ const unsafeIssues = (value: unknown): ReadonlyArray<Issue> => {
   while (pending.length > 0) {
     const [item, at, depth] = pending.pop()!
     if (typeof item === "string") {
-      if (item.includes("\u0000")) issues.push({ field: at || "body", message: nulMessage })
+      const problem = unsafeText(item)
+      if (problem !== null) issues.push({ field: at || "body", message: problem })
     } else if (typeof item === "object" && item !== null) {
       if (depth >= maxDepth) {
         return [{ field: at.split(".")[0] || "body", message: `is nested more than ${maxDepth} levels deep` }]

@@ -2,7 +2,7 @@
  * The organization's API tokens: list, create (the secret is in that response and nowhere else),
  * revoke. Responses carry a token's metadata, never its secret or hash.
  */
-import { AuditResponse, TokenId, TokenInput, Tokens } from "@roster/domain"
+import { AuditResponse, Time, TokenId, TokenInput, Tokens } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Reply from "./Reply.js"
@@ -19,6 +19,7 @@ export const DateTime = Schema.String.pipe(
   Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i, {
     message: () => "must be a date-time with an offset, such as 2030-01-31T12:00:00Z"
   }),
+  Schema.filter(Time.isCalendarDate, { message: () => "must be a day of the calendar (no February 30th)" }),
   Schema.compose(Schema.Date)
 )
 

@@ -733,6 +733,91 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
         expect((await get(`/organizations/users?q=${email}`, admin)).json.totalElements).toBe(0)
       })
 
+      it("refuses half a surrogate pair (a lone \\ud800 escape) in any field: 400 naming it, nothing written", async () => {
+        const email = `surrogate-${randomUuid()}@example.com`
+        // JSON.stringify writes a lone surrogate as the escape "\ud800", as any client's JSON would.
+        for (const [field, value] of [
+          ["firstName", "\ud800"],
+          ["lastName", "ok\udfff"],
+          ["title", "\udc00x"],
+          ["email", `sur\ud800${email}`]
+        ] as const) {
+          expectError(
+            await post("/organizations/users", admin, { email, [field]: value }),
+            400,
+            "VALIDATION_FAILED",
+            `${field}: must be valid Unicode text`
+          )
+        }
+        expect((await get(`/organizations/users?q=${email}`, admin)).json.totalElements).toBe(0)
+        const id = await acme.add()
+        expectError(
+          await put(`/organizations/users/${id}/profile`, admin, { title: "\ud83d" }),
+          400,
+          "VALIDATION_FAILED",
+          "title: must be valid Unicode text"
+        )
+        expectError(
+          await post(`/organizations/users/${id}/remove`, admin, { reason: "\ud800" }),
+          400,
+          "VALIDATION_FAILED",
+          "reason: must be valid Unicode text"
+        )
+        expectError(
+          await post("/organizations/tokens", admin, { name: "\ud800", permissions: ["can_view_users"] }),
+          400,
+          "VALIDATION_FAILED",
+          "name: must be valid Unicode text"
+        )
+        // A whole pair is a character like any other.
+        const emoji = await put(`/organizations/users/${id}/profile`, admin, { title: "\ud83d\ude00" })
+        expect(emoji.json.profile.title).toBe("😀")
+        expect((await get(`/organizations/users/${id}`, admin)).json.profile.status).toBe("ACTIVE")
+      })
+
+      it("refuses a query parameter whose escapes are not UTF-8, naming it; a stray % is a %", async () => {
+        expectError(await get("/organizations/users?q=%FF", admin), 400, "VALIDATION_FAILED", "q: is not valid UTF-8")
+        expectError(
+          await get("/organizations/users?size=5&q=ab%ED%A0%80", admin),
+          400,
+          "VALIDATION_FAILED",
+          "q: is not valid UTF-8"
+        )
+        const percent = await get("/organizations/users?q=100%", admin)
+        expect(percent.status).toBe(200)
+        expect(percent.json.totalElements).toBe(0)
+      })
+
+      it("counts name lengths in characters (an emoji is one) and finds a name however its accents were typed", async () => {
+        const emojiName = await post("/organizations/users", admin, {
+          email: `emoji-${randomUuid()}@example.com`,
+          firstName: "😀".repeat(100)
+        })
+        expect(emojiName.status).toBe(201)
+        expectError(
+          await post("/organizations/users", admin, {
+            email: `emoji-${randomUuid()}@example.com`,
+            firstName: "😀".repeat(101)
+          }),
+          400,
+          "VALIDATION_FAILED",
+          "firstName: must be at most 100 characters"
+        )
+        const unique = randomUuid().slice(0, 8)
+        const decomposed = await post("/organizations/users", admin, {
+          email: `nfc-${unique}@example.com`,
+          lastName: `Jose\u0301${unique}`
+        })
+        expect(decomposed.json.profile.lastName).toBe(`Jos\u00e9${unique}`)
+        for (const q of [`jos%C3%A9${unique}`, `jose%CC%81${unique}`, `JOSE%CC%81${unique}`]) {
+          const found = await get(`/organizations/users?q=${q}`, admin)
+          expect(
+            found.json.content.map((user: any) => user.id),
+            q
+          ).toEqual([decomposed.json.id])
+        }
+      })
+
       it("adds an ACTIVE member with the default role: 201 with Location", async () => {
         const reply = await post("/organizations/users", admin, {
           email: "hedy@example.com",
@@ -1225,7 +1310,14 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
           "VALIDATION_FAILED",
           "permissions: is required"
         )
-        for (const expiresAt of ["1", "tomorrow", "2030-01-01", 1893456000000]) {
+        for (const expiresAt of [
+          "1",
+          "tomorrow",
+          "2030-01-01",
+          1893456000000,
+          "2099-02-30T00:00:00Z",
+          "2099-04-31T10:00:00Z"
+        ]) {
           expectError(
             await post("/organizations/tokens", admin, { name: "x", permissions: ["can_view_users"], expiresAt }),
             400,

@@ -1,0 +1,35 @@
+/**
+ * How every text field of the domain is read: in Unicode NFC (an "é" typed as one code point or as
+ * "e" and a combining accent is the same text), and measured in characters as people count them —
+ * Unicode code points, as JSON Schema's `maxLength` and PostgreSQL's `char_length` count — not in
+ * UTF-16 units, which would make "😀" two characters.
+ */
+import * as Schema from "effect/Schema"
+
+/** Text in Unicode NFC. */
+export const Nfc = Schema.transform(Schema.String, Schema.String, {
+  strict: true,
+  decode: (text) => text.normalize("NFC"),
+  encode: (text) => text
+})
+
+/** Trimmed, then in NFC: how names, titles, reasons and search text are taken. */
+export const TrimmedNfc = Schema.compose(Schema.Trim, Nfc)
+
+/** The number of characters (code points) in `text`. */
+export const length = (text: string): number => {
+  let count = 0
+  for (const _ of text) count++
+  return count
+}
+
+/** At most `max` characters, counted as `length` counts them. */
+export const maxCharacters =
+  (max: number) =>
+  <A extends string, I, R>(self: Schema.Schema<A, I, R>) =>
+    self.pipe(
+      Schema.filter((text: A) => length(text) <= max, {
+        message: () => `must be at most ${max} characters`,
+        jsonSchema: { maxLength: max }
+      })
+    )
