@@ -224,8 +224,53 @@ export const make = Effect.gen(function* () {
     )
 
   /**
-   * Counts a failure for the email key, serialized with other failures for it so none is lost, and
-   * records it against a known user. The reason says which proof failed, never what was typed.
+   * Takes one attempt at a password (and second factor) for the email key, or refuses while it is
+   * locked. The attempt counts as a failure from the moment it starts — a success clears the count —
+   * so that guesses sent all at once are each counted before any is checked: however many arrive
+   * together, no more than `LoginThrottle.maxFailures` are ever checked in one window. (Counting after
+   * the check, as a slow hash finishes, let a burst of requests all pass the lock before the first
+   * failure was written.)
+   */
+  const claimAttempt = (emailKey: string, at: Date) =>
+    transaction({ loginThrottle: emailKey })(
+      Effect.gen(function* () {
+        const throttle = yield* throttles.get(emailKey)
+        const retryAfterSeconds = LoginThrottle.retryAfterSeconds(throttle, at)
+        if (retryAfterSeconds !== null) return yield* new TooManyAttempts({ retryAfterSeconds })
+        yield* throttles.put(LoginThrottle.recordFailure(throttle, emailKey, at))
+      })
+    )
+
+  /** The right password was given: the attempts counted for the email key no longer count. */
+  const clearAttempts = (emailKey: string) => throttles.clear(emailKey)
+
+  /** The `auth.login_failed` event of a known user. The reason says which proof failed, never what was typed. */
+  const failureEvent = (
+    user: Option.Option<User.User>,
+    reason: "password" | "mfa_code" | "current_password",
+    client: Client,
+    at: Date,
+    actor: DomainEvent.EventActor = DomainEvent.anonymous
+  ) =>
+    Option.isNone(user)
+      ? Effect.void
+      : events.append(
+          DomainEvent.make({
+            actor,
+            type: "auth.login_failed",
+            at,
+            userId: user.value.id,
+            after: {
+              reason,
+              userAgent: Session.clip(client.userAgent),
+              ip: Session.clip(client.ip, 64)
+            }
+          })
+        )
+
+  /**
+   * Counts a failure that no `claimAttempt` counted, serialized with other failures for the email key
+   * so none is lost, and records it against a known user.
    */
   const recordFailure = (
     emailKey: string,
@@ -238,26 +283,15 @@ export const make = Effect.gen(function* () {
     transaction({ loginThrottle: emailKey })(
       Effect.gen(function* () {
         yield* throttles.put(LoginThrottle.recordFailure(yield* throttles.get(emailKey), emailKey, at))
-        if (Option.isSome(user)) {
-          yield* events.append(
-            DomainEvent.make({
-              actor,
-              type: "auth.login_failed",
-              at,
-              userId: user.value.id,
-              after: {
-                reason,
-                userAgent: Session.clip(client.userAgent),
-                ip: Session.clip(client.ip, 64)
-              }
-            })
-          )
-        }
+        yield* failureEvent(user, reason, client, at, actor)
       })
     )
 
   return {
     refuseWhileLocked,
+    claimAttempt,
+    clearAttempts,
+    failureEvent,
     recordFailure,
     findUser,
     setPassword,

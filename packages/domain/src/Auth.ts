@@ -80,7 +80,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const totp = yield* Totp
     const accounts = yield* Accounts.make
 
-    const { refuseWhileLocked, recordFailure } = accounts
+    const { claimAttempt, failureEvent, refuseWhileLocked, recordFailure } = accounts
 
     /**
      * Whether `code` proves the second factor: a TOTP code for a step after the last one used (the
@@ -133,7 +133,8 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
       Effect.gen(function* () {
         const at = yield* now
         const emailKey = LoginThrottle.key(attempt.email)
-        yield* refuseWhileLocked(emailKey, at)
+        // Counted as a failure until it succeeds: see `claimAttempt`.
+        yield* claimAttempt(emailKey, at)
         const user = (yield* users.findByEmail(attempt.email.trim().normalize("NFC"))).pipe(
           Option.filter((u) => u.erasedAt === null)
         )
@@ -144,12 +145,12 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
           ? yield* hasher.verify(credential.value.passwordHash, attempt.password)
           : yield* hasher.verifyDummy(attempt.password)
         if (!verified || Option.isNone(user) || Option.isNone(credential)) {
-          yield* recordFailure(emailKey, user, "password", attempt, at)
+          yield* failureEvent(user, "password", attempt, at)
           return yield* new InvalidCredentials()
         }
         if (user.value.disabledAt !== null) return yield* new AccountDisabled()
         yield* checkSecondFactor(user.value, attempt.code, at).pipe(
-          Effect.tapErrorTag("InvalidMfaCode", () => recordFailure(emailKey, user, "mfa_code", attempt, at))
+          Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(user, "mfa_code", attempt, at))
         )
         const passwordChangeRequired = credential.value.mustChangePassword
         const started = yield* transaction(null)(

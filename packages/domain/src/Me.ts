@@ -82,22 +82,17 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
       Effect.gen(function* () {
         const at = yield* now
         const emailKey = LoginThrottle.key(user.email)
-        yield* accounts.refuseWhileLocked(emailKey, at)
+        yield* accounts.claimAttempt(emailKey, at)
         const credential = yield* credentials.get(user.id)
         const verified = Option.isSome(credential)
           ? yield* hasher.verify(credential.value.passwordHash, password)
           : yield* hasher.verifyDummy(password)
         if (!verified) {
-          yield* accounts.recordFailure(
-            emailKey,
-            Option.some(user),
-            "current_password",
-            {},
-            at,
-            DomainEvent.user(user.id)
-          )
+          yield* accounts.failureEvent(Option.some(user), "current_password", {}, at, DomainEvent.user(user.id))
           return yield* new InvalidCredentials()
         }
+        // Right: the attempt no longer counts.
+        yield* accounts.clearAttempts(emailKey)
       })
 
     const currentMemberships = (actor: Actor.SessionActor) =>

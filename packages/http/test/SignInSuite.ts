@@ -195,13 +195,47 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         h.expectError(await login({ email: ada.email, password: ada.password }), 429, "TOO_MANY_ATTEMPTS")
       })
 
-      it("still locks under eight concurrent guesses", async () => {
+      it("checks no more than five of fifteen concurrent guesses: the rest wait out the lock", async () => {
         const ada = await member()
         const replies = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => login({ email: ada.email, password: `parallel-${i}-guess` }))
+          Array.from({ length: 15 }, (_, i) => login({ email: ada.email, password: `parallel-${i}-guess` }))
         )
-        for (const reply of replies) expect([401, 429]).toContain(reply.status)
+        const statuses = replies.map((reply) => reply.status).sort()
+        expect(statuses).toEqual([...Array(5).fill(401), ...Array(10).fill(429)])
+        for (const reply of replies) {
+          if (reply.status === 401) h.expectError(reply, 401, "INVALID_CREDENTIALS")
+          else h.expectError(reply, 429, "TOO_MANY_ATTEMPTS")
+        }
         h.expectError(await login({ email: ada.email, password: ada.password }), 429, "TOO_MANY_ATTEMPTS")
+      })
+
+      it("checks no more than five of fifteen concurrent second-factor guesses", async () => {
+        const ada = await member()
+        const { secret } = await withTotp(ada.email, ada.password)
+        const wrong = wrongCode(secret)
+        const replies = await Promise.all(
+          Array.from({ length: 15 }, () => login({ email: ada.email, password: ada.password, code: wrong }))
+        )
+        const statuses = replies.map((reply) => reply.status).sort()
+        expect(statuses).toEqual([...Array(5).fill(401), ...Array(10).fill(429)])
+        for (const reply of replies) {
+          if (reply.status === 401) h.expectError(reply, 401, "INVALID_MFA_CODE")
+        }
+        h.expectError(
+          await login({ email: ada.email, password: ada.password, code: h.totp(secret) }),
+          429,
+          "TOO_MANY_ATTEMPTS"
+        )
+      })
+
+      it("forgets the count at a successful sign-in", async () => {
+        const ada = await member()
+        for (let i = 0; i < 4; i++) await login({ email: ada.email, password: `wrong-${i}-password` })
+        await h.signIn(ada.email, ada.password)
+        for (let i = 0; i < 4; i++) {
+          h.expectError(await login({ email: ada.email, password: `wrong-${i}-password` }), 401, "INVALID_CREDENTIALS")
+        }
+        await h.signIn(ada.email, ada.password)
       })
     })
 
