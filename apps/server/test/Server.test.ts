@@ -104,6 +104,7 @@ describe("on an embedded data directory", () => {
   let token: string
   /** A token of no organization, sent to see that it is not logged either. */
   const strangerToken = randomToken()
+  const strangerSecrets = ["ses", "mlt", "evt", "SES"].map((prefix) => `${prefix}${randomToken().slice(3)}`)
   let restarted: P.Proc
   let restartedPort: number
 
@@ -142,6 +143,13 @@ describe("on an embedded data directory", () => {
     ).toBe(400)
     expect((await request(firstPort, "/organizations/users", { token: strangerToken })).status).toBe(401)
     expect((await request(firstPort, "/organizations/users", { token: `Bearer ${strangerToken}` })).status).toBe(401)
+    // Other bearer secrets pasted where they do not belong (a session, a magic link, a verification
+    // link): refused, and never logged either, in any case.
+    for (const secret of strangerSecrets) {
+      expect((await request(firstPort, `/organizations/users?status=${secret}`, { token })).status).toBe(400)
+      expect((await request(firstPort, `/organizations/users/${secret}`, { token })).status).toBe(400)
+      expect((await request(firstPort, "/me", { token: `Bearer ${secret}` })).status).toBe(401)
+    }
   })
 
   it("a second server on the same data directory exits non-zero, naming the directory and the holder's pid", async () => {
@@ -217,7 +225,8 @@ describe("on an embedded data directory", () => {
     const everything = `${first.stdout}\n${first.stderr}`.toLowerCase()
     expect(everything.split(token.toLowerCase())).toHaveLength(4)
     expect(everything).not.toContain(strangerToken.toLowerCase())
-    for (const line of logs) expect(line).not.toMatch(/tot_(?!\[redacted\])/i)
+    for (const secret of strangerSecrets) expect(everything).not.toContain(secret.slice(4, 30).toLowerCase())
+    for (const line of logs) expect(line).not.toMatch(/(tot|ses|mlt|evt)_[0-9a-z]/i)
   })
 
   it("after the server stops, the CLI works on that data directory", async () => {

@@ -17,8 +17,11 @@ export interface Entry {
 /** A sink for log entries. It must not throw. */
 export type Logger = (entry: Entry) => void
 
-/** Organization tokens, sessions, magic links and email verification tokens. */
-const secretLike = /(tot|ses|mlt|evt)_[0-9A-Za-z]+/g
+/**
+ * Organization tokens, sessions, magic links and email verification tokens, in any case: a message
+ * may quote a value after decoding it to lower case (an id), and a client may have typed it in capitals.
+ */
+const secretLike = /(tot|ses|mlt|evt)_[0-9A-Za-z]+/gi
 
 /** Masks anything shaped like a bearer secret, wherever a client may have put one (a path, a field). */
 export const redact = (text: string): string => text.replace(secretLike, "$1_[redacted]")
