@@ -132,12 +132,12 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     ): Effect.Effect<SignedIn, TooManyAttempts | InvalidCredentials | AccountDisabled | MfaRequired | InvalidMfaCode> =>
       Effect.gen(function* () {
         const at = yield* now
-        const emailKey = LoginThrottle.key(attempt.email)
-        // Counted as a failure until it succeeds: see `claimAttempt`.
-        yield* claimAttempt(emailKey, at)
         const user = (yield* users.findByEmail(attempt.email.trim().normalize("NFC"))).pipe(
           Option.filter((u) => u.erasedAt === null)
         )
+        const emailKey = LoginThrottle.keyFor(attempt.email, user)
+        // Counted as a failure until it succeeds: see `claimAttempt`.
+        yield* claimAttempt(emailKey, at)
         const credential: Option.Option<Credential> = Option.isSome(user)
           ? yield* credentials.get(user.value.id)
           : Option.none()
@@ -267,7 +267,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
             const { token, user } = yield* consumeLink("magic_link", attempt.token, at)
             linked = user
             if (user.disabledAt !== null) return yield* new AccountDisabled()
-            yield* refuseWhileLocked(LoginThrottle.key(user.email), at)
+            yield* refuseWhileLocked(LoginThrottle.accountKey(user.id), at)
             yield* checkSecondFactor(user, attempt.code, at)
             yield* events.append(
               DomainEvent.make({
@@ -284,7 +284,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
           Effect.tapErrorTag("InvalidMfaCode", () =>
             linked === undefined
               ? Effect.void
-              : recordFailure(LoginThrottle.key(linked.email), Option.some(linked), "mfa_code", attempt, at)
+              : recordFailure(LoginThrottle.accountKey(linked.id), Option.some(linked), "mfa_code", attempt, at)
           )
         )
         return { ...started, passwordChangeRequired: false }

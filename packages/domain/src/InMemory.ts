@@ -12,6 +12,7 @@ import type { Credential } from "./Credential.js"
 import type { DomainEvent } from "./DomainEvent.js"
 import type { MembershipId, OneTimeTokenId, OrganizationId, RoleId, SessionId, TokenId, UserId } from "./Ids.js"
 import type { LoginThrottle } from "./LoginThrottle.js"
+import * as Text from "./Text.js"
 import type { Member, OrganizationMembership } from "./Member.js"
 import type { Membership } from "./Membership.js"
 import * as MembershipPersonal from "./Membership.js"
@@ -89,7 +90,8 @@ const remove = <K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> => {
 const removeWhere = <K, V>(map: ReadonlyMap<K, V>, predicate: (value: V) => boolean): ReadonlyMap<K, V> =>
   new Map([...map].filter(([, value]) => !predicate(value)))
 
-const lower = (text: string) => text.toLowerCase()
+// As the SQL store's `lower()`: both must agree on which spellings are one email or one name.
+const lower = Text.lowerCase
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 

@@ -5,13 +5,14 @@
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Text from "./Text.js"
 
 export const maxFailures = 5
 export const window = Duration.minutes(15)
 export const lockDuration = Duration.minutes(15)
 
 export const LoginThrottle = Schema.Struct({
-  /** `key(email)`: the email as typed, trimmed and lowercased, known or not. */
+  /** `keyFor(email, account)`: the account's id, or the email as typed, trimmed and lowercased. */
   emailKey: Schema.String,
   /** Failures since `windowStart`. */
   failures: Schema.Number,
@@ -21,7 +22,22 @@ export const LoginThrottle = Schema.Struct({
 })
 export type LoginThrottle = typeof LoginThrottle.Type
 
-export const key = (email: string): string => email.trim().normalize("NFC").toLowerCase()
+/**
+ * The key an email is throttled under when no account has it: trimmed, NFC, lower case as the
+ * database's `lower()` makes it (which is how accounts are looked up), so every spelling that would
+ * find one account shares one count.
+ */
+export const key = (email: string): string => Text.lowerCase(email.trim().normalize("NFC"))
+
+/**
+ * The key of an account's sign-ins: its id, whatever spelling of its email was typed, so that no
+ * difference in case folding between here and the database can split one account's count.
+ */
+export const accountKey = (userId: string): string => `user:${userId}`
+
+/** The key an attempt with `email` counts under: the account's when the email finds one. */
+export const keyFor = (email: string, account: Option.Option<{ readonly id: string }>): string =>
+  Option.isSome(account) ? accountKey(account.value.id) : key(email)
 
 /** Whole seconds until sign-in is allowed again, or null when it is allowed now. */
 export const retryAfterSeconds = (throttle: Option.Option<LoginThrottle>, now: Date): number | null => {

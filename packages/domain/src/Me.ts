@@ -81,7 +81,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const requirePassword = (user: User.User, password: string) =>
       Effect.gen(function* () {
         const at = yield* now
-        const emailKey = LoginThrottle.key(user.email)
+        const emailKey = LoginThrottle.accountKey(user.id)
         yield* accounts.claimAttempt(emailKey, at)
         const credential = yield* credentials.get(user.id)
         const verified = Option.isSome(credential)

@@ -33,3 +33,14 @@ export const maxCharacters =
         jsonSchema: { maxLength: max }
       })
     )
+
+/**
+ * Lower case as PostgreSQL's `lower()` makes it — one character at a time (so "Σ" is always "σ",
+ * never a final "ς"), and "İ" becomes a plain "i" — so that text compared here and text compared in
+ * the database agree on which spellings are the same.
+ */
+export const lowerCase = (text: string): string => {
+  let lowered = ""
+  for (const character of text) lowered += character === "\u0130" ? "i" : character.toLowerCase()
+  return lowered
+}

@@ -228,6 +228,24 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         )
       })
 
+      it("counts every spelling of one account's email together (İ, capitals, padding)", async () => {
+        const kim = await member({ email: IdentityHarness.uniqueEmail("kim") })
+        const [local, domain] = kim.email.split("@") as [string, string]
+        const spellings = [
+          kim.email,
+          kim.email.toUpperCase(),
+          ` ${kim.email} `,
+          `${local.replace("i", "İ")}@${domain}`,
+          `${local.replace("k", "K")}@${domain.toUpperCase()}`
+        ]
+        for (const [i, email] of spellings.entries()) {
+          h.expectError(await login({ email, password: `wrong-${i}-password` }), 401, "INVALID_CREDENTIALS")
+        }
+        for (const email of [...spellings, `${local.replace("i", "İ").toUpperCase()}@${domain}`]) {
+          h.expectError(await login({ email, password: kim.password }), 429, "TOO_MANY_ATTEMPTS")
+        }
+      })
+
       it("forgets the count at a successful sign-in", async () => {
         const ada = await member()
         for (let i = 0; i < 4; i++) await login({ email: ada.email, password: `wrong-${i}-password` })
