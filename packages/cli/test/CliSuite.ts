@@ -54,7 +54,8 @@ const Token = Schema.Struct({
   createdAt: Schema.String,
   expiresAt: Schema.NullOr(Schema.String),
   revokedAt: Schema.NullOr(Schema.String),
-  lastUsedAt: Schema.NullOr(Schema.String)
+  lastUsedAt: Schema.NullOr(Schema.String),
+  createdByUserId: Schema.NullOr(Schema.String)
 })
 const CreatedToken = Schema.Struct({ ...Token.fields, token: Schema.String })
 const Event = Schema.Struct({

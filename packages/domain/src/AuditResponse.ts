@@ -15,6 +15,8 @@ export interface TokenResponse {
   readonly expiresAt: string | null
   readonly revokedAt: string | null
   readonly lastUsedAt: string | null
+  /** The member whose session minted it (it acts for them, within their role, while they are ACTIVE); null for the organization's own. */
+  readonly createdByUserId: string | null
 }
 
 /** A token as listed: never its secret. */
@@ -25,7 +27,8 @@ export const fromToken = (token: OrganizationToken.OrganizationToken): TokenResp
   createdAt: token.createdAt.toISOString(),
   expiresAt: token.expiresAt?.toISOString() ?? null,
   revokedAt: token.revokedAt?.toISOString() ?? null,
-  lastUsedAt: token.lastUsedAt?.toISOString() ?? null
+  lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+  createdByUserId: token.createdByUserId
 })
 
 /** A token just created: its secret (`token`), shown this once, right after its id. */

@@ -1,6 +1,6 @@
 import * as Schema from "effect/Schema"
 import * as BearerToken from "./BearerToken.js"
-import { OrganizationId, TokenId } from "./Ids.js"
+import { OrganizationId, TokenId, UserId } from "./Ids.js"
 import { Permission } from "./Permission.js"
 import * as Text from "./Text.js"
 
@@ -18,7 +18,14 @@ export const OrganizationToken = Schema.Struct({
   createdAt: Schema.DateFromSelf,
   expiresAt: Schema.NullOr(Schema.DateFromSelf),
   revokedAt: Schema.NullOr(Schema.DateFromSelf),
-  lastUsedAt: Schema.NullOr(Schema.DateFromSelf)
+  lastUsedAt: Schema.NullOr(Schema.DateFromSelf),
+  /**
+   * The member whose session minted the token, or null for a token of the organization (minted by
+   * the operator or by another token). A member's token acts for them: only while their membership
+   * is ACTIVE and their identity may sign in, and never beyond their role's permissions at the time
+   * of the call — so leaving, or being demoted, takes the token's power with it.
+   */
+  createdByUserId: Schema.NullOr(UserId)
 })
 export type OrganizationToken = typeof OrganizationToken.Type
 

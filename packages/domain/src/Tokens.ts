@@ -9,7 +9,8 @@ import * as OrganizationToken from "./OrganizationToken.js"
 import { TokenNotFound } from "./OrganizationError.js"
 import * as Permission from "./Permission.js"
 import * as Policy from "./Policy.js"
-import { EventRepository, TokenRepository, Transactor } from "./Ports.js"
+import * as User from "./User.js"
+import { EventRepository, MemberRepository, TokenRepository, Transactor } from "./Ports.js"
 import { now } from "./Time.js"
 import type * as TokenInput from "./TokenInput.js"
 import { ValidationFailed } from "./ValidationError.js"
@@ -17,6 +18,7 @@ import { ValidationFailed } from "./ValidationError.js"
 export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
   effect: Effect.gen(function* () {
     const tokens = yield* TokenRepository
+    const members = yield* MemberRepository
     const events = yield* EventRepository
     const { transaction } = yield* Transactor
 
@@ -63,7 +65,8 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
           createdAt: at,
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
-          lastUsedAt: null
+          lastUsedAt: null,
+          createdByUserId: access.actor._tag === "Member" ? access.actor.userId : null
         }
         const hash = yield* OrganizationToken.hash(secret)
         yield* transaction(access.organizationId)(
@@ -112,7 +115,28 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
           return yield* new Unauthorized({ reason: "The token is not valid: unknown, revoked or expired" })
         }
         const token = found.value
-        return Actor.token({ tokenId: token.id, organizationId: token.organizationId, permissions: token.permissions })
+        const permissions = token.createdByUserId === null ? token.permissions : yield* creatorBound(token)
+        return Actor.token({ tokenId: token.id, organizationId: token.organizationId, permissions })
+      })
+
+    /**
+     * A member's token acts for the member: refused once their membership is not ACTIVE or their
+     * identity cannot sign in (deactivated, erased), and limited to what their role grants now.
+     */
+    const creatorBound = (token: OrganizationToken.OrganizationToken) =>
+      Effect.gen(function* () {
+        const creator = yield* members.find(token.organizationId, token.createdByUserId!)
+        if (
+          Option.isNone(creator) ||
+          creator.value.membership.status !== "ACTIVE" ||
+          !User.canSignIn(creator.value.user)
+        ) {
+          return yield* new Unauthorized({
+            reason: "The token is not valid: the member who created it is no longer an active member"
+          })
+        }
+        const granted = Permission.expand(creator.value.role.permissions)
+        return token.permissions.filter((permission) => granted.has(permission))
       })
 
     return { create, list, revoke, authenticate } as const

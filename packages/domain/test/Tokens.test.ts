@@ -7,6 +7,7 @@ import {
   OrganizationToken,
   Organizations,
   RoleEscalation,
+  SessionId,
   TokenId,
   TokenNotFound,
   Tokens,
@@ -295,7 +296,8 @@ describe("Tokens", () => {
       createdAt: new Date(0),
       expiresAt: null,
       revokedAt: null,
-      lastUsedAt: null
+      lastUsedAt: null,
+      createdByUserId: null
     }
     assert.isTrue(OrganizationToken.isUsable(token, new Date(8.64e15)))
     const expiring = { ...token, expiresAt: new Date(1_000) }
@@ -312,4 +314,81 @@ describe("Tokens", () => {
       )
     })
   )
+
+  describe("a token a member minted acts for that member", () => {
+    /** Ada, an ACTIVE Admin acting through a session, mints a token with every permission she has. */
+    const mintedByAda = Effect.gen(function* () {
+      const acme = yield* TestOrganization.make()
+      yield* TestOrganization.addManager(acme)
+      const ada = yield* TestOrganization.add(acme, { email: "ada@example.com", roleId: acme.admin.id })
+      const session: Access = {
+        actor: Actor.member({
+          sessionId: SessionId.make(randomUuid()),
+          userId: ada.user.id,
+          organizationId: acme.id,
+          permissions: acme.admin.permissions
+        }),
+        organizationId: acme.id
+      }
+      const tokens = yield* Tokens
+      const { token, secret } = yield* tokens.create(session, {
+        name: "ada's script",
+        permissions: acme.admin.permissions
+      })
+      return { acme, ada, token, secret, tokens, users: yield* Users }
+    })
+
+    const permissionsOf = (actor: Actor.Actor) => (actor._tag === "Token" ? [...actor.permissions].sort() : [])
+
+    it.effect("records the member; an operator's or a token's token belongs to the organization", () =>
+      Effect.gen(function* () {
+        const { acme, ada, token, tokens } = yield* mintedByAda
+        assert.strictEqual(token.createdByUserId, ada.user.id)
+        const owned = yield* tokens.create(acme.operator, { name: "org", permissions: ["can_view_users"] })
+        assert.isNull(owned.token.createdByUserId)
+        const fromToken = yield* tokens.create(acme.token(["can_manage_tokens", "can_view_users"]), {
+          name: "org too",
+          permissions: ["can_view_users"]
+        })
+        assert.isNull(fromToken.token.createdByUserId)
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("stops while the member is not ACTIVE, and works again once they are", () =>
+      Effect.gen(function* () {
+        const { acme, ada, secret, tokens, users } = yield* mintedByAda
+        assert.deepStrictEqual(permissionsOf(yield* tokens.authenticate(secret)), [...acme.admin.permissions].sort())
+        const gone = new Unauthorized({
+          reason: "The token is not valid: the member who created it is no longer an active member"
+        })
+        yield* users.deactivate(acme.operator, ada.user.id)
+        assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
+        yield* users.activate(acme.operator, ada.user.id)
+        yield* tokens.authenticate(secret)
+        yield* users.terminate(acme.operator, ada.user.id)
+        assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
+        yield* users.reinstate(acme.operator, ada.user.id, { roleId: acme.member.id })
+        // Back, as a Member: the token can do no more than a Member can.
+        assert.deepStrictEqual(permissionsOf(yield* tokens.authenticate(secret)), ["can_view_users"])
+        yield* users.remove(acme.operator, ada.user.id, { reason: "left" })
+        assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
+        yield* users.forget(acme.operator, ada.user.id)
+        assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("can do no more than the member's role grants at the time of the call", () =>
+      Effect.gen(function* () {
+        const { acme, ada, secret, tokens, users } = yield* mintedByAda
+        yield* users.changeRole(acme.operator, ada.user.id, { roleId: acme.support.id })
+        assert.deepStrictEqual(permissionsOf(yield* tokens.authenticate(secret)), ["can_reset_2fa", "can_view_users"])
+        // Manager holds can_manage_users, which implies can_view_users: both stay.
+        yield* users.changeRole(acme.operator, ada.user.id, { roleId: acme.manager.id })
+        assert.deepStrictEqual(permissionsOf(yield* tokens.authenticate(secret)), [
+          "can_manage_users",
+          "can_view_users"
+        ])
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+  })
 })

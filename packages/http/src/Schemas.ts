@@ -29,6 +29,7 @@ export const toJsonSchema = (node: Json, exact: boolean): Json => {
 }
 
 const uuid = { type: "string", format: "uuid" } as const
+const nullableUuid = { type: ["string", "null"], format: "uuid" } as const
 const dateTime = { type: "string", format: "date-time" } as const
 const nullableDateTime = { type: ["string", "null"], format: "date-time" } as const
 
@@ -53,7 +54,12 @@ const tokenProperties = {
   createdAt: dateTime,
   expiresAt: nullableDateTime,
   revokedAt: nullableDateTime,
-  lastUsedAt: nullableDateTime
+  lastUsedAt: nullableDateTime,
+  createdByUserId: {
+    ...nullableUuid,
+    description:
+      "The member whose session minted it: it acts for them, within their role, while their membership is ACTIVE. Null: the organization's own."
+  }
 }
 
 const snapshot = { type: ["object", "null"] }

@@ -1274,8 +1274,10 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
         expect(listed).toBeDefined()
         expect(listed.token).toBeUndefined()
         expect(listed.lastUsedAt).not.toBeNull()
+        expect(listed.createdByUserId).toBeNull()
         expect(Object.keys(listed).sort()).toEqual([
           "createdAt",
+          "createdByUserId",
           "expiresAt",
           "id",
           "lastUsedAt",

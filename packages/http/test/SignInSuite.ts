@@ -671,6 +671,53 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         expect(added.json.email).toBe(email)
       })
 
+      it("mints tokens that act for the member: only while ACTIVE, and within the role they hold now", async () => {
+        const org = await h.organization()
+        await org.add({ roleId: org.admin.id })
+        const password = IdentityHarness.password()
+        const ada = await org.add({ password: password as any, roleId: org.admin.id })
+        const { auth } = await h.signIn(ada.email, password)
+        const minted = await h.request("POST", "/organizations/tokens", {
+          ...inOrg(auth, org.id),
+          body: { name: "ada's script", permissions: ["can_view_users", "can_manage_users"] }
+        })
+        expect(minted.status).toBe(201)
+        expect(minted.json.createdByUserId).toBe(ada.id)
+        const token = minted.json.token as string
+        h.secret(token)
+        const admin = await org.token()
+        const listed = await h.request("GET", "/organizations/tokens", { auth: admin })
+        expect(listed.json.find((t: any) => t.id === minted.json.id).createdByUserId).toBe(ada.id)
+        const addSomeone = () =>
+          h.request("POST", "/organizations/users", {
+            auth: token,
+            body: { email: IdentityHarness.uniqueEmail("by-token") }
+          })
+        expect((await addSomeone()).status).toBe(201)
+
+        expect((await h.request("POST", `/organizations/users/${ada.id}/terminate`, { auth: admin })).status).toBe(200)
+        h.expectError(
+          await h.request("GET", "/organizations/users", { auth: token }),
+          401,
+          "UNAUTHORIZED",
+          "no longer an active member"
+        )
+        const reinstated = await h.request("POST", `/organizations/users/${ada.id}/reinstate`, {
+          auth: admin,
+          body: { roleId: org.member.id }
+        })
+        expect(reinstated.status).toBe(200)
+        // A Member again: the token may read, as a Member may, but no longer add anyone.
+        expect((await h.request("GET", "/organizations/users", { auth: token })).status).toBe(200)
+        h.expectError(await addSomeone(), 403, "FORBIDDEN")
+        // A token the organization's token minted belongs to the organization: nobody's standing limits it.
+        const owned = await h.request("POST", "/organizations/tokens", {
+          auth: admin,
+          body: { name: "org's own", permissions: ["can_view_users"] }
+        })
+        expect(owned.json.createdByUserId).toBeNull()
+      })
+
       it("acts with the Member role's permissions only", async () => {
         const ada = await member()
         const { auth } = await h.signIn(ada.email, ada.password)

@@ -10,6 +10,8 @@ import * as Migrator from "./Migrator.js"
 import * as schema0001 from "./migrations/schema_0001.js"
 import * as schema0002 from "./migrations/schema_0002.js"
 import * as schema0003 from "./migrations/schema_0003.js"
+import * as schema0004 from "./migrations/schema_0004.js"
+import * as schema0005 from "./migrations/schema_0005.js"
 
 const statements = (list: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -21,7 +23,9 @@ const statements = (list: ReadonlyArray<string>) =>
 export const all: Migrator.Migrations = {
   "0001_initial": statements(schema0001.statements),
   "0002_identity": statements(schema0002.statements),
-  "0003_platform_audit": statements(schema0003.statements)
+  "0003_platform_audit": statements(schema0003.statements),
+  "0004_erasure_and_event_type_indexes": statements(schema0004.statements),
+  "0005_member_tokens": statements(schema0005.statements)
 }
 
 export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

@@ -160,6 +160,7 @@ const makeToken = (
   expiresAt: null,
   revokedAt: null,
   lastUsedAt: null,
+  createdByUserId: null,
   ...fields
 })
 
@@ -656,6 +657,17 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<Ports, unknown>
           assert.deepStrictEqual(yield* tokens.findById(acme.organization.id, token.id), Option.some(changed))
           yield* tokens.update(token)
           assert.deepStrictEqual(yield* tokens.findById(acme.organization.id, token.id), Option.some(token))
+        })
+      )
+
+      it.effect("keeps the member who minted a token", () =>
+        Effect.gen(function* () {
+          const tokens = yield* TokenRepository
+          const acme = yield* newOrganization()
+          const ada = yield* newMember(acme)
+          const { token, hash } = yield* newToken(acme, { createdByUserId: ada.user.id })
+          assert.deepStrictEqual(yield* tokens.findById(acme.organization.id, token.id), Option.some(token))
+          assert.strictEqual(Option.getOrThrow(yield* tokens.use(hash, at(60))).createdByUserId, ada.user.id)
         })
       )
 

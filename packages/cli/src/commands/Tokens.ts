@@ -29,7 +29,8 @@ const record = (render: Render.Renderer, token: OrganizationToken.OrganizationTo
     ["created", Render.date(token.createdAt)],
     ["expires", token.expiresAt === null ? "never" : Render.date(token.expiresAt)],
     ["revoked", Render.date(token.revokedAt)],
-    ["last used", Render.date(token.lastUsedAt)]
+    ["last used", Render.date(token.lastUsedAt)],
+    ["acts for", token.createdByUserId ?? "the organization"]
   ])
 
 const created = (token: OrganizationToken.OrganizationToken, secret: string, organization: string): Output => {
