@@ -16,7 +16,7 @@ const exitCode = await run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   makeRuntime: (storage) => {
-    const options = Store.optionsFrom(storage, process.env)
+    const options = Store.optionsFrom(storage, process.env, Store.nearestDataDir())
     if (!(options instanceof StoreConfigError)) process.env.ROSTER_KEY_FILE ??= Store.defaultKeyFile(options)
     return ManagedRuntime.make(
       Services.fullLayer.pipe(

@@ -28,6 +28,10 @@ export const fromError = (error: unknown): Failure => {
   if (ErrorCode.isDomainError(error)) {
     return { code: ErrorCode.codeOf(error), message: error.message, exitCode: ExitCode.of(error) }
   }
+  // Storage named wrongly on the command line or in the environment: bad input, as any other.
+  if (isTagged(error) && error._tag === "StoreConfigError") {
+    return { code: "VALIDATION_FAILED", message: messageOf(error) ?? error._tag, exitCode: ExitCode.usage }
+  }
   // An expected failure of another layer (opening storage, say): its tag is the best code we have.
   if (isTagged(error)) {
     return { code: constantCase(error._tag), message: messageOf(error) ?? error._tag, exitCode: ExitCode.unexpected }

@@ -178,6 +178,20 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         assert.notInclude(result.stderr, "short1")
       })
 
+      it("create takes one line from stdin: a second line is refused, not kept in the password", async () => {
+        const result = await roster(
+          ["admins", "create", "--email", "root@example.com", "--password-stdin"],
+          "first line password\nsecond line\n"
+        )
+        assertFailure(result, "VALIDATION_FAILED", 2, "password: must be a single line on stdin")
+        assert.notInclude(result.stderr, "first line")
+        const crlf = await roster(
+          ["admins", "create", "--email", "root-crlf@example.com", "--password-stdin"],
+          "a windows password\r\n"
+        )
+        assert.strictEqual(crlf.code, 0, crlf.stderr)
+      })
+
       it("create needs --password-stdin", async () => {
         const result = await roster(["admins", "create", "--email", "root@example.com"])
         assert.strictEqual(result.code, 2)

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import type { Access } from "./Access.js"
 import * as Accounts from "./Accounts.js"
 import { AccountDisabled } from "./AuthError.js"
+import { UserNotManaged } from "./IdentityError.js"
 import type { UserId } from "./Ids.js"
 import type * as IdentityInput from "./IdentityInput.js"
 import type { Member } from "./Member.js"
@@ -37,7 +38,9 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
      * The member whose sign-in the actor may touch. Checks, in order: `can_manage_users` (403) → a
      * member here (404) → managed (403 `UserNotManaged`) → the actor holds every permission of the
      * member's role (403 `RoleEscalation`: taking over a more powerful account is escalation too).
-     * The operator is limited by none but the 404.
+     * The operator is not bound by the managed-user rule, but neither may it touch the sign-in of a
+     * user whose membership here is REMOVED or FORGOTTEN, or whose identity is erased (403
+     * `UserNotManaged`, as the API answers): erasure must stay erasure.
      */
     const manageable = (access: Access, userId: UserId) =>
       Effect.gen(function* () {
@@ -45,7 +48,10 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
         const found = yield* members.find(access.organizationId, userId)
         if (Option.isNone(found)) return yield* new UserNotFound({ userId })
         const member: Member = found.value
-        if (access.actor._tag === "Operator") return member
+        if (access.actor._tag === "Operator") {
+          if (Policy.isCurrent(member.membership.status) && member.user.erasedAt === null) return member
+          return yield* new UserNotManaged({ userId, reason: "not_current" })
+        }
         yield* Policy.requireManaged(
           access,
           member,

@@ -189,6 +189,31 @@ describe("Credentials", () => {
         assert.include(refused.message, "no longer a member of this organization")
       }).pipe(Effect.provide(TestIdentity.layer))
     )
+
+    it.effect(
+      "nor may the operator touch the sign-in of a member REMOVED or FORGOTTEN here: erasure stays erasure",
+      () =>
+        Effect.gen(function* () {
+          const { acme, ada } = yield* setUp
+          const credentials = yield* Credentials
+          const users = yield* Users
+          const notCurrent = new UserNotManaged({ userId: ada.user.id, reason: "not_current" })
+          yield* users.remove(acme.operator, ada.user.id, { reason: "left" })
+          assert.deepStrictEqual(yield* Effect.flip(credentials.magicLink(acme.operator, ada.user.id)), notCurrent)
+          yield* users.forget(acme.operator, ada.user.id)
+          assert.deepStrictEqual(
+            yield* Effect.flip(
+              credentials.setPassword(acme.operator, ada.user.id, { password: "a password after erasure" })
+            ),
+            notCurrent
+          )
+          assert.deepStrictEqual(yield* Effect.flip(credentials.magicLink(acme.operator, ada.user.id)), notCurrent)
+          assert.deepStrictEqual(
+            yield* Effect.flip(credentials.emailVerification(acme.operator, ada.user.id)),
+            notCurrent
+          )
+        }).pipe(Effect.provide(TestIdentity.layer))
+    )
   })
 
   describe("Users.add with a password", () => {

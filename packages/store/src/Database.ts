@@ -32,9 +32,9 @@ import { DatabaseUnavailable, type DataDirectoryLocked } from "./StoreError.js"
 
 /** Which database to open. `Embedded` with a `memory://` data directory is the same as `Memory`. */
 export type Options =
-  | { readonly _tag: "Embedded"; readonly dataDir: string }
+  | { readonly _tag: "Embedded"; readonly dataDir: string; readonly source?: string }
   | { readonly _tag: "Memory" }
-  | { readonly _tag: "Server"; readonly url: string }
+  | { readonly _tag: "Server"; readonly url: string; readonly source?: string }
 
 /** The embedded data directory when `ROSTER_DATA_DIR` is not set, relative to the working directory. */
 export const defaultDataDir = ".roster/data"
@@ -157,12 +157,16 @@ export const layerMemory: Layer.Layer<Client, DatabaseUnavailable> = Layer.scope
  * PGlite in `dataDir` (created if absent), or in memory for `memory://`. The directory is locked for
  * the life of the layer: taken before PGlite opens, released after it closes.
  */
-export const layerEmbedded = (dataDir: string): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
+export const layerEmbedded = (
+  dataDir: string,
+  /** Where the directory was named, for messages: `ROSTER_DATA_DIR` or `--data-dir`. */
+  source = "ROSTER_DATA_DIR"
+): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
   if (dataDir.startsWith(memoryDataDir)) return layerMemory
   const location = Path.resolve(dataDir)
   return Layer.scopedContext(
     // Scope finalizers run in reverse: PGlite closes before the lock is released.
-    Effect.zipRight(DataDirLock.acquire(location), openPglite(location, `${location} (ROSTER_DATA_DIR)`))
+    Effect.zipRight(DataDirLock.acquire(location), openPglite(location, `${location} (${source})`))
   ).pipe(Layer.provide(Reactivity.layer))
 }
 
@@ -170,11 +174,15 @@ export const layerEmbedded = (dataDir: string): Layer.Layer<Client, DataDirector
  * A PostgreSQL server. Connects at once, so a wrong host, database or password stops start-up with
  * a message naming DATABASE_URL and the host and database (never the password).
  */
-export const layerServer = (url: string): Layer.Layer<Client, DatabaseUnavailable> =>
+export const layerServer = (
+  url: string,
+  /** Where the URL was given, for messages: `DATABASE_URL` or `--database-url`. */
+  source = "DATABASE_URL"
+): Layer.Layer<Client, DatabaseUnavailable> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       if (!isServerUrl(url)) {
-        return yield* new DatabaseUnavailable({ target: "DATABASE_URL", reason: serverUrlProblem })
+        return yield* new DatabaseUnavailable({ target: source, reason: serverUrlProblem })
       }
       const client = yield* PgClient.make({
         ...clientOptions,
@@ -185,7 +193,7 @@ export const layerServer = (url: string): Layer.Layer<Client, DatabaseUnavailabl
       }).pipe(
         Effect.mapError(
           (error) =>
-            new DatabaseUnavailable({ target: `${describeUrl(url)} (DATABASE_URL)`, reason: Reason.describe(error) })
+            new DatabaseUnavailable({ target: `${describeUrl(url)} (${source})`, reason: Reason.describe(error) })
         )
       )
       return clientContext(client)
@@ -196,11 +204,11 @@ export const layerServer = (url: string): Layer.Layer<Client, DatabaseUnavailabl
 export const layer = (options: Options): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
   switch (options._tag) {
     case "Embedded":
-      return layerEmbedded(options.dataDir)
+      return layerEmbedded(options.dataDir, options.source)
     case "Memory":
       return layerMemory
     case "Server":
-      return layerServer(options.url)
+      return layerServer(options.url, options.source)
   }
 }
 

@@ -24,6 +24,12 @@ export const passwordFromStdin = (line: CommandLine): Effect.Effect<string, Vali
       new ValidationFailed({ issues: [{ field: "password", message: "could not read the password from stdin" }] })
   }).pipe(
     Effect.map((text) => text.replace(/\r?\n$/, "")),
+    // One line, as typed or piped: a second line is a mistake (a file with a comment, two passwords),
+    // and a password holding a line break could never be typed at a sign-in form.
+    Effect.filterOrFail(
+      (password) => !/[\r\n]/.test(password),
+      () => new ValidationFailed({ issues: [{ field: "password", message: "must be a single line on stdin" }] })
+    ),
     Effect.flatMap((password) =>
       Input.decode(IdentityInput.SetPassword, { password }, { password: "password" }).pipe(
         Effect.map((input) => input.password)
