@@ -350,10 +350,15 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         })
       )
 
-    /** Removes the second factor and recovery codes, and ends every session (as an organization's reset MFA does). */
+    /**
+     * Removes the second factor and recovery codes, and ends every session (as an organization's reset
+     * MFA does). An account without a second factor is left as it is, with no event (as deactivating a
+     * deactivated account is).
+     */
     const disableMfa = (actor: Actor.Actor, userId: UserId) =>
       accountChange(actor, userId, (user, at) =>
         Effect.gen(function* () {
+          if (user.mfaEnrolledAt === null) return
           const { sessionsRevoked } = yield* accounts.clearMfa(user, at)
           yield* record(actor, "mfa.disabled", user, at, { after: { by: "platform_admin", sessionsRevoked } })
         })

@@ -192,6 +192,11 @@ describe("Platform", () => {
         assert.isNull(cleared.user.mfaEnrolledAt)
         assert.isFalse(yield* TestIdentity.stillWorks(secret))
         const again = yield* TestIdentity.signIn("ada@example.com")
+        // Again, with no factor left: nothing changes, no event, the new session lives on.
+        const disabled = (yield* TestIdentity.allEvents).filter((e) => e.type === "mfa.disabled").length
+        yield* platform.disableMfa(operator, account.user.id)
+        assert.strictEqual((yield* TestIdentity.allEvents).filter((e) => e.type === "mfa.disabled").length, disabled)
+        assert.isTrue(yield* TestIdentity.stillWorks(again.secret))
 
         yield* platform.resetPassword(operator, account.user.id, {
           password: "from the platform",
