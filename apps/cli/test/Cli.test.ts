@@ -146,13 +146,16 @@ describe("a --json flow on an embedded data directory", () => {
       "createdAt",
       "expiresAt",
       "revokedAt",
-      "lastUsedAt"
+      "lastUsedAt",
+      "createdByUserId"
     ])
     expect(created).toMatchObject({
       id: expect.any(String),
       token: expect.stringMatching(P.tokenPattern),
       name: "ci",
-      permissions: ["can_view_users", "can_manage_users"]
+      permissions: ["can_view_users", "can_manage_users"],
+      // Minted by the operator: the organization's own, nobody's standing limits it.
+      createdByUserId: null
     })
     token = created.token
   })
