@@ -214,18 +214,9 @@ export const make = Effect.gen(function* () {
       return { secret, expiresAt: token.expiresAt }
     })
 
-  /** `TooManyAttempts` while the email key is locked after failed sign-ins (or password re-checks). */
-  const refuseWhileLocked = (emailKey: string, at: Date) =>
-    throttles.get(emailKey).pipe(
-      Effect.flatMap((throttle) => {
-        const retryAfterSeconds = LoginThrottle.retryAfterSeconds(throttle, at)
-        return retryAfterSeconds === null ? Effect.void : Effect.fail(new TooManyAttempts({ retryAfterSeconds }))
-      })
-    )
-
   /**
-   * Takes one attempt at a password (and second factor) for the email key, or refuses while it is
-   * locked. The attempt counts as a failure from the moment it starts — a success clears the count —
+   * Takes one attempt at a password, a magic link or a second factor for the key
+   * (`LoginThrottle.keyFor`), or refuses (`TooManyAttempts`) while it is locked. The attempt counts as a failure from the moment it starts — a success clears the count —
    * so that guesses sent all at once are each counted before any is checked: however many arrive
    * together, no more than `LoginThrottle.maxFailures` are ever checked in one window. (Counting after
    * the check, as a slow hash finishes, let a burst of requests all pass the lock before the first
@@ -268,31 +259,10 @@ export const make = Effect.gen(function* () {
           })
         )
 
-  /**
-   * Counts a failure that no `claimAttempt` counted, serialized with other failures for the email key
-   * so none is lost, and records it against a known user.
-   */
-  const recordFailure = (
-    emailKey: string,
-    user: Option.Option<User.User>,
-    reason: "password" | "mfa_code" | "current_password",
-    client: Client,
-    at: Date,
-    actor: DomainEvent.EventActor = DomainEvent.anonymous
-  ) =>
-    transaction({ loginThrottle: emailKey })(
-      Effect.gen(function* () {
-        yield* throttles.put(LoginThrottle.recordFailure(yield* throttles.get(emailKey), emailKey, at))
-        yield* failureEvent(user, reason, client, at, actor)
-      })
-    )
-
   return {
-    refuseWhileLocked,
     claimAttempt,
     clearAttempts,
     failureEvent,
-    recordFailure,
     findUser,
     setPassword,
     endSessions,

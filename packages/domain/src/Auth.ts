@@ -80,7 +80,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const totp = yield* Totp
     const accounts = yield* Accounts.make
 
-    const { claimAttempt, failureEvent, refuseWhileLocked, recordFailure } = accounts
+    const { claimAttempt, failureEvent } = accounts
 
     /**
      * Whether `code` proves the second factor: a TOTP code for a step after the last one used (the
@@ -250,25 +250,38 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         return { token: token.value, user: user.value }
       })
 
+    /** The user a usable link is for, without using it; `InvalidLink` for anything not usable. */
+    const findLink = (purpose: OneTimeToken.Purpose, presented: string, at: Date) =>
+      Effect.gen(function* () {
+        if (!OneTimeToken.formats[purpose].test(presented)) return yield* new InvalidLink()
+        const token = yield* oneTimeTokens.find(yield* OneTimeToken.hash(presented), purpose, at)
+        if (Option.isNone(token)) return yield* new InvalidLink()
+        const user = yield* users.findById(token.value.userId)
+        if (Option.isNone(user) || user.value.erasedAt !== null) return yield* new InvalidLink()
+        return user.value
+      })
+
     /**
      * Signs in with a magic link: once, within 15 minutes. It stands for the password (and for one the
      * user was asked to change: the session is `full`), not for the second factor, which is asked for
-     * as at sign-in. A refused attempt leaves the link unused.
+     * as at sign-in. A refused attempt leaves the link unused. Like a password sign-in, the use counts
+     * as an attempt from the start (`claimAttempt`), so that one link sent many times at once with
+     * guessed codes gets no more than five codes checked.
      */
     const useMagicLink = (
       attempt: MagicLinkAttempt
     ): Effect.Effect<SignedIn, InvalidLink | AccountDisabled | TooManyAttempts | MfaRequired | InvalidMfaCode> =>
       Effect.gen(function* () {
         const at = yield* now
-        // Known once the link is, so that a wrong code can be counted after the rollback.
-        let linked: User.User | undefined
+        const linked = yield* findLink("magic_link", attempt.token, at)
+        const key = LoginThrottle.accountKey(linked.id)
+        yield* claimAttempt(key, at)
         const started = yield* transaction(null)(
           Effect.gen(function* () {
             const { token, user } = yield* consumeLink("magic_link", attempt.token, at)
-            linked = user
             if (user.disabledAt !== null) return yield* new AccountDisabled()
-            yield* refuseWhileLocked(LoginThrottle.accountKey(user.id), at)
             yield* checkSecondFactor(user, attempt.code, at)
+            yield* throttles.clear(key)
             yield* events.append(
               DomainEvent.make({
                 actor: DomainEvent.user(user.id),
@@ -280,13 +293,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
             )
             return yield* accounts.startSession({ user, purpose: "full", method: "magic_link", client: attempt, at })
           })
-        ).pipe(
-          Effect.tapErrorTag("InvalidMfaCode", () =>
-            linked === undefined
-              ? Effect.void
-              : recordFailure(LoginThrottle.accountKey(linked.id), Option.some(linked), "mfa_code", attempt, at)
-          )
-        )
+        ).pipe(Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(Option.some(linked), "mfa_code", attempt, at)))
         return { ...started, passwordChangeRequired: false }
       })
 

@@ -470,6 +470,15 @@ export const make = Effect.gen(function* () {
         const token = { ...entry.token, usedAt: now }
         return [Option.some(token), { ...s, oneTimeTokens: put(s.oneTimeTokens, token.id, { token, hash }) }] as const
       }),
+    find: (hash, purpose, now) =>
+      read((s) =>
+        Option.fromNullable([...s.oneTimeTokens.values()].find((e) => e.hash === hash)).pipe(
+          Option.map((entry) => entry.token),
+          Option.filter(
+            (token) => token.purpose === purpose && token.usedAt === null && token.expiresAt.getTime() > now.getTime()
+          )
+        )
+      ),
     deleteAll: (userId) =>
       write((s) => ({ ...s, oneTimeTokens: removeWhere(s.oneTimeTokens, (e) => e.token.userId === userId) }))
   })

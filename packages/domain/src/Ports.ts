@@ -283,6 +283,15 @@ export class OneTimeTokenRepository extends Context.Tag("@roster/domain/OneTimeT
       purpose: OneTimeToken.Purpose,
       now: Date
     ) => Effect.Effect<Option.Option<OneTimeToken.OneTimeToken>>
+    /**
+     * The token stored under `hash` if `consume` would take it now (that purpose, unused, not
+     * expired), without taking it: who a link is for, known before it is used.
+     */
+    readonly find: (
+      hash: string,
+      purpose: OneTimeToken.Purpose,
+      now: Date
+    ) => Effect.Effect<Option.Option<OneTimeToken.OneTimeToken>>
     /** Deletes every one-time token of the user, used or not (erasure). */
     readonly deleteAll: (userId: UserId) => Effect.Effect<void>
   }

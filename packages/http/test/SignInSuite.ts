@@ -622,6 +622,26 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
           expect((await h.request("GET", "/me", { auth: `Bearer ${used.json.token}` })).status).toBe(200)
         })
       })
+
+      it("checks no more than five of fifteen codes sent at once with one link", async () => {
+        const ada = await member()
+        const { secret } = await withTotp(ada.email, ada.password)
+        const token = await magicLinkToken(ada.org, ada.id)
+        const wrong = wrongCode(secret)
+        const replies = await Promise.all(
+          Array.from({ length: 15 }, () => h.request("POST", "/auth/magic-link", { body: { token, code: wrong } }))
+        )
+        const statuses = replies.map((reply) => reply.status).sort()
+        expect(statuses).toEqual([...Array(5).fill(401), ...Array(10).fill(429)])
+        for (const reply of replies) {
+          if (reply.status === 401) h.expectError(reply, 401, "INVALID_MFA_CODE")
+        }
+        h.expectError(
+          await h.request("POST", "/auth/magic-link", { body: { token, code: h.totp(secret) } }),
+          429,
+          "TOO_MANY_ATTEMPTS"
+        )
+      })
     })
 
     describe("email verification", () => {

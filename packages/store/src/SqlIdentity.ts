@@ -240,6 +240,14 @@ export const make = Effect.gen(function* () {
           WHERE token_hash = ${hash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
           RETURNING *`.pipe(Effect.map((rows) => first(rows, toOneTimeToken)))
       ),
+    find: (hash, purpose, now) =>
+      orDie(
+        sql`
+          SELECT * FROM one_time_tokens
+          WHERE token_hash = ${hash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}`.pipe(
+          Effect.map((rows) => first(rows, toOneTimeToken))
+        )
+      ),
     deleteAll: (userId) => orDie(sql`DELETE FROM one_time_tokens WHERE user_id = ${userId}`.pipe(Effect.asVoid))
   })
 

@@ -529,6 +529,28 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<Ports | EventLo
         })
       )
 
+      it.effect("find sees what consume would take, and takes nothing", () =>
+        Effect.gen(function* () {
+          const tokens = yield* OneTimeTokenRepository
+          const user = yield* newUser()
+          const { token, hash: h } = yield* newOneTimeToken(user.id)
+          assert.deepStrictEqual(yield* tokens.find(h, "email_verification", at(1)), Option.none(), "wrong purpose")
+          assert.deepStrictEqual(yield* tokens.find(hash(), "magic_link", at(1)), Option.none())
+          assert.deepStrictEqual(yield* tokens.find(h, "magic_link", at(1)), Option.some(token))
+          assert.deepStrictEqual(yield* tokens.find(h, "magic_link", at(1)), Option.some(token), "still there")
+          assert.deepStrictEqual(
+            yield* tokens.consume(h, "magic_link", at(2)),
+            Option.some({ ...token, usedAt: at(2) })
+          )
+          assert.deepStrictEqual(yield* tokens.find(h, "magic_link", at(3)), Option.none(), "used")
+          const expiring = yield* newOneTimeToken(user.id)
+          assert.deepStrictEqual(
+            yield* tokens.find(expiring.hash, "magic_link", expiring.token.expiresAt),
+            Option.none()
+          )
+        })
+      )
+
       it.effect("a token inserted used never works; two consuming at once, one wins", () =>
         Effect.gen(function* () {
           const tokens = yield* OneTimeTokenRepository

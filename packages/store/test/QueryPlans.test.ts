@@ -579,6 +579,7 @@ const shapes: ReadonlyArray<Shape> = [
     name: "oneTimeTokens.consume",
     run: (p, f) => p.oneTimeTokens.consume(f.oneTimeTokenHash, "magic_link", new Date())
   },
+  { name: "oneTimeTokens.find", run: (p, f) => p.oneTimeTokens.find(f.oneTimeTokenHash, "magic_link", new Date()) },
   { name: "oneTimeTokens.deleteAll", run: (p, f) => p.oneTimeTokens.deleteAll(f.userId) }
 ]
 
