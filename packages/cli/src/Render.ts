@@ -45,12 +45,19 @@ export const lines = (values: ReadonlyArray<string>): string => (values.length =
 
 export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
 
-/** "page 1 of 3, 45 users (next: --page 1)": pages count from 0 on the command line, as in the API. */
+/**
+ * "page 1 of 3, 45 users (next: --page 1)": pages count from 0 on the command line, as in the API.
+ * Nothing at all is "0 users"; a page past the end says so, and where the last one is.
+ */
 export const pageLine = (
   page: { readonly number: number; readonly totalPages: number; readonly totalElements: number },
   noun: string
 ) => {
-  const pages = Math.max(page.totalPages, 1)
+  const total = plural(page.totalElements, noun)
+  if (page.totalElements === 0) return total
+  if (page.number >= page.totalPages) {
+    return `page ${page.number + 1} is past the last, page ${page.totalPages} (--page ${page.totalPages - 1}), of ${total}`
+  }
   const next = page.number + 1 < page.totalPages ? ` (next: --page ${page.number + 1})` : ""
-  return `page ${page.number + 1} of ${pages}, ${plural(page.totalElements, noun)}${next}`
+  return `page ${page.number + 1} of ${page.totalPages}, ${total}${next}`
 }

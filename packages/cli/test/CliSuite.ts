@@ -745,6 +745,11 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         assert.include(paged.stdout, "page 1 of 2, 2 users (next: --page 1)")
         const none = await roster("users", "list", "--org", "acme", "--q", "nobody")
         assert.include(none.stdout, "No users match.")
+        assert.include(none.stdout, "0 users")
+        assert.notInclude(none.stdout, "page")
+        const past = await roster("users", "list", "--org", "acme", "--size", "1", "--page", "5")
+        assert.include(past.stdout, "No users on this page.")
+        assert.include(past.stdout, "page 6 is past the last, page 2 (--page 1), of 2 users")
       })
 
       it("list validates every option", async () => {

@@ -52,7 +52,9 @@ const page = (found: Member.Page<Member.Member>): Output => {
     text: (render) =>
       [
         found.items.length === 0
-          ? "No users match."
+          ? found.total === 0
+            ? "No users match."
+            : "No users on this page."
           : render.table(
               ["id", "email", "name", "role", "status"],
               found.items.map((item) => [
