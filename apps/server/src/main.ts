@@ -5,7 +5,7 @@
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
 import { App, Server } from "@roster/http"
-import { Store, StoreConfigError } from "@roster/store"
+import { Database, Store, StoreConfigError } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,6 +14,8 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import * as Config from "./Config.js"
 import * as FirstRun from "./FirstRun.js"
 import * as Logging from "./Logging.js"
@@ -29,19 +31,16 @@ if (Array.isArray(config)) {
 }
 const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy } = config as Config.Config
 
-const storage = Store.optionsFrom({}, process.env)
-if (storage instanceof StoreConfigError) stop(`invalid configuration: ${storage.message}`)
+const options = Store.optionsFrom({}, process.env)
+if (options instanceof StoreConfigError) stop(`invalid configuration: ${options.message}`)
+const storage = options as Store.Options
 
 const logging = Logging.layer(logFormat, logLevel)
 
-process.env.ROSTER_KEY_FILE ??= Store.defaultKeyFile(storage as Store.Options)
+process.env.ROSTER_KEY_FILE ??= Store.defaultKeyFile(storage)
 
 const runtime = ManagedRuntime.make(
-  Services.fullLayer.pipe(
-    Layer.provide(Store.layer(storage as Store.Options)),
-    Layer.provide(Crypto.layer),
-    Layer.provideMerge(logging)
-  )
+  Services.fullLayer.pipe(Layer.provide(Store.layer(storage)), Layer.provide(Crypto.layer), Layer.provideMerge(logging))
 )
 
 /** The message of a failure (a locked data directory, an unreachable database), else the cause. */
@@ -50,6 +49,19 @@ const describe = (cause: Cause.Cause<unknown>): string =>
     onSome: (error) => (error instanceof Error ? error.message : String(error)),
     onNone: () => Cause.pretty(cause)
   })
+
+// Creating an embedded database takes seconds (longer on a busy machine): say so, not a silent wait.
+if (
+  storage._tag === "Embedded" &&
+  !storage.dataDir.startsWith(Database.memoryDataDir) &&
+  !Fs.existsSync(Path.join(storage.dataDir, "PG_VERSION"))
+) {
+  Effect.runSync(
+    Effect.logInfo(
+      `Creating the embedded database in ${Path.resolve(storage.dataDir)}: a first start takes a few seconds`
+    ).pipe(Effect.provide(logging))
+  )
+}
 
 // Opening storage happens here, before listening: a locked or unreachable database stops start-up.
 const firstRun = await runtime.runPromiseExit(FirstRun.ensureFirstOrganization())

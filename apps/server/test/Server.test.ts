@@ -212,6 +212,10 @@ describe("on an embedded data directory", () => {
     for (const message of messages)
       expect(message).toMatchObject({ message: expect.anything(), logLevel: expect.any(String) })
     expect(messages.map((m) => m.message)).toContainEqual(expect.stringMatching(/^Roster is listening on /))
+    // The first start on an empty data directory says why it takes a while.
+    expect(messages.map((m) => m.message)).toContainEqual(
+      `Creating the embedded database in ${dataDir}: a first start takes a few seconds`
+    )
     expect(messages.map((m) => m.message)).toContainEqual(expect.stringMatching(/^POST \/organizations\/users 201/))
     expect(messages.some((m) => m.logLevel === "DEBUG")).toBe(true)
 
@@ -251,6 +255,7 @@ describe("on an embedded data directory", () => {
     // Nothing printed so far, nor later (checked once it stops), carries a token.
     expect(restarted.stdout).not.toContain("tot_")
     expect(restarted.stdout).not.toContain(welcomeHeadline)
+    expect(restarted.stdout).not.toContain("Creating the embedded database")
   })
 
   it("a second server on the port of a running one exits non-zero, saying the port is in use", async () => {
