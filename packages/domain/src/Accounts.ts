@@ -216,24 +216,39 @@ export const make = Effect.gen(function* () {
 
   /**
    * Takes one attempt at a password, a magic link or a second factor for the key
-   * (`LoginThrottle.keyFor`), or refuses (`TooManyAttempts`) while it is locked. The attempt counts as a failure from the moment it starts — a success clears the count —
-   * so that guesses sent all at once are each counted before any is checked: however many arrive
-   * together, no more than `LoginThrottle.maxFailures` are ever checked in one window. (Counting after
-   * the check, as a slow hash finishes, let a burst of requests all pass the lock before the first
-   * failure was written.)
+   * (`LoginThrottle.keyFor`), or refuses (`TooManyAttempts`) while it is locked. The attempt counts
+   * as a failure from the moment it starts, so that guesses sent all at once are each counted before
+   * any is checked: however many arrive together, no more than `LoginThrottle.maxFailures` are ever
+   * checked in one window. (Counted after the check, as a slow hash finishes, a burst of requests
+   * all passed the lock before the first failure was written.) A success clears the count
+   * (`clearAttempts`); an attempt that proved the password but cannot sign in yet gives its count
+   * back (`releaseAttempt`).
    */
-  const claimAttempt = (emailKey: string, at: Date) =>
-    transaction({ loginThrottle: emailKey })(
+  const claimAttempt = (throttleKey: string, at: Date) =>
+    transaction({ loginThrottle: throttleKey })(
       Effect.gen(function* () {
-        const throttle = yield* throttles.get(emailKey)
+        const throttle = yield* throttles.get(throttleKey)
         const retryAfterSeconds = LoginThrottle.retryAfterSeconds(throttle, at)
         if (retryAfterSeconds !== null) return yield* new TooManyAttempts({ retryAfterSeconds })
-        yield* throttles.put(LoginThrottle.recordFailure(throttle, emailKey, at))
+        yield* throttles.put(LoginThrottle.recordFailure(throttle, throttleKey, at))
       })
     )
 
-  /** The right password was given: the attempts counted for the email key no longer count. */
-  const clearAttempts = (emailKey: string) => throttles.clear(emailKey)
+  /** The right password (and factor) was given: the attempts counted for the key no longer count. */
+  const clearAttempts = (throttleKey: string) =>
+    transaction({ loginThrottle: throttleKey })(throttles.clear(throttleKey))
+
+  /**
+   * A claimed attempt that proved the password but stopped short of signing in — the second factor
+   * is still to come (`MFA_REQUIRED`, how a client learns it needs one), or the account is
+   * deactivated — is no failure: it gives its count back, so that two-step sign-ins never lock anyone.
+   */
+  const releaseAttempt = (throttleKey: string) =>
+    transaction({ loginThrottle: throttleKey })(
+      Effect.flatMap(throttles.get(throttleKey), (throttle) =>
+        Option.isNone(throttle) ? Effect.void : throttles.put(LoginThrottle.release(throttle.value))
+      )
+    )
 
   /** The `auth.login_failed` event of a known user. The reason says which proof failed, never what was typed. */
   const failureEvent = (
@@ -262,6 +277,7 @@ export const make = Effect.gen(function* () {
   return {
     claimAttempt,
     clearAttempts,
+    releaseAttempt,
     failureEvent,
     findUser,
     setPassword,

@@ -20,6 +20,11 @@ export interface TokenActor {
   readonly tokenId: TokenId
   readonly organizationId: OrganizationId
   readonly permissions: ReadonlyArray<Permission>
+  /**
+   * The member the token acts for (`OrganizationToken.createdByUserId`); absent or null for a token
+   * of the organization. A token it mints acts for the same member.
+   */
+  readonly onBehalfOf?: UserId | null
 }
 
 /** A session acting in one organization where the user's membership is ACTIVE. */

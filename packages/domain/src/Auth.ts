@@ -25,7 +25,6 @@ import * as OneTimeToken from "./OneTimeToken.js"
 import {
   CredentialRepository,
   EventRepository,
-  LoginThrottleRepository,
   MemberRepository,
   MfaRepository,
   OneTimeTokenRepository,
@@ -69,7 +68,6 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const users = yield* UserRepository
     const credentials = yield* CredentialRepository
     const sessions = yield* SessionRepository
-    const throttles = yield* LoginThrottleRepository
     const mfa = yield* MfaRepository
     const oneTimeTokens = yield* OneTimeTokenRepository
     const members = yield* MemberRepository
@@ -80,7 +78,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const totp = yield* Totp
     const accounts = yield* Accounts.make
 
-    const { claimAttempt, failureEvent } = accounts
+    const { claimAttempt, clearAttempts, failureEvent, releaseAttempt } = accounts
 
     /**
      * Whether `code` proves the second factor: a TOTP code for a step after the last one used (the
@@ -135,9 +133,9 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         const user = (yield* users.findByEmail(attempt.email.trim().normalize("NFC"))).pipe(
           Option.filter((u) => u.erasedAt === null)
         )
-        const emailKey = LoginThrottle.keyFor(attempt.email, user)
+        const throttleKey = LoginThrottle.keyFor(attempt.email, user)
         // Counted as a failure until it succeeds: see `claimAttempt`.
-        yield* claimAttempt(emailKey, at)
+        yield* claimAttempt(throttleKey, at)
         const credential: Option.Option<Credential> = Option.isSome(user)
           ? yield* credentials.get(user.value.id)
           : Option.none()
@@ -148,23 +146,25 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
           yield* failureEvent(user, "password", attempt, at)
           return yield* new InvalidCredentials()
         }
-        if (user.value.disabledAt !== null) return yield* new AccountDisabled()
+        // The password was right: what stops the sign-in now is not a failed guess.
+        if (user.value.disabledAt !== null) {
+          yield* releaseAttempt(throttleKey)
+          return yield* new AccountDisabled()
+        }
         yield* checkSecondFactor(user.value, attempt.code, at).pipe(
-          Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(user, "mfa_code", attempt, at))
+          Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(user, "mfa_code", attempt, at)),
+          Effect.tapErrorTag("MfaRequired", () => releaseAttempt(throttleKey))
         )
+        yield* clearAttempts(throttleKey)
         const passwordChangeRequired = credential.value.mustChangePassword
         const started = yield* transaction(null)(
-          throttles.clear(emailKey).pipe(
-            Effect.zipRight(
-              accounts.startSession({
-                user: user.value,
-                purpose: passwordChangeRequired ? "password_change" : "full",
-                method: "password",
-                client: attempt,
-                at
-              })
-            )
-          )
+          accounts.startSession({
+            user: user.value,
+            purpose: passwordChangeRequired ? "password_change" : "full",
+            method: "password",
+            client: attempt,
+            at
+          })
         )
         return { ...started, passwordChangeRequired }
       })
@@ -274,14 +274,13 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
       Effect.gen(function* () {
         const at = yield* now
         const linked = yield* findLink("magic_link", attempt.token, at)
-        const key = LoginThrottle.accountKey(linked.id)
-        yield* claimAttempt(key, at)
+        const throttleKey = LoginThrottle.accountKey(linked.id)
+        yield* claimAttempt(throttleKey, at)
         const started = yield* transaction(null)(
           Effect.gen(function* () {
             const { token, user } = yield* consumeLink("magic_link", attempt.token, at)
             if (user.disabledAt !== null) return yield* new AccountDisabled()
             yield* checkSecondFactor(user, attempt.code, at)
-            yield* throttles.clear(key)
             yield* events.append(
               DomainEvent.make({
                 actor: DomainEvent.user(user.id),
@@ -293,7 +292,14 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
             )
             return yield* accounts.startSession({ user, purpose: "full", method: "magic_link", client: attempt, at })
           })
-        ).pipe(Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(Option.some(linked), "mfa_code", attempt, at)))
+        ).pipe(
+          Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(Option.some(linked), "mfa_code", attempt, at)),
+          Effect.tapErrorTag("MfaRequired", () => releaseAttempt(throttleKey)),
+          Effect.tapErrorTag("AccountDisabled", () => releaseAttempt(throttleKey)),
+          // Used by a request that got there first: no guess was checked.
+          Effect.tapErrorTag("InvalidLink", () => releaseAttempt(throttleKey))
+        )
+        yield* clearAttempts(throttleKey)
         return { ...started, passwordChangeRequired: false }
       })
 

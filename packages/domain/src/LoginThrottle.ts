@@ -27,7 +27,7 @@ export type LoginThrottle = typeof LoginThrottle.Type
  * database's `lower()` makes it (which is how accounts are looked up), so every spelling that would
  * find one account shares one count.
  */
-export const key = (email: string): string => Text.lowerCase(email.trim().normalize("NFC"))
+export const key = (email: string): string => `email:${Text.lowerCase(email.trim().normalize("NFC"))}`
 
 /**
  * The key of an account's sign-ins: its id, whatever spelling of its email was typed, so that no
@@ -38,6 +38,16 @@ export const accountKey = (userId: string): string => `user:${userId}`
 /** The key an attempt with `email` counts under: the account's when the email finds one. */
 export const keyFor = (email: string, account: Option.Option<{ readonly id: string }>): string =>
   Option.isSome(account) ? accountKey(account.value.id) : key(email)
+
+/**
+ * The state once an attempt that `recordFailure` counted in advance turns out not to be a failure
+ * (the password was right, but the second factor is still to come, or the account is deactivated):
+ * one failure fewer, and no lock unless the others still reach `maxFailures`.
+ */
+export const release = (throttle: LoginThrottle): LoginThrottle => {
+  const failures = Math.max(throttle.failures - 1, 0)
+  return { ...throttle, failures, lockedUntil: failures >= maxFailures ? throttle.lockedUntil : null }
+}
 
 /** Whole seconds until sign-in is allowed again, or null when it is allowed now. */
 export const retryAfterSeconds = (throttle: Option.Option<LoginThrottle>, now: Date): number | null => {

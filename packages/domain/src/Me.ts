@@ -81,8 +81,8 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const requirePassword = (user: User.User, password: string) =>
       Effect.gen(function* () {
         const at = yield* now
-        const emailKey = LoginThrottle.accountKey(user.id)
-        yield* accounts.claimAttempt(emailKey, at)
+        const throttleKey = LoginThrottle.accountKey(user.id)
+        yield* accounts.claimAttempt(throttleKey, at)
         const credential = yield* credentials.get(user.id)
         const verified = Option.isSome(credential)
           ? yield* hasher.verify(credential.value.passwordHash, password)
@@ -92,7 +92,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
           return yield* new InvalidCredentials()
         }
         // Right: the attempt no longer counts.
-        yield* accounts.clearAttempts(emailKey)
+        yield* accounts.clearAttempts(throttleKey)
       })
 
     const currentMemberships = (actor: Actor.SessionActor) =>

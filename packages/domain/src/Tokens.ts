@@ -4,7 +4,7 @@ import * as Option from "effect/Option"
 import type { Access } from "./Access.js"
 import { Unauthorized } from "./AccessError.js"
 import * as Actor from "./Actor.js"
-import { EventId, TokenId, randomUuid } from "./Ids.js"
+import { EventId, TokenId, type UserId, randomUuid } from "./Ids.js"
 import * as OrganizationToken from "./OrganizationToken.js"
 import { TokenNotFound } from "./OrganizationError.js"
 import * as Permission from "./Permission.js"
@@ -66,7 +66,14 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
           expiresAt: input.expiresAt ?? null,
           revokedAt: null,
           lastUsedAt: null,
-          createdByUserId: access.actor._tag === "Member" ? access.actor.userId : null
+          // A member's token acts for the member, and so does a token that token mints: a chain of
+          // tokens never outlives, nor outgrows, the member who started it.
+          createdByUserId:
+            access.actor._tag === "Member"
+              ? access.actor.userId
+              : access.actor._tag === "Token"
+                ? (access.actor.onBehalfOf ?? null)
+                : null
         }
         const hash = yield* OrganizationToken.hash(secret)
         yield* transaction(access.organizationId)(
@@ -115,17 +122,23 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
           return yield* new Unauthorized({ reason: "The token is not valid: unknown, revoked or expired" })
         }
         const token = found.value
-        const permissions = token.createdByUserId === null ? token.permissions : yield* creatorBound(token)
-        return Actor.token({ tokenId: token.id, organizationId: token.organizationId, permissions })
+        const permissions =
+          token.createdByUserId === null ? token.permissions : yield* creatorBound(token, token.createdByUserId)
+        return Actor.token({
+          tokenId: token.id,
+          organizationId: token.organizationId,
+          permissions,
+          onBehalfOf: token.createdByUserId
+        })
       })
 
     /**
      * A member's token acts for the member: refused once their membership is not ACTIVE or their
      * identity cannot sign in (deactivated, erased), and limited to what their role grants now.
      */
-    const creatorBound = (token: OrganizationToken.OrganizationToken) =>
+    const creatorBound = (token: OrganizationToken.OrganizationToken, creatorId: UserId) =>
       Effect.gen(function* () {
-        const creator = yield* members.find(token.organizationId, token.createdByUserId!)
+        const creator = yield* members.find(token.organizationId, creatorId)
         if (
           Option.isNone(creator) ||
           creator.value.membership.status !== "ACTIVE" ||
@@ -135,8 +148,10 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
             reason: "The token is not valid: the member who created it is no longer an active member"
           })
         }
+        // Both sides with what they imply: a token of `can_manage_users` whose member is now a Member
+        // still reads users, as the member may.
         const granted = Permission.expand(creator.value.role.permissions)
-        return token.permissions.filter((permission) => granted.has(permission))
+        return Permission.normalize([...Permission.expand(token.permissions)].filter((p) => granted.has(p)))
       })
 
     return { create, list, revoke, authenticate } as const

@@ -14,19 +14,24 @@ const failuresAt = (...minutes: ReadonlyArray<number>) =>
 
 describe("LoginThrottle", () => {
   it("keys emails trimmed and lowercased", () => {
-    assert.strictEqual(LoginThrottle.key("  Ada@Example.COM "), "ada@example.com")
+    assert.strictEqual(LoginThrottle.key("  Ada@Example.COM "), "email:ada@example.com")
   })
 
   it("lowers case as the database does: one character at a time, İ to a plain i", () => {
-    assert.strictEqual(LoginThrottle.key("KİM@example.com"), "kim@example.com")
-    assert.strictEqual(LoginThrottle.key("ΟΔΟΣ@example.com"), "οδοσ@example.com")
-    assert.strictEqual(LoginThrottle.key("Jose\u0301@Example.com"), "jos\u00e9@example.com")
+    assert.strictEqual(LoginThrottle.key("KİM@example.com"), "email:kim@example.com")
+    assert.strictEqual(LoginThrottle.key("ΟΔΟΣ@example.com"), "email:οδοσ@example.com")
+    assert.strictEqual(LoginThrottle.key("Jose\u0301@Example.com"), "email:jos\u00e9@example.com")
   })
 
   it("keys an attempt by the account its email finds, however the email was typed", () => {
     const account = Option.some({ id: "6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f" })
     assert.strictEqual(LoginThrottle.keyFor("KİM@example.com", account), "user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f")
-    assert.strictEqual(LoginThrottle.keyFor(" Nobody@Example.com", Option.none()), "nobody@example.com")
+    assert.strictEqual(LoginThrottle.keyFor(" Nobody@Example.com", Option.none()), "email:nobody@example.com")
+    // Typed as an email, an account's own key is just an unknown email: it cannot lock that account.
+    assert.strictEqual(
+      LoginThrottle.keyFor("user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f", Option.none()),
+      "email:user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f"
+    )
   })
 
   it("four failures leave sign-in open; the fifth locks it for 15 minutes from then", () => {

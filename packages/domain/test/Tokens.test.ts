@@ -74,7 +74,12 @@ describe("Tokens", () => {
       const actor = yield* tokens.authenticate(secret)
       assert.deepStrictEqual(
         actor,
-        Actor.token({ tokenId: token.id, organizationId: organization.id, permissions: ["can_view_users"] })
+        Actor.token({
+          tokenId: token.id,
+          organizationId: organization.id,
+          permissions: ["can_view_users"],
+          onBehalfOf: null
+        })
       )
       const [listed] = yield* tokens.list(operator)
       assert.strictEqual(listed!.lastUsedAt?.getTime(), 300_000)
@@ -335,7 +340,7 @@ describe("Tokens", () => {
         name: "ada's script",
         permissions: acme.admin.permissions
       })
-      return { acme, ada, token, secret, tokens, users: yield* Users }
+      return { acme, ada, session, token, secret, tokens, users: yield* Users }
     })
 
     const permissionsOf = (actor: Actor.Actor) => (actor._tag === "Token" ? [...actor.permissions].sort() : [])
@@ -374,6 +379,34 @@ describe("Tokens", () => {
         assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
         yield* users.forget(acme.operator, ada.user.id)
         assert.deepStrictEqual(yield* Effect.flip(tokens.authenticate(secret)), gone)
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("a token the member's token mints acts for the member too", () =>
+      Effect.gen(function* () {
+        const { acme, ada, secret, tokens, users } = yield* mintedByAda
+        const first = yield* tokens.authenticate(secret)
+        const second = yield* tokens.create(
+          { actor: first, organizationId: acme.id },
+          { name: "minted by the script", permissions: acme.admin.permissions }
+        )
+        assert.strictEqual(second.token.createdByUserId, ada.user.id)
+        yield* tokens.authenticate(second.secret)
+        yield* users.remove(acme.operator, ada.user.id, { reason: "left" })
+        assert.strictEqual(
+          (yield* Effect.flip(tokens.authenticate(second.secret))).reason,
+          "The token is not valid: the member who created it is no longer an active member"
+        )
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("keeps what its permissions imply that the member still holds", () =>
+      Effect.gen(function* () {
+        const { acme, ada, session, tokens, users } = yield* mintedByAda
+        const { secret } = yield* tokens.create(session, { name: "manage only", permissions: ["can_manage_users"] })
+        yield* users.changeRole(acme.operator, ada.user.id, { roleId: acme.member.id })
+        // can_manage_users implies can_view_users, which a Member still holds.
+        assert.deepStrictEqual(permissionsOf(yield* tokens.authenticate(secret)), ["can_view_users"])
       }).pipe(Effect.provide(TestOrganization.layer))
     )
 

@@ -198,7 +198,8 @@ export const utf8Query = (url: string): Effect.Effect<void, ValidationFailed> =>
   if (start === -1) return Effect.void
   const issues: Array<Issue> = []
   for (const pair of url.slice(start + 1).split("&")) {
-    if (pair === "" || decodesAsUtf8(pair.replaceAll("=", ""))) continue
+    // `=` is ASCII: decoding the pair whole checks name and value alike, escapes around `=` apart.
+    if (pair === "" || decodesAsUtf8(pair)) continue
     const name = [...new URLSearchParams(pair).keys()][0] ?? "query"
     issues.push({ field: name, message: "is not valid UTF-8 once percent-decoded" })
   }

@@ -783,6 +783,13 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
           "VALIDATION_FAILED",
           "q: is not valid UTF-8"
         )
+        // An escape sequence cut in two by "=" is still not UTF-8.
+        expectError(
+          await get("/organizations/users?q=%E2=%82%AC", admin),
+          400,
+          "VALIDATION_FAILED",
+          "q: is not valid UTF-8"
+        )
         const percent = await get("/organizations/users?q=100%", admin)
         expect(percent.status).toBe(200)
         expect(percent.json.totalElements).toBe(0)

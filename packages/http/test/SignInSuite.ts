@@ -246,6 +246,26 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
         }
       })
 
+      it("does not count a right password that stops at MFA_REQUIRED: the two-step sign-in never locks", async () => {
+        const ada = await member()
+        const { secret } = await withTotp(ada.email, ada.password)
+        await thenRealTime(async () => {
+          for (let i = 0; i < 4; i++) await login({ email: ada.email, password: `wrong-${i}-password` })
+          for (let i = 0; i < 3; i++) {
+            h.expectError(await login({ email: ada.email, password: ada.password }), 401, "MFA_REQUIRED")
+          }
+          // The next step (a new one: a code works once) signs in.
+          h.clock.advance(30_000)
+          await h.signIn(ada.email, ada.password, h.totp(secret))
+        })
+      })
+
+      it("cannot be locked by typing an account's key as the email", async () => {
+        const ada = await member()
+        for (let i = 0; i < 6; i++) await login({ email: `user:${ada.id}`, password: `wrong-${i}-password` })
+        await h.signIn(ada.email, ada.password)
+      })
+
       it("forgets the count at a successful sign-in", async () => {
         const ada = await member()
         for (let i = 0; i < 4; i++) await login({ email: ada.email, password: `wrong-${i}-password` })

@@ -35,7 +35,8 @@ const tokenUseResolutionSeconds = 60
 type Row = Record<string, any>
 
 /** Escapes LIKE's wildcards so that a search for `50%` finds "50%", not everything. */
-const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+/** `%text%` with LIKE's wildcards in `text` escaped. Lowered in SQL (`lower(…)`), as the columns are. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
 const toOrganization = (row: Row): Organization.Organization => ({
   id: row.id,
@@ -241,7 +242,7 @@ export const make = Effect.gen(function* () {
           const clauses = [sql`erased_at IS NULL`]
           if (query.platformAdmin !== undefined) clauses.push(sql`is_platform_admin = ${query.platformAdmin}`)
           if (query.q !== undefined) {
-            const pattern = likePattern(query.q)
+            const pattern = sql`lower(${likePattern(query.q)})`
             clauses.push(sql`(lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern})`)
           }
           const where = sql.and(clauses)
@@ -268,7 +269,7 @@ export const make = Effect.gen(function* () {
     const clauses = [sql`m.organization_id = ${organizationId}`, sql`m.status = ANY(${[...query.statuses]})`]
     if (query.roleId !== undefined) clauses.push(sql`m.role_id = ${query.roleId}`)
     if (query.q !== undefined) {
-      const pattern = likePattern(query.q)
+      const pattern = sql`lower(${likePattern(query.q)})`
       clauses.push(sql`(lower(u.email) LIKE ${pattern}
         OR lower(m.first_name) LIKE ${pattern}
         OR lower(m.last_name) LIKE ${pattern}

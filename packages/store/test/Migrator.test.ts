@@ -1,8 +1,10 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import { assert, layer } from "@effect/vitest"
+import { randomUuid } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Database from "../src/Database.js"
+import * as Migrations from "../src/Migrations.js"
 import * as Migrator from "../src/Migrator.js"
 import * as TestDatabase from "./TestDatabase.js"
 
@@ -102,6 +104,37 @@ for (const driver of TestDatabase.drivers()) {
           )
           assert.include(clash.message, "share the id 1")
           assert.isFalse(yield* tableExists(Migrator.table))
+        })
+      )
+
+      it.effect("0005 gives tokens minted through a member's session, before it, to that member", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          const before = Object.fromEntries(Object.entries(Migrations.all).filter(([key]) => key < "0005"))
+          yield* Migrator.run(before)
+          const sql = yield* SqlClient.SqlClient
+          const [org, ada, byAda, byOperator] = [randomUuid(), randomUuid(), randomUuid(), randomUuid()]
+          yield* sql`INSERT INTO organizations (id, name, created_at) VALUES (${org}, ${`Org ${org}`}, now())`
+          yield* sql`INSERT INTO users (id, email, created_at) VALUES (${ada}, ${`${ada}@example.com`}, now())`
+          for (const [id, actor] of [
+            [byAda, { type: "user", id: ada }],
+            [byOperator, { type: "operator", id: null }]
+          ] as const) {
+            yield* sql`
+              INSERT INTO organization_tokens (id, organization_id, name, token_hash, permissions, created_at)
+              VALUES (${id}, ${org}, 'script', ${randomUuid()}, ${["can_view_users"]}, now())`
+            yield* sql`
+              INSERT INTO events (id, organization_id, actor, type, after, at)
+              VALUES (${randomUuid()}, ${org}, ${JSON.stringify(actor)}::jsonb, 'token.created',
+                      ${JSON.stringify({ tokenId: id })}::jsonb, now())`
+          }
+          yield* Migrator.run(Migrations.all)
+          const rows = yield* sql<{ id: string; createdByUserId: string | null }>`
+            SELECT id, created_by_user_id FROM organization_tokens ORDER BY id`
+          assert.deepStrictEqual(Object.fromEntries(rows.map((row) => [row.id, row.createdByUserId])), {
+            [byAda]: ada,
+            [byOperator]: null
+          })
         })
       )
 

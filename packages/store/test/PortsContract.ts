@@ -511,6 +511,12 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<Ports, unknown>
             { firstName: "Alan", lastName: null, createdAt: at(4) },
             { email: `turing-${tag}@example.com` }
           )
+          // Greek capitals end in Σ: lowered by the database one letter at a time, so never a final ς.
+          const papas = yield* newMember(
+            acme,
+            { firstName: "Νίκος", lastName: "ΠΑΠΑΣ", createdAt: at(5) },
+            { email: `np-${tag}@example.gr` }
+          )
           // Someone else's member who matches everything stays out of sight.
           const other = yield* newOrganization()
           yield* newMember(other, { firstName: "Grace", lastName: "Hopper" }, { email: `grace-${tag}@navy.example` })
@@ -534,7 +540,10 @@ export const suite = (name: string, makeLayer: () => Layer.Layer<Ports, unknown>
             // "first last" needs both: nobody is "null lovelace" or "alan null".
             ["alan ", []],
             [" lovelace", []],
-            [tag.toUpperCase(), [grace, emile, ada, alan]],
+            ["ΠΑΠΑΣ", [papas]],
+            ["Παπασ", [papas]],
+            ["νίκος π", [papas]],
+            [tag.toUpperCase(), [grace, emile, ada, alan, papas]],
             ["@example.com", [emile, ada, alan]],
             ["nobody", []]
           ]

@@ -4,4 +4,11 @@
  * No foreign key: identities are tombstoned, never deleted, and a creator that cannot be found
  * refuses the token anyway.
  */
-export const statements: ReadonlyArray<string> = [`ALTER TABLE organization_tokens ADD COLUMN created_by_user_id uuid`]
+export const statements: ReadonlyArray<string> = [
+  `ALTER TABLE organization_tokens ADD COLUMN created_by_user_id uuid`,
+  // Tokens minted through a member's session before this migration: the audit log knows who.
+  `UPDATE organization_tokens t SET created_by_user_id = (e.actor->>'id')::uuid
+   FROM events e
+   WHERE e.type = 'token.created' AND e.organization_id = t.organization_id
+     AND e.actor->>'type' = 'user' AND e.after->>'tokenId' = t.id::text`
+]
