@@ -148,6 +148,19 @@ describe("on an embedded data directory", () => {
     for (const secret of strangerSecrets) {
       expect((await request(firstPort, `/organizations/users?status=${secret}`, { token })).status).toBe(400)
       expect((await request(firstPort, `/organizations/users/${secret}`, { token })).status).toBe(400)
+      // Percent-encoded, the path is still that secret to anyone reading the log.
+      expect(
+        (
+          await request(firstPort, `/me/sessions/${secret.replace("_", "%5F")}`, {
+            token: `Bearer ${secret}`,
+            method: "DELETE"
+          })
+        ).status
+      ).toBe(401)
+      expect(
+        (await request(firstPort, `/organizations/tokens/${secret.replace("_", "%5F")}`, { token, method: "DELETE" }))
+          .status
+      ).toBe(400)
       expect((await request(firstPort, "/me", { token: `Bearer ${secret}` })).status).toBe(401)
     }
   })

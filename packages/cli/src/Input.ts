@@ -107,7 +107,8 @@ export const duration = (flag: string, text: string): Effect.Effect<number, Vali
 // About 100 years: beyond that a date is no longer a date.
 const maxDuration = 100 * 366 * units.d!
 
-const isoDate = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i
+const isoDate =
+  /^\d{4}-\d{2}-\d{2}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i
 
 /** `2030-01-31` (midnight UTC) or a full ISO 8601 date-time. */
 export const isoDateTime = (flag: string, text: string): Effect.Effect<Date, ValidationFailed> => {

@@ -545,6 +545,12 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
           /--expires-at: must be an ISO 8601 date/
         )
         assertFailure(
+          await roster(...create, "--permission", "all", "--expires-at", "2099-01-01T24:00:00Z"),
+          "VALIDATION_FAILED",
+          2,
+          /--expires-at: must be an ISO 8601 date/
+        )
+        assertFailure(
           await roster(...create, "--permission", "all", "--expires-at", "2001-01-01"),
           "VALIDATION_FAILED",
           2,

@@ -23,8 +23,21 @@ export type Logger = (entry: Entry) => void
  */
 const secretLike = /(tot|ses|mlt|evt)_[0-9A-Za-z]+/gi
 
-/** Masks anything shaped like a bearer secret, wherever a client may have put one (a path, a field). */
-export const redact = (text: string): string => text.replace(secretLike, "$1_[redacted]")
+const asciiEscape = /%([0-7][0-9A-Fa-f])/g
+
+/**
+ * Masks anything shaped like a bearer secret, wherever a client may have put one (a path, a field),
+ * also when some of its characters are percent-encoded (`ses%5F…`, `ses_%33…`): the text is then
+ * masked as decoded, since a reader of the log could decode it just as easily.
+ */
+export const redact = (text: string): string => {
+  const masked = text.replace(secretLike, "$1_[redacted]")
+  if (!text.includes("%")) return masked
+  // Secrets are ASCII: decoding ASCII escapes is enough, and never fails on a stray `%`.
+  const decoded = text.replace(asciiEscape, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+  const decodedMasked = decoded.replace(secretLike, "$1_[redacted]")
+  return decodedMasked === decoded ? masked : decodedMasked
+}
 
 /**
  * Logs through the Effect logger of the runtime, so that whatever logger the app composed

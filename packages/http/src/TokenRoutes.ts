@@ -16,7 +16,7 @@ export const fromToken = AuditResponse.fromToken
 
 /** An RFC 3339 date-time with its offset: `new Date` alone would take `"1"` for the year 2001. */
 export const DateTime = Schema.String.pipe(
-  Schema.pattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i, {
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i, {
     message: () => "must be a date-time with an offset, such as 2030-01-31T12:00:00Z"
   }),
   Schema.filter(Time.isCalendarDate, { message: () => "must be a day of the calendar (no February 30th)" }),

@@ -1325,6 +1325,7 @@ export const suite = (name: string, makePortsLayer: () => PortsLayer) =>
           "2030-01-01",
           1893456000000,
           "2099-02-30T00:00:00Z",
+          "2099-01-01T24:00:00Z",
           "2099-04-31T10:00:00Z"
         ]) {
           expectError(
