@@ -5,7 +5,7 @@
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
 import { App, Server } from "@roster/http"
-import { Database, Store, StoreConfigError } from "@roster/store"
+import { Store, StoreConfigError } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -14,7 +14,6 @@ import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
-import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Config from "./Config.js"
 import * as FirstRun from "./FirstRun.js"
@@ -51,11 +50,7 @@ const describe = (cause: Cause.Cause<unknown>): string =>
   })
 
 // Creating an embedded database takes seconds (longer on a busy machine): say so, not a silent wait.
-if (
-  storage._tag === "Embedded" &&
-  !storage.dataDir.startsWith(Database.memoryDataDir) &&
-  !Fs.existsSync(Path.join(storage.dataDir, "PG_VERSION"))
-) {
+if (storage._tag === "Embedded" && Store.createsEmbeddedDatabase(storage)) {
   Effect.runSync(
     Effect.logInfo(
       `Creating the embedded database in ${Path.resolve(storage.dataDir)}: a first start takes a few seconds`

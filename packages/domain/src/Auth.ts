@@ -239,27 +239,27 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         })
       })
 
-    /** The user and the one-time token behind a link, consumed; `InvalidLink` for anything not usable. */
-    const consumeLink = (purpose: OneTimeToken.Purpose, presented: string, at: Date) =>
+    /**
+     * The one-time token behind a presented link and its user, as `take` finds it by hash (`consume`,
+     * which uses it up, or `find`, which only reads it); `InvalidLink` for anything not usable.
+     */
+    const readLink = (
+      purpose: OneTimeToken.Purpose,
+      presented: string,
+      take: (hash: string) => Effect.Effect<Option.Option<OneTimeToken.OneTimeToken>>
+    ) =>
       Effect.gen(function* () {
         if (!OneTimeToken.formats[purpose].test(presented)) return yield* new InvalidLink()
-        const token = yield* oneTimeTokens.consume(yield* OneTimeToken.hash(presented), purpose, at)
+        const token = yield* take(yield* OneTimeToken.hash(presented))
         if (Option.isNone(token)) return yield* new InvalidLink()
         const user = yield* users.findById(token.value.userId)
         if (Option.isNone(user) || user.value.erasedAt !== null) return yield* new InvalidLink()
         return { token: token.value, user: user.value }
       })
 
-    /** The user a usable link is for, without using it; `InvalidLink` for anything not usable. */
-    const findLink = (purpose: OneTimeToken.Purpose, presented: string, at: Date) =>
-      Effect.gen(function* () {
-        if (!OneTimeToken.formats[purpose].test(presented)) return yield* new InvalidLink()
-        const token = yield* oneTimeTokens.find(yield* OneTimeToken.hash(presented), purpose, at)
-        if (Option.isNone(token)) return yield* new InvalidLink()
-        const user = yield* users.findById(token.value.userId)
-        if (Option.isNone(user) || user.value.erasedAt !== null) return yield* new InvalidLink()
-        return user.value
-      })
+    /** The link's token and user, the token used up. */
+    const consumeLink = (purpose: OneTimeToken.Purpose, presented: string, at: Date) =>
+      readLink(purpose, presented, (hash) => oneTimeTokens.consume(hash, purpose, at))
 
     /**
      * Signs in with a magic link: once, within 15 minutes. It stands for the password (and for one the
@@ -273,7 +273,10 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     ): Effect.Effect<SignedIn, InvalidLink | AccountDisabled | TooManyAttempts | MfaRequired | InvalidMfaCode> =>
       Effect.gen(function* () {
         const at = yield* now
-        const linked = yield* findLink("magic_link", attempt.token, at)
+        // Who the link is for, known before it is used, so that the attempt counts on their account.
+        const { user: linked } = yield* readLink("magic_link", attempt.token, (hash) =>
+          oneTimeTokens.find(hash, "magic_link", at)
+        )
         const throttleKey = LoginThrottle.accountKey(linked.id)
         yield* claimAttempt(throttleKey, at)
         const started = yield* transaction(null)(
@@ -293,11 +296,13 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
             return yield* accounts.startSession({ user, purpose: "full", method: "magic_link", client: attempt, at })
           })
         ).pipe(
-          Effect.tapErrorTag("InvalidMfaCode", () => failureEvent(Option.some(linked), "mfa_code", attempt, at)),
-          Effect.tapErrorTag("MfaRequired", () => releaseAttempt(throttleKey)),
-          Effect.tapErrorTag("AccountDisabled", () => releaseAttempt(throttleKey)),
-          // Used by a request that got there first: no guess was checked.
-          Effect.tapErrorTag("InvalidLink", () => releaseAttempt(throttleKey))
+          // A wrong code was a guess; anything else (no code yet, a deactivated account, the link used
+          // first by another request) checked none, and gives the attempt back.
+          Effect.tapError((error) =>
+            error._tag === "InvalidMfaCode"
+              ? failureEvent(Option.some(linked), "mfa_code", attempt, at)
+              : releaseAttempt(throttleKey)
+          )
         )
         yield* clearAttempts(throttleKey)
         return { ...started, passwordChangeRequired: false }

@@ -90,6 +90,20 @@ const remove = <K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> => {
 const removeWhere = <K, V>(map: ReadonlyMap<K, V>, predicate: (value: V) => boolean): ReadonlyMap<K, V> =>
   new Map([...map].filter(([, value]) => !predicate(value)))
 
+/** The one-time token stored under `hash` if it is of `purpose`, unused and unexpired at `now`. */
+const usableOneTimeToken = (
+  s: State,
+  hash: string,
+  purpose: OneTimeToken.Purpose,
+  now: Date
+): Option.Option<OneTimeToken.OneTimeToken> =>
+  Option.fromNullable([...s.oneTimeTokens.values()].find((entry) => entry.hash === hash)).pipe(
+    Option.map((entry) => entry.token),
+    Option.filter(
+      (token) => token.purpose === purpose && token.usedAt === null && token.expiresAt.getTime() > now.getTime()
+    )
+  )
+
 // As the SQL store's `lower()`: both must agree on which spellings are one email or one name.
 const lower = Text.lowerCase
 
@@ -457,28 +471,19 @@ export const make = Effect.gen(function* () {
   const oneTimeTokens = OneTimeTokenRepository.of({
     insert: (token, hash) => write((s) => ({ ...s, oneTimeTokens: put(s.oneTimeTokens, token.id, { token, hash }) })),
     consume: (hash, purpose, now) =>
-      Ref.modify(state, (s) => {
-        const entry = [...s.oneTimeTokens.values()].find((e) => e.hash === hash)
-        if (
-          entry === undefined ||
-          entry.token.purpose !== purpose ||
-          entry.token.usedAt !== null ||
-          entry.token.expiresAt.getTime() <= now.getTime()
-        ) {
-          return [Option.none(), s] as const
-        }
-        const token = { ...entry.token, usedAt: now }
-        return [Option.some(token), { ...s, oneTimeTokens: put(s.oneTimeTokens, token.id, { token, hash }) }] as const
-      }),
-    find: (hash, purpose, now) =>
-      read((s) =>
-        Option.fromNullable([...s.oneTimeTokens.values()].find((e) => e.hash === hash)).pipe(
-          Option.map((entry) => entry.token),
-          Option.filter(
-            (token) => token.purpose === purpose && token.usedAt === null && token.expiresAt.getTime() > now.getTime()
-          )
-        )
+      Ref.modify(state, (s) =>
+        Option.match(usableOneTimeToken(s, hash, purpose, now), {
+          onNone: () => [Option.none(), s] as const,
+          onSome: (found) => {
+            const token = { ...found, usedAt: now }
+            return [
+              Option.some(token),
+              { ...s, oneTimeTokens: put(s.oneTimeTokens, token.id, { token, hash }) }
+            ] as const
+          }
+        })
       ),
+    find: (hash, purpose, now) => read((s) => usableOneTimeToken(s, hash, purpose, now)),
     deleteAll: (userId) =>
       write((s) => ({ ...s, oneTimeTokens: removeWhere(s.oneTimeTokens, (e) => e.token.userId === userId) }))
   })

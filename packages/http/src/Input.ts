@@ -98,6 +98,7 @@ export const query = <Fields extends Schema.Struct.Fields>(
   const input: Record<string, unknown> = {}
   for (const name of new Set(search.keys())) {
     const values = search.getAll(name)
+    const unsafe = values.map(unsafeText).find((message) => message !== null)
     if (!known.includes(name)) {
       issues.push({
         field: name,
@@ -106,8 +107,8 @@ export const query = <Fields extends Schema.Struct.Fields>(
             ? "is not a recognised query parameter; this operation takes none"
             : `is not a recognised query parameter; use ${known.join(", ")}`
       })
-    } else if (values.some((value) => unsafeText(value) !== null)) {
-      issues.push({ field: name, message: values.map(unsafeText).find((message) => message !== null)! })
+    } else if (unsafe !== undefined && unsafe !== null) {
+      issues.push({ field: name, message: unsafe })
     } else if (lists.has(name)) {
       input[name] = values.flatMap((value) => value.split(",").map((item) => item.trim()))
     } else if (values.length > 1) {

@@ -40,6 +40,12 @@ export const optionsFrom = (
   return { _tag: "Embedded", dataDir: defaultDataDir }
 }
 
+/** Whether opening `options` creates an embedded database: a first start, seconds of PGlite's initdb. */
+export const createsEmbeddedDatabase = (options: Options): boolean =>
+  options._tag === "Embedded" &&
+  !options.dataDir.startsWith(Database.memoryDataDir) &&
+  !fs.existsSync(path.join(options.dataDir, "PG_VERSION"))
+
 /**
  * The nearest existing `.roster/data` in `from` or a directory above it — as git finds `.git` — so
  * that `roster` run from a subdirectory of a deployment opens its database instead of quietly
