@@ -1,8 +1,0 @@
-import type { Actor } from "./Actor.js"
-import type { OrganizationId } from "./Ids.js"
-
-/** Who acts, and in which organization. Every organization use case takes one. */
-export interface Access {
-  readonly actor: Actor
-  readonly organizationId: OrganizationId
-}

@@ -1,0 +1,80 @@
+/** The inputs of the user use cases, decoded by every adapter with these same schemas. */
+import * as Schema from "effect/Schema"
+import { RoleId, UserId } from "../kernel/Ids.js"
+import { FirstName, LastName, Title } from "../model/membership/Membership.js"
+import { InitialStatus, MembershipStatus } from "../model/membership/MembershipStatus.js"
+import { Password } from "../model/identity/Password.js"
+import * as Text from "../kernel/Text.js"
+import { Email } from "../model/identity/User.js"
+
+const clearable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optional(Schema.NullOr(schema))
+
+export const AddUser = Schema.Struct({
+  email: Email,
+  firstName: clearable(FirstName),
+  lastName: clearable(LastName),
+  title: clearable(Title),
+  /** The built-in default role (Member) when absent. */
+  roleId: Schema.optional(RoleId),
+  /** ACTIVE when absent. */
+  status: Schema.optional(InitialStatus),
+  /**
+   * A password to sign in with: only for a new identity or one this organization manages
+   * (`Policy.isManagedBy`); otherwise `UserNotManaged`.
+   */
+  password: Schema.optional(Password),
+  /** With a password: the user must replace it at first sign-in. False when absent. */
+  askUserToUpdatePasswordOnLogin: Schema.optional(Schema.Boolean)
+})
+export type AddUser = typeof AddUser.Type
+
+/** A field that is absent stays as it is; `null` clears it. */
+export const UpdateProfile = Schema.Struct({
+  firstName: clearable(FirstName),
+  lastName: clearable(LastName),
+  title: clearable(Title)
+})
+export type UpdateProfile = typeof UpdateProfile.Type
+
+export const ChangeRole = Schema.Struct({ roleId: RoleId })
+export type ChangeRole = typeof ChangeRole.Type
+
+export const Reinstate = ChangeRole
+export type Reinstate = ChangeRole
+
+export const Reason = Text.TrimmedNfc.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Text.maxCharacters(1000)
+)
+
+export const Remove = Schema.Struct({ reason: Reason })
+export type Remove = typeof Remove.Type
+
+export const maxPageSize = 200
+export const defaultPageSize = 20
+
+export const PageNumber = Schema.Int.pipe(
+  Schema.greaterThanOrEqualTo(0, { message: () => "must be a whole number, 0 or more" }),
+  Schema.lessThanOrEqualTo(2_147_483_647, { message: () => "is too large" })
+)
+export const PageSize = Schema.Int.pipe(
+  Schema.between(1, maxPageSize, { message: () => `must be a whole number from 1 to ${maxPageSize}` })
+)
+
+/** Search text, in NFC as the names and emails it is matched against are stored. */
+export const SearchText = Text.TrimmedNfc.pipe(
+  Schema.minLength(1, { message: () => "must not be empty" }),
+  Text.maxCharacters(200)
+)
+
+export const ListUsers = Schema.Struct({
+  page: Schema.optionalWith(PageNumber, { default: () => 0 }),
+  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
+  /** ACTIVE, INACTIVE and TERMINATED when absent. */
+  status: Schema.optional(Schema.NonEmptyArray(MembershipStatus)),
+  roleId: Schema.optional(RoleId),
+  q: Schema.optional(SearchText)
+})
+export type ListUsers = typeof ListUsers.Type
+
+export { UserId }

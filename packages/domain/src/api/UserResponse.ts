@@ -1,0 +1,69 @@
+/**
+ * A member as the Users API contract (`UserResponse`, `UserPageResponse`) shows it. The HTTP API and
+ * the CLI's `--json` output both use these, so that scripts see one shape.
+ */
+import * as Schema from "effect/Schema"
+import type { Member, Page } from "../model/membership/Member.js"
+import { totalPages } from "../model/membership/Member.js"
+import { MembershipStatus } from "../model/membership/MembershipStatus.js"
+
+const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+
+export const UserProfileResponse = Schema.Struct({
+  id: Schema.UUID,
+  firstName: Schema.NullOr(Schema.String),
+  lastName: Schema.NullOr(Schema.String),
+  title: Schema.NullOr(Schema.String),
+  organizationId: Schema.UUID,
+  roleId: Schema.UUID,
+  status: MembershipStatus,
+  createdDateTime: DateTime,
+  lastSignedInAt: Schema.NullOr(DateTime)
+})
+export type UserProfileResponse = typeof UserProfileResponse.Type
+
+export const UserResponse = Schema.Struct({
+  id: Schema.UUID,
+  email: Schema.String,
+  idpId: Schema.NullOr(Schema.String),
+  roleId: Schema.UUID,
+  profile: UserProfileResponse,
+  createdDateTime: DateTime
+})
+export type UserResponse = typeof UserResponse.Type
+
+export const UserPageResponse = Schema.Struct({
+  content: Schema.Array(UserResponse),
+  totalElements: Schema.Int,
+  totalPages: Schema.Int,
+  size: Schema.Int,
+  number: Schema.Int
+})
+export type UserPageResponse = typeof UserPageResponse.Type
+
+export const fromMember = ({ user, membership }: Member): UserResponse => ({
+  id: user.id,
+  email: user.email,
+  idpId: user.idpId,
+  roleId: membership.roleId,
+  profile: {
+    id: membership.id,
+    firstName: membership.firstName,
+    lastName: membership.lastName,
+    title: membership.title,
+    organizationId: membership.organizationId,
+    roleId: membership.roleId,
+    status: membership.status,
+    createdDateTime: membership.createdAt.toISOString(),
+    lastSignedInAt: user.lastSignedInAt?.toISOString() ?? null
+  },
+  createdDateTime: user.createdAt.toISOString()
+})
+
+export const fromPage = (page: Page<Member>): UserPageResponse => ({
+  content: page.items.map(fromMember),
+  totalElements: page.total,
+  totalPages: totalPages(page),
+  size: page.size,
+  number: page.page
+})

@@ -1,0 +1,46 @@
+import * as Layer from "effect/Layer"
+import { Audit } from "./Audit.js"
+import { Auth } from "./Auth.js"
+import { Credentials } from "./Credentials.js"
+import type * as InMemory from "../memory/InMemory.js"
+import { Me } from "./Me.js"
+import { Organizations } from "./Organizations.js"
+import { Platform } from "./Platform.js"
+import type { PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
+import { Tokens } from "./Tokens.js"
+import { Users } from "./Users.js"
+
+/** The organization use cases: organizations, members, tokens, the audit log. */
+export type UseCases = Organizations | Users | Tokens | Audit
+
+/** The identity use cases: signing in, one's own account, members' sign-in, platform administration. */
+export type IdentityUseCases = Auth | Me | Credentials | Platform
+
+/** The ports the secrets need (`@roster/crypto` implements them on Node). */
+export type Secrets = PasswordHasher | SecretBox | Totp
+
+/**
+ * The organization use cases over whichever implementation of the ports is provided. They need no
+ * cryptography, except `Users.add` with a password, which uses a `PasswordHasher` when the context
+ * has one (and dies without one).
+ */
+export const layer: Layer.Layer<UseCases, never, InMemory.Ports> = Layer.mergeAll(
+  Organizations.Default,
+  Users.Default,
+  Tokens.Default,
+  Audit.Default
+)
+
+/** The identity use cases: they need the secrets ports as well as the storage ports. */
+export const identityLayer: Layer.Layer<IdentityUseCases, never, InMemory.Ports | Secrets> = Layer.mergeAll(
+  Auth.Default,
+  Me.Default,
+  Credentials.Default,
+  Platform.Default
+)
+
+/** Every use case, as an application composes them: storage and secrets provided once, to all. */
+export const fullLayer: Layer.Layer<UseCases | IdentityUseCases, never, InMemory.Ports | Secrets> = Layer.mergeAll(
+  layer,
+  identityLayer
+)

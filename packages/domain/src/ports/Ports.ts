@@ -1,0 +1,298 @@
+/**
+ * What the use cases need from storage, shaped to the domain rather than to any database.
+ * `@roster/store` implements them on SQL; `InMemory` implements them for tests and library users.
+ * Expected failures are domain errors; anything else (a lost connection) is a defect.
+ */
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import type { Credential } from "../model/identity/Credential.js"
+import type { DomainEvent, EventType } from "../model/event/DomainEvent.js"
+import type { OrganizationId, RoleId, SessionId, TokenId, UserId } from "../kernel/Ids.js"
+import type { LoginThrottle } from "../model/identity/LoginThrottle.js"
+import type { Member, OrganizationMembership, Page } from "../model/membership/Member.js"
+import type { Membership } from "../model/membership/Membership.js"
+import type { MembershipStatus } from "../model/membership/MembershipStatus.js"
+import type { Organization } from "../model/organization/Organization.js"
+import type { OrganizationNameTaken } from "../model/organization/OrganizationError.js"
+import type { OrganizationToken } from "../model/access/OrganizationToken.js"
+import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
+import type { Role } from "../model/organization/Role.js"
+import type * as Session from "../model/access/Session.js"
+import type { TotpFactor } from "../model/identity/TotpFactor.js"
+import type { User } from "../model/identity/User.js"
+
+export class OrganizationRepository extends Context.Tag("@roster/domain/OrganizationRepository")<
+  OrganizationRepository,
+  {
+    /** Stores a new organization with its roles. Names are unique case-insensitively. */
+    readonly insert: (
+      organization: Organization,
+      roles: ReadonlyArray<Role>
+    ) => Effect.Effect<void, OrganizationNameTaken>
+    readonly findById: (id: OrganizationId) => Effect.Effect<Option.Option<Organization>>
+    /** Case-insensitive. */
+    readonly findByName: (name: string) => Effect.Effect<Option.Option<Organization>>
+    /** Oldest first. */
+    readonly list: Effect.Effect<ReadonlyArray<Organization>>
+  }
+>() {}
+
+export class RoleRepository extends Context.Tag("@roster/domain/RoleRepository")<
+  RoleRepository,
+  {
+    /** In creation order. */
+    readonly list: (organizationId: OrganizationId) => Effect.Effect<ReadonlyArray<Role>>
+    readonly findById: (organizationId: OrganizationId, id: RoleId) => Effect.Effect<Option.Option<Role>>
+    /** Case-insensitive. */
+    readonly findByName: (organizationId: OrganizationId, name: string) => Effect.Effect<Option.Option<Role>>
+    readonly findDefault: (organizationId: OrganizationId) => Effect.Effect<Option.Option<Role>>
+  }
+>() {}
+
+export interface UserQuery {
+  readonly page: number
+  readonly size: number
+  /** Case-insensitive substring of the email or the name; LIKE wildcards in it match literally. */
+  readonly q?: string | undefined
+  /** Only platform admins (true) or only the others (false). */
+  readonly platformAdmin?: boolean | undefined
+}
+
+export class UserRepository extends Context.Tag("@roster/domain/UserRepository")<
+  UserRepository,
+  {
+    /** Case-insensitive. Erased identities too (their email is the tombstone). */
+    readonly findByEmail: (email: string) => Effect.Effect<Option.Option<User>>
+    /** Any identity, erased ones included. */
+    readonly findById: (id: UserId) => Effect.Effect<Option.Option<User>>
+    /**
+     * Stores `user`, unless a user with the same email (case-insensitively) exists already; returns
+     * whichever is stored. Safe when two organizations add the same new email at once.
+     */
+    readonly insertOrGet: (user: User) => Effect.Effect<User>
+    /** Replaces every field of the stored user with the same id. */
+    readonly update: (user: User) => Effect.Effect<void>
+    /**
+     * Every identity that is not erased (`erasedAt` null), for platform admins: ordered by lowercase
+     * email, then id; `q` filters. A page past the end is empty, with the true total.
+     */
+    readonly page: (query: UserQuery) => Effect.Effect<Page<User>>
+    /**
+     * Platform admins who can act: `isPlatformAdmin` and neither disabled nor erased
+     * (`Policy.isActingPlatformAdmin`). Callers hold the "platform" lock when they act on the count.
+     */
+    readonly countPlatformAdmins: Effect.Effect<number>
+  }
+>() {}
+
+export interface MemberQuery {
+  readonly page: number
+  readonly size: number
+  readonly statuses: ReadonlyArray<MembershipStatus>
+  readonly roleId?: RoleId | undefined
+  /** Case-insensitive substring of the email, first name, last name or "first last". */
+  readonly q?: string | undefined
+}
+
+export class MemberRepository extends Context.Tag("@roster/domain/MemberRepository")<
+  MemberRepository,
+  {
+    readonly find: (organizationId: OrganizationId, userId: UserId) => Effect.Effect<Option.Option<Member>>
+    /** Ordered by membership creation time, then user id. A page past the end is empty, with the true total. */
+    readonly page: (organizationId: OrganizationId, query: MemberQuery) => Effect.Effect<Page<Member>>
+    readonly insert: (membership: Membership) => Effect.Effect<void>
+    readonly update: (membership: Membership) => Effect.Effect<void>
+    /** ACTIVE memberships whose role can manage users. */
+    readonly countActiveManagers: (organizationId: OrganizationId) => Effect.Effect<number>
+    /** The user's memberships, in any organization, that are not FORGOTTEN. */
+    readonly countUnforgotten: (userId: UserId) => Effect.Effect<number>
+    /**
+     * Every membership of the user, in every organization and of every status (callers filter), with
+     * its organization and role; ordered by membership creation time, then organization id.
+     */
+    readonly listForUser: (userId: UserId) => Effect.Effect<ReadonlyArray<OrganizationMembership>>
+  }
+>() {}
+
+export class TokenRepository extends Context.Tag("@roster/domain/TokenRepository")<
+  TokenRepository,
+  {
+    readonly insert: (token: OrganizationToken, hash: string) => Effect.Effect<void>
+    /**
+     * The token stored under `hash` if it is usable at `now` (not revoked, not expired), recording
+     * `now` as its last use. Implementations may record use at most about once a minute.
+     */
+    readonly use: (hash: string, now: Date) => Effect.Effect<Option.Option<OrganizationToken>>
+    readonly findById: (organizationId: OrganizationId, id: TokenId) => Effect.Effect<Option.Option<OrganizationToken>>
+    /** Newest first. */
+    readonly list: (organizationId: OrganizationId) => Effect.Effect<ReadonlyArray<OrganizationToken>>
+    readonly update: (token: OrganizationToken) => Effect.Effect<void>
+  }
+>() {}
+
+export interface EventQuery {
+  readonly page: number
+  readonly size: number
+  readonly userId?: UserId | undefined
+  readonly types?: ReadonlyArray<EventType> | undefined
+}
+
+/** Whose events: one organization's, or every event there is (every organization's and none's). */
+export type EventScope = OrganizationId | "everywhere"
+
+export class EventRepository extends Context.Tag("@roster/domain/EventRepository")<
+  EventRepository,
+  {
+    readonly append: (event: DomainEvent) => Effect.Effect<void>
+    /** Newest first. */
+    readonly page: (scope: EventScope, query: EventQuery) => Effect.Effect<Page<DomainEvent>>
+    /** Removes the membership's personal fields (`Membership.personalFields`) and free-text reasons from this user's events in one organization. */
+    readonly eraseMembershipData: (organizationId: OrganizationId, userId: UserId) => Effect.Effect<void>
+    /**
+     * Removes the identity's personal fields (`User.personalFields`: the keys `email`, `name`, `ip`,
+     * `userAgent`) from the `before` and `after` of this user's events everywhere, organization-less
+     * events included.
+     */
+    readonly eraseIdentityData: (userId: UserId) => Effect.Effect<void>
+  }
+>() {}
+
+/**
+ * What a transaction serializes with:
+ * - an organization id: every other change in that organization (SQL: `SELECT … FOR UPDATE` of its
+ *   row), so that checks such as `LastManager` hold;
+ * - `"platform"`: every other change of platform-admin state (promote, demote, deactivate,
+ *   reactivate, delete; SQL: a transaction-scoped advisory lock), so that `LastPlatformAdmin` holds;
+ * - `{ loginThrottle: emailKey }`: every other failed sign-in for that email key (SQL: an advisory
+ *   lock on the key), so that concurrent failures are all counted;
+ * - `null`: nothing beyond atomicity.
+ */
+export type LockScope = OrganizationId | "platform" | { readonly loginThrottle: string } | null
+
+export class Transactor extends Context.Tag("@roster/domain/Transactor")<
+  Transactor,
+  {
+    /**
+     * Runs `effect` atomically: all of its writes or none, serialized as its `LockScope` says.
+     * Nested calls join the outer transaction, taking their own lock as well (a use case that locks
+     * "platform" and then organizations always takes them in that order).
+     */
+    readonly transaction: (scope: LockScope) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  }
+>() {}
+
+export class CredentialRepository extends Context.Tag("@roster/domain/CredentialRepository")<
+  CredentialRepository,
+  {
+    /** The user's password credential, if they have one. */
+    readonly get: (userId: UserId) => Effect.Effect<Option.Option<Credential>>
+    /** Inserts or replaces the user's credential (one per user). */
+    readonly put: (credential: Credential) => Effect.Effect<void>
+    /** Removes the user's credential; nothing happens when there is none. */
+    readonly delete: (userId: UserId) => Effect.Effect<void>
+  }
+>() {}
+
+export class SessionRepository extends Context.Tag("@roster/domain/SessionRepository")<
+  SessionRepository,
+  {
+    /** Stores a new session under the SHA-256 `hash` of its secret (hashes are unique). */
+    readonly insert: (session: Session.Session, hash: string) => Effect.Effect<void>
+    /**
+     * The session stored under `hash` if it is usable at `now` (`revokedAt` null and `expiresAt` after
+     * `now`), else none. In the same round trip, sets `lastSeenAt = now` when the stored one is a minute
+     * or more before `now` (`Session.isDueForLastSeen`), so a busy session writes at most once a
+     * minute; returns the session as stored after that. Does not look at the user.
+     */
+    readonly use: (hash: string, now: Date) => Effect.Effect<Option.Option<Session.Session>>
+    /** The user's sessions usable at `now` (not revoked, not expired), newest first (`createdAt` desc, then id desc). */
+    readonly listUsable: (userId: UserId, now: Date) => Effect.Effect<ReadonlyArray<Session.Session>>
+    /** The session with this id if it belongs to `userId` (in any state), else none. */
+    readonly find: (userId: UserId, id: SessionId) => Effect.Effect<Option.Option<Session.Session>>
+    /**
+     * Sets `revokedAt = at` on the session with this id if it belongs to `userId` and is not revoked
+     * yet; returns whether it did.
+     */
+    readonly revoke: (userId: UserId, id: SessionId, at: Date) => Effect.Effect<boolean>
+    /**
+     * Sets `revokedAt = at` on every session of the user that is usable at `at` (not revoked, not
+     * expired), except the one with id `except` when given; returns how many it revoked.
+     */
+    readonly revokeAll: (userId: UserId, at: Date, except?: SessionId) => Effect.Effect<number>
+    /** Sets the purpose of the session with this id (a `password_change` session becomes `full`). */
+    readonly setPurpose: (id: SessionId, purpose: Session.Purpose) => Effect.Effect<void>
+    /** Deletes every session of the user, whatever its state (erasure). */
+    readonly deleteAll: (userId: UserId) => Effect.Effect<void>
+  }
+>() {}
+
+export class LoginThrottleRepository extends Context.Tag("@roster/domain/LoginThrottleRepository")<
+  LoginThrottleRepository,
+  {
+    /** The throttle state of this email key (`LoginThrottle.key`), if any. */
+    readonly get: (emailKey: string) => Effect.Effect<Option.Option<LoginThrottle>>
+    /** Inserts or replaces the state of `throttle.emailKey`. */
+    readonly put: (throttle: LoginThrottle) => Effect.Effect<void>
+    /** Removes the state of this email key (a successful sign-in); nothing happens when there is none. */
+    readonly clear: (emailKey: string) => Effect.Effect<void>
+  }
+>() {}
+
+export class MfaRepository extends Context.Tag("@roster/domain/MfaRepository")<
+  MfaRepository,
+  {
+    /** The user's TOTP factor, pending or enabled, if any. */
+    readonly getTotp: (userId: UserId) => Effect.Effect<Option.Option<TotpFactor>>
+    /** Inserts or replaces the user's TOTP factor (one per user). */
+    readonly putTotp: (factor: TotpFactor) => Effect.Effect<void>
+    /** Removes the user's TOTP factor; nothing happens when there is none. */
+    readonly deleteTotp: (userId: UserId) => Effect.Effect<void>
+    /**
+     * Atomically sets the factor's `lastUsedStep = step` only if it is null or smaller than `step`
+     * (SQL: one conditional UPDATE); returns whether it did. False means the code was replayed
+     * (or there is no factor), so two sign-ins with one code cannot both pass.
+     */
+    readonly setLastUsedStep: (userId: UserId, step: number) => Effect.Effect<boolean>
+    /** Deletes the user's recovery codes and stores these SHA-256 hashes as new, unused ones. */
+    readonly replaceRecoveryCodes: (userId: UserId, codeHashes: ReadonlyArray<string>) => Effect.Effect<void>
+    /**
+     * Atomically marks the user's unused recovery code with this hash used (`usedAt = at`); returns
+     * whether there was one. A code works once, even under concurrent sign-ins.
+     */
+    readonly consumeRecoveryCode: (userId: UserId, codeHash: string, at: Date) => Effect.Effect<boolean>
+    /** How many of the user's recovery codes are still unused. */
+    readonly countUnusedRecoveryCodes: (userId: UserId) => Effect.Effect<number>
+    /** Deletes every recovery code of the user. */
+    readonly deleteRecoveryCodes: (userId: UserId) => Effect.Effect<void>
+  }
+>() {}
+
+export class OneTimeTokenRepository extends Context.Tag("@roster/domain/OneTimeTokenRepository")<
+  OneTimeTokenRepository,
+  {
+    /** Stores a new one-time token under the SHA-256 `hash` of its secret (hashes are unique). */
+    readonly insert: (token: OneTimeToken.OneTimeToken, hash: string) => Effect.Effect<void>
+    /**
+     * Atomically consumes the token stored under `hash`: only if its purpose is `purpose`, it is
+     * unused and `expiresAt` is after `now`, sets `usedAt = now` and returns it as stored after that;
+     * otherwise none and nothing changes (SQL: one `UPDATE … WHERE … RETURNING`). A token works once.
+     */
+    readonly consume: (
+      hash: string,
+      purpose: OneTimeToken.Purpose,
+      now: Date
+    ) => Effect.Effect<Option.Option<OneTimeToken.OneTimeToken>>
+    /**
+     * The token stored under `hash` if `consume` would take it now (that purpose, unused, not
+     * expired), without taking it: who a link is for, known before it is used.
+     */
+    readonly find: (
+      hash: string,
+      purpose: OneTimeToken.Purpose,
+      now: Date
+    ) => Effect.Effect<Option.Option<OneTimeToken.OneTimeToken>>
+    /** Deletes every one-time token of the user, used or not (erasure). */
+    readonly deleteAll: (userId: UserId) => Effect.Effect<void>
+  }
+>() {}
