@@ -102,7 +102,7 @@ export const routes: ReadonlyArray<Route.Route> = [
     success: { status: 200, body: "UserResponse" },
     permission: Policy.requiredPermission.reinstate,
     params: userIdParam,
-    body: UserInput.Reinstate,
+    body: UserInput.ChangeRole,
     handle: ({ access, params, body }) =>
       Effect.flatMap(Users, (service) => service.reinstate(access, params.userId, body)).pipe(Effect.map(ok))
   }),

@@ -4,7 +4,7 @@ import { OrganizationId, RoleId } from "../kernel/Ids.js"
 import { Password } from "../model/identity/Password.js"
 import * as Text from "../kernel/Text.js"
 import { Email, UserName } from "../model/identity/User.js"
-import { PageNumber, PageSize, SearchText, defaultPageSize } from "./UserInput.js"
+import { SearchText, strictPageFields } from "./UserInput.js"
 
 /**
  * A password as typed to prove who one is. No rules beyond a bound: the rules are for new passwords,
@@ -62,8 +62,7 @@ export type SetPassword = typeof SetPassword.Type
 
 /** `GET /admin/users`. */
 export const ListAccounts = Schema.Struct({
-  page: Schema.optionalWith(PageNumber, { default: () => 0 }),
-  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
+  ...strictPageFields,
   /** Case-insensitive substring of the email or the name. */
   q: Schema.optional(SearchText),
   /** Only platform admins (true), or only the others (false). */

@@ -5,6 +5,7 @@ import { FirstName, LastName, Title } from "../model/membership/Membership.js"
 import { InitialStatus, MembershipStatus } from "../model/membership/MembershipStatus.js"
 import { Password } from "../model/identity/Password.js"
 import * as Text from "../kernel/Text.js"
+import * as TextValue from "../kernel/TextValue.js"
 import { Email } from "../model/identity/User.js"
 
 const clearable = <A, I>(schema: Schema.Schema<A, I>) => Schema.optional(Schema.NullOr(schema))
@@ -39,9 +40,6 @@ export type UpdateProfile = typeof UpdateProfile.Type
 export const ChangeRole = Schema.Struct({ roleId: RoleId })
 export type ChangeRole = typeof ChangeRole.Type
 
-export const Reinstate = ChangeRole
-export type Reinstate = ChangeRole
-
 export const Reason = Text.TrimmedNfc.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
   Text.maxCharacters(1000)
@@ -67,9 +65,27 @@ export const SearchText = Text.TrimmedNfc.pipe(
   Text.maxCharacters(200)
 )
 
-export const ListUsers = Schema.Struct({
+/** `page` (from 0) and `size` of every paged list, with their defaults. */
+export const strictPageFields = {
   page: Schema.optionalWith(PageNumber, { default: () => 0 }),
-  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
+  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize })
+}
+
+/**
+ * The same for an operation's input, which also takes them as text (from a query string or a
+ * command line), with a message that says what is allowed.
+ */
+export const pageFields = {
+  page: Schema.optionalWith(TextValue.integer(PageNumber, "must be a whole number, 0 or more"), {
+    default: () => 0
+  }),
+  size: Schema.optionalWith(TextValue.integer(PageSize, `must be a whole number from 1 to ${maxPageSize}`), {
+    default: () => defaultPageSize
+  })
+}
+
+export const ListUsers = Schema.Struct({
+  ...strictPageFields,
   /** ACTIVE, INACTIVE and TERMINATED when absent. */
   status: Schema.optional(Schema.NonEmptyArray(MembershipStatus)),
   roleId: Schema.optional(RoleId),

@@ -11,11 +11,10 @@ import type { Actor } from "../model/access/Actor.js"
 import { OrganizationId, UserId } from "../kernel/Ids.js"
 import * as Policy from "../model/policy/Policy.js"
 import { type EventScope, EventRepository } from "../ports/Ports.js"
-import { PageNumber, PageSize, defaultPageSize } from "../api/UserInput.js"
+import { strictPageFields } from "../api/UserInput.js"
 
 export const ListEvents = Schema.Struct({
-  page: Schema.optionalWith(PageNumber, { default: () => 0 }),
-  size: Schema.optionalWith(PageSize, { default: () => defaultPageSize }),
+  ...strictPageFields,
   userId: Schema.optional(UserId),
   type: Schema.optional(Schema.NonEmptyArray(EventType))
 })

@@ -8,7 +8,7 @@ import * as Option from "effect/Option"
 import type { Access } from "../model/access/Access.js"
 import * as Accounts from "./Accounts.js"
 import * as Actor from "../model/access/Actor.js"
-import type { DomainEvent, EventType } from "../model/event/DomainEvent.js"
+import type { DomainEvent } from "../model/event/DomainEvent.js"
 import { EventId, type OrganizationId, type RoleId, UserId, MembershipId, randomUuid } from "../kernel/Ids.js"
 import { UserNotManaged } from "../model/identity/IdentityError.js"
 import * as Lifecycle from "../model/membership/Lifecycle.js"
@@ -24,24 +24,13 @@ import {
 import * as MembershipStatus from "../model/membership/MembershipStatus.js"
 import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
+import * as MembershipTransitions from "./MembershipTransitions.js"
 import { EventRepository, MemberRepository, RoleRepository, Transactor, UserRepository } from "../ports/Ports.js"
 import { PasswordHasher } from "../ports/Secrets.js"
 import type { Role } from "../model/organization/Role.js"
 import { now } from "../kernel/Time.js"
 import * as User from "../model/identity/User.js"
 import type * as UserInput from "../api/UserInput.js"
-
-const eventTypes: { readonly [O in Lifecycle.Operation]: EventType } = {
-  updateProfile: "user.profile_updated",
-  changeRole: "user.role_changed",
-  deactivate: "user.deactivated",
-  activate: "user.activated",
-  terminate: "user.terminated",
-  reinstate: "user.reinstated",
-  remove: "user.removed",
-  forget: "user.forgotten",
-  resetMfa: "user.mfa_reset"
-}
 
 /** The fields that are given: one set to `undefined` (as optional inputs allow) is as absent as a missing one. */
 const givenFields = <A extends object>(fields: A | undefined): Partial<A> =>
@@ -128,7 +117,7 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
     })
 
     const list = (access: Access, query: UserInput.ListUsers) =>
-      Policy.authorize(access, "list").pipe(
+      Policy.requirePermission(access, "can_view_users").pipe(
         Effect.zipRight(
           members.page(access.organizationId, {
             page: query.page,
@@ -141,7 +130,9 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
       )
 
     const get = (access: Access, userId: UserId) =>
-      Policy.authorize(access, "get").pipe(Effect.zipRight(findMember(access.organizationId, userId)))
+      Policy.requirePermission(access, "can_view_users").pipe(
+        Effect.zipRight(findMember(access.organizationId, userId))
+      )
 
     /**
      * Adds a member, creating the identity when the email is new. With a password, the identity must
@@ -149,7 +140,7 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
      * limited), and every session of an existing identity ends.
      */
     const add = (access: Access, input: UserInput.AddUser) =>
-      Policy.authorize(access, "add").pipe(
+      Policy.requirePermission(access, "can_manage_users").pipe(
         Effect.zipRight(hashNewPassword(input)),
         Effect.flatMap((passwordHash) =>
           transaction(access.organizationId)(
@@ -258,30 +249,30 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
       )
 
     /**
-     * Every change of an existing membership: authorize, then in one transaction find the member,
-     * ask the state machine, keep the last manager, write the change and its event.
+     * Every change of an existing membership, run the same way whatever the transition: authorize,
+     * then in one transaction give the role (no escalation), find the member, ask the state machine,
+     * apply the transition's own checks, keep the last manager, write the change, do what the
+     * transition does beyond its move (clear a second factor, erase), and record its event.
      */
-    const change = (
+    const transition = <O extends Lifecycle.Operation>(
       access: Access,
       userId: UserId,
-      operation: Lifecycle.Operation,
-      options: {
-        readonly roleId?: RoleId
-        readonly reason?: string
-        readonly profile?: UserInput.UpdateProfile
-      } = {}
-    ) =>
-      Policy.authorize(access, operation).pipe(
+      operation: O,
+      input: MembershipTransitions.InputOf<O>
+    ) => {
+      const declared: MembershipTransitions.Transition<any> = MembershipTransitions.transitions[operation]
+      // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
+      const args = input as never
+      return Policy.requirePermission(access, declared.permission).pipe(
         Effect.zipRight(
           transaction(access.organizationId)(
             Effect.gen(function* () {
               const newRole: Role | undefined =
-                options.roleId === undefined ? undefined : yield* grantableRole(access, options.roleId)
+                declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
               const member = yield* findMember(access.organizationId, userId)
               const status = yield* Lifecycle.transition(member.membership.status, operation)
-              if (operation === "resetMfa") {
-                // Clearing a second factor weakens the account: only for a user this organization manages
-                // (after the state machine, so a REMOVED member is still a 409 as for every operation).
+              if (declared.managedOnly === true) {
+                // After the state machine, so that a REMOVED member is still a 409 as for every operation.
                 yield* Policy.requireManaged(
                   access,
                   member,
@@ -299,23 +290,22 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
               }
               const at = yield* now
               const before = member.membership
-              let membership: Membership.Membership = {
+              const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
+              const membership: Membership.Membership = {
                 ...before,
-                ...givenFields(options.profile),
+                ...givenFields(declared.profile?.(args)),
+                ...erased,
                 status,
                 roleId: role.id,
                 updatedAt: at
               }
               let user = member.user
-              if (operation === "forget") {
-                membership = { ...membership, firstName: null, lastName: null, title: null }
-              }
               yield* members.update(membership)
-              if (operation === "resetMfa") {
+              if (declared.clearsMfa === true) {
                 // The second factor goes, and with it every session it protected.
                 user = (yield* accounts.clearMfa(user, at)).user
               }
-              if (operation === "forget") {
+              if (declared.erases === true) {
                 yield* events.eraseMembershipData(access.organizationId, userId)
                 if ((yield* members.countUnforgotten(userId)) === 0) {
                   user = User.erase(user, at)
@@ -328,15 +318,15 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
                 event(
                   access,
                   {
-                    type: eventTypes[operation],
+                    type: Lifecycle.definitions[operation].event,
                     userId,
                     // Erasure keeps no personal data, not even in the event that records it.
                     before:
-                      operation === "forget"
+                      declared.erases === true
                         ? { status: before.status, roleId: before.roleId }
                         : Membership.snapshot(before),
                     after: Membership.snapshot(membership),
-                    reason: options.reason ?? null
+                    reason: declared.reason?.(args) ?? null
                   },
                   at
                 )
@@ -346,24 +336,35 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
           )
         )
       )
+    }
+
+    /**
+     * One method per transition (`terminate`, `changeRole`, …): the member, then the transition's
+     * arguments (none for most). Typed from the declarations, so a new transition needs no line here.
+     */
+    type TransitionMethods = {
+      readonly [O in Lifecycle.Operation]: (
+        access: Access,
+        userId: UserId,
+        ...input: {} extends MembershipTransitions.InputOf<O>
+          ? [input?: MembershipTransitions.InputOf<O>]
+          : [input: MembershipTransitions.InputOf<O>]
+      ) => ReturnType<typeof transition<O>>
+    }
+    const transitionMethods = Object.fromEntries(
+      Lifecycle.operations.map((operation) => [
+        operation,
+        (access: Access, userId: UserId, input?: MembershipTransitions.InputOf<typeof operation>) =>
+          transition(access, userId, operation, input ?? ({} as MembershipTransitions.InputOf<typeof operation>))
+      ])
+    ) as unknown as TransitionMethods
 
     return {
       list,
       get,
       add,
-      updateProfile: (access: Access, userId: UserId, profile: UserInput.UpdateProfile) =>
-        change(access, userId, "updateProfile", { profile }),
-      changeRole: (access: Access, userId: UserId, input: UserInput.ChangeRole) =>
-        change(access, userId, "changeRole", { roleId: input.roleId }),
-      deactivate: (access: Access, userId: UserId) => change(access, userId, "deactivate"),
-      activate: (access: Access, userId: UserId) => change(access, userId, "activate"),
-      terminate: (access: Access, userId: UserId) => change(access, userId, "terminate"),
-      reinstate: (access: Access, userId: UserId, input: UserInput.Reinstate) =>
-        change(access, userId, "reinstate", { roleId: input.roleId }),
-      remove: (access: Access, userId: UserId, input: UserInput.Remove) =>
-        change(access, userId, "remove", { reason: input.reason }),
-      forget: (access: Access, userId: UserId) => change(access, userId, "forget"),
-      resetMfa: (access: Access, userId: UserId) => change(access, userId, "resetMfa")
+      transition,
+      ...transitionMethods
     } as const
   })
 }) {}

@@ -1,4 +1,5 @@
 import * as Data from "effect/Data"
+import * as Schema from "effect/Schema"
 import type { OrganizationId, SessionId, TokenId, UserId } from "../../kernel/Ids.js"
 import type { Permission } from "./Permission.js"
 import type { Purpose } from "./Session.js"
@@ -73,3 +74,7 @@ export const describe = (actor: Actor): { readonly type: string; readonly id: st
       return { type: "user", id: actor.userId }
   }
 }
+
+/** An actor as events and one-time tokens record it: `{ type, id }` (see `describe`). */
+export const EventActor = Schema.Struct({ type: Schema.String, id: Schema.NullOr(Schema.String) })
+export type EventActor = typeof EventActor.Type

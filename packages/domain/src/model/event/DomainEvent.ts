@@ -1,6 +1,7 @@
 import * as Schema from "effect/Schema"
 import * as Actor from "../access/Actor.js"
 import { EventId, OrganizationId, UserId, randomUuid } from "../../kernel/Ids.js"
+import * as Lifecycle from "../membership/Lifecycle.js"
 
 /** Changes within an organization: organizations, tokens, memberships. */
 export const organizationTypes = [
@@ -9,15 +10,8 @@ export const organizationTypes = [
   "token.revoked",
   "user.added",
   "user.readded",
-  "user.profile_updated",
-  "user.role_changed",
-  "user.deactivated",
-  "user.activated",
-  "user.terminated",
-  "user.reinstated",
-  "user.removed",
-  "user.forgotten",
-  "user.mfa_reset"
+  // Each membership transition's event, as the state machine's table names it.
+  ...Lifecycle.events
 ] as const
 
 /**
@@ -51,8 +45,8 @@ export const types = [...organizationTypes, ...identityTypes] as const
 export const EventType = Schema.Literal(...types)
 export type EventType = typeof EventType.Type
 
-export const EventActor = Schema.Struct({ type: Schema.String, id: Schema.NullOr(Schema.String) })
-export type EventActor = typeof EventActor.Type
+export const EventActor = Actor.EventActor
+export type EventActor = Actor.EventActor
 
 const Snapshot = Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 

@@ -1,7 +1,7 @@
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 import * as BearerToken from "../../kernel/BearerToken.js"
-import { EventActor } from "../event/DomainEvent.js"
+import { EventActor } from "../access/Actor.js"
 import { OneTimeTokenId, UserId } from "../../kernel/Ids.js"
 
 /** What a one-time token is for: signing in without a password, or confirming the email address. */

@@ -63,15 +63,10 @@ export class NoDefaultRole extends Schema.TaggedError<NoDefaultRole>()("NoDefaul
   }
 }
 
+/** How a message says an operation; one whose name is already a verb (`terminate`) needs no entry. */
 const operationWords: Record<string, string> = {
   updateProfile: "update the profile of",
   changeRole: "change the role of",
-  deactivate: "deactivate",
-  activate: "activate",
-  terminate: "terminate",
-  reinstate: "reinstate",
-  remove: "remove",
-  forget: "forget",
   resetMfa: "reset MFA for"
 }
 
