@@ -3,12 +3,14 @@
  * the permission it needs), the schemas of its path, query and body, and the use case it runs.
  * `Handler` runs every route through the same checks, in order.
  */
+import { Binding } from "@roster/api"
 import type { Access, Actor, Permission, Services } from "@roster/domain"
+import { Operation } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as ErrorResponse from "./ErrorResponse.js"
 import * as Input from "./Input.js"
-import type { Reply } from "./Reply.js"
+import { type Reply, successContentType } from "./Reply.js"
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE"
 
@@ -102,6 +104,8 @@ export interface Raw {
 }
 
 export interface Route {
+  /** The operation the route binds (absent for a route not yet declared as one). */
+  readonly operation?: Operation.Any
   readonly method: Method
   readonly path: string
   readonly summary: string
@@ -175,3 +179,67 @@ export const make = <
       )
     )
 })
+
+/**
+ * The route of a bound operation: its path fields decoded from the path, the others from the query
+ * string or the JSON body, then the operation runs with the caller its guard established. Nothing
+ * here knows what the operation does.
+ */
+export const fromBinding = (binding: Binding.Binding): Route => {
+  const { operation } = binding
+  const rest = Binding.restSchema(binding)
+  return {
+    operation,
+    method: binding.method,
+    path: Binding.expressPath(binding.path),
+    summary: operation.summary,
+    success: {
+      status: binding.status,
+      ...(operation.success === undefined ? {} : { body: operation.success })
+    },
+    params: Object.fromEntries(binding.pathFields.map((name) => [name, Binding.pathFieldSchema(binding, name)])),
+    query: binding.rest === "query" ? rest : undefined,
+    lists: binding.lists,
+    body: binding.rest === "body" && binding.restFields.length > 0 ? rest : undefined,
+    guard: operation.guard,
+    safe: binding.safe,
+    permission: operation.permission,
+    run: (caller, raw) =>
+      Input.all({
+        params: Input.all(
+          Object.fromEntries(
+            binding.pathFields.map((name) => [
+              name,
+              Input.pathParameter(Binding.pathFieldSchema(binding, name), name, raw.params[name])
+            ])
+          )
+        ),
+        rest:
+          binding.rest === "query"
+            ? Input.query(rest, raw.search, { lists: binding.lists as ReadonlyArray<never> })
+            : binding.restFields.length === 0
+              ? Effect.as(Input.noBody(raw.body), {})
+              : Input.body(rest, raw.body)
+      }).pipe(
+        Effect.flatMap(({ params, rest }) =>
+          Operation.runAny(operation, { ...callerFields(caller), client: raw.client } as Operation.Caller<any>, {
+            ...(rest as object),
+            ...params
+          })
+        ),
+        Effect.map(
+          (output): Reply =>
+            operation.success === undefined
+              ? { status: binding.status }
+              : {
+                  status: binding.status,
+                  body: output,
+                  contentType: successContentType,
+                  ...(binding.location === undefined
+                    ? {}
+                    : { headers: { Location: binding.location(output as never) } })
+                }
+        )
+      ) as Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
+  }
+}
