@@ -187,6 +187,8 @@ export const make = <
  */
 export const fromBinding = (binding: Binding.Binding): Route => {
   const { operation } = binding
+  if (operation.guard === "operator") throw new Error(`${operation.id} is for the operator alone: it has no route`)
+  const guard: Guard = operation.guard
   const rest = Binding.restSchema(binding)
   return {
     operation,
@@ -201,7 +203,7 @@ export const fromBinding = (binding: Binding.Binding): Route => {
     query: binding.rest === "query" ? rest : undefined,
     lists: binding.lists,
     body: binding.rest === "body" && binding.restFields.length > 0 ? rest : undefined,
-    guard: operation.guard,
+    guard,
     safe: binding.safe,
     permission: operation.permission,
     run: (caller, raw) =>

@@ -41,8 +41,14 @@ export interface Transition<Fields extends Schema.Struct.Fields = Schema.Struct.
   readonly answersNothing?: boolean
 }
 
-const transition = <Fields extends Schema.Struct.Fields>(declaration: Transition<Fields>): Transition<Fields> =>
-  declaration
+// Keeps each declaration's id (and whether it answers nothing) as literal types, for typed clients.
+const transition = <
+  const Id extends string,
+  Fields extends Schema.Struct.Fields,
+  const Nothing extends boolean = false
+>(
+  declaration: Transition<Fields> & { readonly id: Id; readonly answersNothing?: Nothing }
+): Transition<Fields> & { readonly id: Id; readonly answersNothing?: Nothing } => declaration
 
 const none = Schema.Struct({})
 
@@ -122,9 +128,16 @@ export const transitions = {
     clearsMfa: true,
     answersNothing: true
   })
-} as const satisfies { readonly [O in Lifecycle.Operation]: Transition<any> }
+} as const satisfies { readonly [O in Lifecycle.Operation]: { readonly id: string; readonly permission: Permission } }
 
 export type Transitions = typeof transitions
 
 /** The arguments of a transition (besides the member). */
 export type InputOf<O extends Lifecycle.Operation> = Schema.Struct.Type<Transitions[O]["input"]["fields"]>
+
+/**
+ * One transition's declaration, as a runner that treats them all alike sees it: its hooks take that
+ * transition's own input, which the runner passes along untouched.
+ */
+export const declarationOf = (operation: Lifecycle.Operation): Transition<any> =>
+  transitions[operation] as unknown as Transition<any>

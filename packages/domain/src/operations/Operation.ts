@@ -18,9 +18,11 @@ import type * as Lifecycle from "../model/membership/Lifecycle.js"
  * - `organization`: an actor of one organization (a token, or a member's session in it);
  * - `session`: a signed-in user, for their own account;
  * - `platform`: a platform admin's session;
- * - `public`: anyone (signing in).
+ * - `public`: anyone (signing in);
+ * - `operator`: the operator (the CLI with direct access to the database), for what only it does
+ *   (creating organizations, the first platform admin).
  */
-export type Guard = "organization" | "session" | "platform" | "public"
+export type Guard = "organization" | "session" | "platform" | "public" | "operator"
 
 /** The groups operations are listed under (OpenAPI tags, CLI help). */
 export type Tag = "Users" | "Roles" | "Tokens" | "Events" | "Me" | "Auth" | "Platform"
@@ -36,6 +38,7 @@ interface Callers {
   readonly session: { readonly session: Actor.SessionActor }
   readonly platform: { readonly session: Actor.SessionActor }
   readonly public: {}
+  readonly operator: { readonly actor: Actor.Operator }
 }
 
 /** The caller as the operation's guard established it, and where the call came from. */
@@ -56,13 +59,15 @@ export type ImpliedError<G extends Guard> = {
   readonly session: "Unauthorized" | "PasswordChangeRequired" | "ValidationFailed"
   readonly platform: "Unauthorized" | "Forbidden" | "PasswordChangeRequired" | "ValidationFailed"
   readonly public: "ValidationFailed"
+  readonly operator: "Forbidden" | "ValidationFailed"
 }[G]
 
 export const impliedErrors: { readonly [G in Guard]: ReadonlyArray<ImpliedError<G>> } = {
   organization: ["Unauthorized", "Forbidden", "OrganizationNotFound", "ValidationFailed"],
   session: ["Unauthorized", "PasswordChangeRequired", "ValidationFailed"],
   platform: ["Unauthorized", "Forbidden", "PasswordChangeRequired", "ValidationFailed"],
-  public: ["ValidationFailed"]
+  public: ["ValidationFailed"],
+  operator: ["Forbidden", "ValidationFailed"]
 }
 
 /** A success schema, or `undefined` for an operation that answers nothing (`204`, `202`). */
@@ -141,16 +146,12 @@ export const runAny = (
   (operation.run as (caller: Caller<Guard>, input: unknown) => Effect.Effect<unknown, DomainError, any>)(caller, input)
 
 /** The type of a declared operation's input, as a caller of the API writes it (the struct's encoded side). */
-export type InputOf<O extends Any> =
-  O extends Operation<any, any, infer F, any, any, any> ? Schema.Struct.Encoded<F> : never
+export type InputOf<O extends Any> = Schema.Struct.Encoded<O["input"]["fields"]>
 
 /** The type of a declared operation's success body, as JSON carries it. */
-export type OutputOf<O extends Any> =
-  O extends Operation<any, any, any, infer S, any, any>
-    ? S extends Schema.Schema.AnyNoContext
-      ? Schema.Schema.Encoded<S>
-      : void
-    : never
+export type OutputOf<O extends Any> = O["success"] extends Schema.Schema.AnyNoContext
+  ? Schema.Schema.Encoded<O["success"]>
+  : void
 
 /**
  * Declares an operation. The optional parts default to a read with no transition and no events;

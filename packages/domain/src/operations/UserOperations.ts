@@ -59,7 +59,7 @@ export const addUser = Operation.make({
  * Built the same way for each; `transitions` below gives each its precise type.
  */
 const transitionOperation = (operation: Lifecycle.Operation): Operation.Any => {
-  const declared: MembershipTransitions.Transition<any> = MembershipTransitions.transitions[operation]
+  const declared = MembershipTransitions.declarationOf(operation)
   const answersNothing = declared.answersNothing === true
   return Operation.make({
     id: declared.id,

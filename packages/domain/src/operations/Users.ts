@@ -260,7 +260,7 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
       operation: O,
       input: MembershipTransitions.InputOf<O>
     ) => {
-      const declared: MembershipTransitions.Transition<any> = MembershipTransitions.transitions[operation]
+      const declared = MembershipTransitions.declarationOf(operation)
       // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
       const args = input as never
       return Policy.requirePermission(access, declared.permission).pipe(

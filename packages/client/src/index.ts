@@ -1,0 +1,7 @@
+export {
+  createRosterClient,
+  type ErrorDetail,
+  RosterApiError,
+  type RosterClient,
+  type RosterClientOptions
+} from "./RosterClient.js"

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // The tests share no global state (every test builds its own layer), so one module graph for
+    // all files saves loading effect once per file.
+    isolate: false,
+    testTimeout: 15_000
+  }
+})
