@@ -2,22 +2,47 @@
  * Organization tokens and events as the HTTP API and the CLI's `--json` output show them, so that
  * scripts see one shape whichever they use.
  */
+import * as Schema from "effect/Schema"
+import { Permission } from "../model/access/Permission.js"
 import type * as DomainEvent from "../model/event/DomainEvent.js"
 import type { Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
 import type * as OrganizationToken from "../model/access/OrganizationToken.js"
 
-export interface TokenResponse {
-  readonly id: string
-  readonly name: string
-  readonly permissions: ReadonlyArray<string>
-  readonly createdAt: string
-  readonly expiresAt: string | null
-  readonly revokedAt: string | null
-  readonly lastUsedAt: string | null
-  /** The member whose session minted it (it acts for them, within their role, while they are ACTIVE); null for the organization's own. */
-  readonly createdByUserId: string | null
-}
+const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null
+
+/** A token as listed (`GET /organizations/tokens`, `DELETE …/{tokenId}`): never its secret. */
+export const TokenResponse = Schema.Struct({
+  id: Schema.UUID,
+  name: Schema.String,
+  permissions: Schema.Array(Permission),
+  createdAt: DateTime,
+  expiresAt: Schema.NullOr(DateTime),
+  revokedAt: Schema.NullOr(DateTime),
+  lastUsedAt: Schema.NullOr(DateTime),
+  createdByUserId: Schema.NullOr(Schema.UUID).annotations({
+    description:
+      "The member whose session minted it: it acts for them, within their role, while their membership is ACTIVE. Null: the organization's own."
+  })
+})
+export type TokenResponse = typeof TokenResponse.Type
+
+export const TokenListResponse = Schema.Array(TokenResponse)
+export type TokenListResponse = typeof TokenListResponse.Type
+
+const { id: tokenId, ...tokenFields } = TokenResponse.fields
+
+/** A token just created (`POST /organizations/tokens`): its secret, shown this once, right after its id. */
+export const CreatedTokenResponse = Schema.Struct({
+  id: tokenId,
+  token: Schema.String.pipe(Schema.pattern(/^tot_[0-9A-Za-z]{52}$/)).annotations({
+    description: "The secret to present: shown in this response only, never stored"
+  }),
+  ...tokenFields
+})
+export type CreatedTokenResponse = typeof CreatedTokenResponse.Type
 
 /** A token as listed: never its secret. */
 export const fromToken = (token: OrganizationToken.OrganizationToken): TokenResponse => ({
@@ -25,28 +50,55 @@ export const fromToken = (token: OrganizationToken.OrganizationToken): TokenResp
   name: token.name,
   permissions: token.permissions,
   createdAt: token.createdAt.toISOString(),
-  expiresAt: token.expiresAt?.toISOString() ?? null,
-  revokedAt: token.revokedAt?.toISOString() ?? null,
-  lastUsedAt: token.lastUsedAt?.toISOString() ?? null,
+  expiresAt: iso(token.expiresAt),
+  revokedAt: iso(token.revokedAt),
+  lastUsedAt: iso(token.lastUsedAt),
   createdByUserId: token.createdByUserId
 })
 
 /** A token just created: its secret (`token`), shown this once, right after its id. */
-export const fromCreatedToken = (token: OrganizationToken.OrganizationToken, secret: string) => {
+export const fromCreatedToken = (token: OrganizationToken.OrganizationToken, secret: string): CreatedTokenResponse => {
   const { id, ...rest } = fromToken(token)
   return { id, token: secret, ...rest }
 }
 
-export interface EventResponse {
-  readonly id: string
-  readonly type: string
-  readonly userId: string | null
-  readonly actor: { readonly type: string; readonly id: string | null }
-  readonly before: Readonly<Record<string, unknown>> | null
-  readonly after: Readonly<Record<string, unknown>> | null
-  readonly reason: string | null
-  readonly at: string
-}
+const Snapshot = Schema.NullOr(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+
+/** An event in an organization's log (`GET /organizations/events`). */
+export const EventResponse = Schema.Struct({
+  id: Schema.UUID,
+  type: Schema.String,
+  userId: Schema.NullOr(Schema.UUID),
+  actor: Schema.Struct({ type: Schema.String, id: Schema.NullOr(Schema.String) }),
+  before: Snapshot,
+  after: Snapshot,
+  reason: Schema.NullOr(Schema.String),
+  at: DateTime
+})
+export type EventResponse = typeof EventResponse.Type
+
+/** An event in the platform's log (`GET /admin/events`): which organization it belongs to (`null`: the identity's own). */
+export const PlatformEventResponse = Schema.Struct({
+  ...EventResponse.fields,
+  organizationId: Schema.NullOr(Schema.UUID)
+})
+export type PlatformEventResponse = typeof PlatformEventResponse.Type
+
+/** A page of events, paged like every list of the API. */
+const pageOf = <A, I>(item: Schema.Schema<A, I>) =>
+  Schema.Struct({
+    content: Schema.Array(item),
+    totalElements: Schema.Int,
+    totalPages: Schema.Int,
+    size: Schema.Int,
+    number: Schema.Int
+  })
+
+export const EventPageResponse = pageOf(EventResponse)
+export type EventPageResponse = typeof EventPageResponse.Type
+
+export const PlatformEventPageResponse = pageOf(PlatformEventResponse)
+export type PlatformEventPageResponse = typeof PlatformEventPageResponse.Type
 
 /** An event in an organization's log. */
 export const fromEvent = (event: DomainEvent.DomainEvent): EventResponse => ({
@@ -61,7 +113,7 @@ export const fromEvent = (event: DomainEvent.DomainEvent): EventResponse => ({
 })
 
 /** An event in the platform's log: which organization it belongs to (`null`: the identity's own). */
-export const fromPlatformEvent = (event: DomainEvent.DomainEvent) => ({
+export const fromPlatformEvent = (event: DomainEvent.DomainEvent): PlatformEventResponse => ({
   ...fromEvent(event),
   organizationId: event.organizationId
 })
@@ -74,3 +126,10 @@ export const fromEventPage = <A>(page: Page<DomainEvent.DomainEvent>, show: (eve
   size: page.size,
   number: page.page
 })
+
+/** An organization's log, a page of it. */
+export const fromEvents = (page: Page<DomainEvent.DomainEvent>): EventPageResponse => fromEventPage(page, fromEvent)
+
+/** The platform's log, a page of it. */
+export const fromPlatformEvents = (page: Page<DomainEvent.DomainEvent>): PlatformEventPageResponse =>
+  fromEventPage(page, fromPlatformEvent)

@@ -37,6 +37,10 @@ export const LinkToken = Schema.Struct({
 })
 export type LinkToken = typeof LinkToken.Type
 
+/** `POST /auth/verify-email`: the token alone (a second factor is for signing in). */
+export const VerifyEmail = Schema.Struct({ token: LinkToken.fields.token })
+export type VerifyEmail = typeof VerifyEmail.Type
+
 /** `POST /me/password`. */
 export const ChangePassword = Schema.Struct({
   currentPassword: PresentedPassword,

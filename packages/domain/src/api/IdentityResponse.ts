@@ -10,6 +10,8 @@ import { MembershipStatus } from "../model/membership/MembershipStatus.js"
 import { Permission } from "../model/access/Permission.js"
 import type { Account, Profile, SessionView, SignedIn, TotpEnrolment } from "../model/account/AccountView.js"
 import type * as User from "../model/identity/User.js"
+import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
+import * as PublicUrl from "../kernel/PublicUrl.js"
 
 const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
 
@@ -88,6 +90,10 @@ export const MyOrganizationResponse = Schema.Struct({
 })
 export type MyOrganizationResponse = typeof MyOrganizationResponse.Type
 
+/** `GET /me/organizations`. */
+export const MyOrganizationListResponse = Schema.Array(MyOrganizationResponse)
+export type MyOrganizationListResponse = typeof MyOrganizationListResponse.Type
+
 export const fromMyOrganization = (membership: OrganizationMembership): MyOrganizationResponse => {
   const { organization, role, status } = fromMembership(membership)
   return { ...organization, role, status }
@@ -104,6 +110,10 @@ export const SessionResponse = Schema.Struct({
   current: Schema.Boolean
 })
 export type SessionResponse = typeof SessionResponse.Type
+
+/** `GET /me/sessions`. */
+export const SessionListResponse = Schema.Array(SessionResponse)
+export type SessionListResponse = typeof SessionListResponse.Type
 
 export const fromSession = ({ session, current }: SessionView): SessionResponse => ({
   id: session.id,
@@ -179,4 +189,24 @@ export const fromAccountPage = (page: Page<User.User>): AccountPageResponse => (
   totalPages: totalPages(page),
   size: page.size,
   number: page.page
+})
+
+/** A link handed out once (`…/magic-link`, `…/email-verification`): where to send the user, and until when it works. */
+export const IssuedLinkResponse = Schema.Struct({ url: Schema.String, expiresAt: DateTime })
+export type IssuedLinkResponse = typeof IssuedLinkResponse.Type
+
+/** Where each link leads on the front end, which reads the secret from the fragment and posts it. */
+const linkPaths: { readonly [P in OneTimeToken.Purpose]: string } = {
+  magic_link: "/auth/magic-link",
+  email_verification: "/auth/verify-email"
+}
+
+/** The link to a one-time secret on the front end at `publicUrl` (the secret in its fragment). */
+export const fromIssuedLink = (
+  publicUrl: string,
+  purpose: OneTimeToken.Purpose,
+  issued: { readonly secret: string; readonly expiresAt: Date }
+): IssuedLinkResponse => ({
+  url: PublicUrl.link(publicUrl, linkPaths[purpose], issued.secret),
+  expiresAt: issued.expiresAt.toISOString()
 })

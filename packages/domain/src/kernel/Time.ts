@@ -1,5 +1,6 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 
 /** The current time from Effect's Clock, so tests can control it. */
 export const now: Effect.Effect<Date> = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis))
@@ -16,3 +17,15 @@ export const isCalendarDate = (text: string): boolean => {
   const date = new Date(Date.UTC(year, month - 1, day))
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
+
+/**
+ * An RFC 3339 date-time with its offset, as JSON carries one (`2030-01-31T12:00:00Z`), read as a
+ * `Date`: `new Date` alone would take `"1"` for the year 2001, and roll `2030-02-30` over to March.
+ */
+export const DateTime: Schema.Schema<Date, string> = Schema.String.pipe(
+  Schema.pattern(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i, {
+    message: () => "must be a date-time with an offset, such as 2030-01-31T12:00:00Z"
+  }),
+  Schema.filter(isCalendarDate, { message: () => "must be a day of the calendar (no February 30th)" }),
+  Schema.compose(Schema.Date)
+)
