@@ -1,7 +1,9 @@
 /**
  * The folders of `src` show the architecture: kernel ← model ← ports ← memory / operations ← api.
  * A folder may import another only one way round, so that a cycle between folders cannot creep in,
- * and the domain imports `effect` and nothing else.
+ * and the domain imports `effect` and nothing else. `testing/` (the ports' contract, published as
+ * `@roster/domain/testing`) sits above them all: it may import any folder and vitest, and nothing
+ * imports it.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -21,6 +23,11 @@ const specifiers = (file: string): ReadonlyArray<string> =>
   Array.from(fs.readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g), (match) => match[1]!)
 
 const folderOf = (file: string) => path.relative(src, path.dirname(file)) || "."
+
+/** The test kit's folder: only it may import a test runner. */
+const testing = "testing"
+const isTestRunner = (specifier: string) => ["@effect/vitest", "vitest"].includes(specifier)
+const isEffect = (specifier: string) => specifier === "effect" || specifier.startsWith("effect/")
 
 /** Every folder → the folders it imports from (type-only imports included: they couple as much). */
 const folderGraph = () => {
@@ -66,12 +73,22 @@ describe("the domain's layout", () => {
     expect(cycles(graph).length).toBeGreaterThan(0)
   })
 
-  it("imports effect and nothing else", () => {
+  it("imports effect and nothing else; testing/ imports vitest too", () => {
     const outside = sourceFiles(src).flatMap((file) =>
       specifiers(file)
-        .filter((specifier) => !specifier.startsWith(".") && specifier !== "effect" && !specifier.startsWith("effect/"))
+        .filter((specifier) => !specifier.startsWith(".") && !isEffect(specifier))
+        .filter((specifier) => !(isTestRunner(specifier) && folderOf(file).split(path.sep)[0] === testing))
         .map((specifier) => `${path.relative(src, file)}: ${specifier}`)
     )
     expect(outside).toEqual([])
+  })
+
+  it("has nothing import testing/: it is an entry of its own", () => {
+    const importers = [...folderGraph()]
+      .filter(
+        ([from, to]) => from.split(path.sep)[0] !== testing && [...to].some((t) => t.split(path.sep)[0] === testing)
+      )
+      .map(([from]) => from)
+    expect(importers).toEqual([])
   })
 })

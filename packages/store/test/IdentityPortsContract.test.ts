@@ -1,24 +1,9 @@
 import * as SqlClient from "@effect/sql/SqlClient"
-import { InMemory } from "@roster/domain"
 import type { DomainEvent } from "@roster/domain"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as IdentityPortsContract from "./IdentityPortsContract.js"
+import { IdentityPortsContract } from "@roster/domain/testing"
 import * as TestDatabase from "./TestDatabase.js"
-
-// `InMemory.layer`, built as it builds it, with its event inspection exposed as the `EventLog`.
-IdentityPortsContract.suite("in memory", () =>
-  Layer.effectContext(
-    Effect.map(InMemory.make, (ports) =>
-      InMemory.context(ports).pipe(
-        Context.add(IdentityPortsContract.EventLog, {
-          byIds: (ids) => Effect.map(ports.allEvents, (events) => events.filter((e) => ids.includes(e.id)))
-        })
-      )
-    )
-  )
-)
 
 /** Reads events straight from the table, as `SqlStore` maps them. */
 const sqlEventLog = Layer.effect(

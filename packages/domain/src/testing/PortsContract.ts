@@ -18,7 +18,7 @@ import {
   Transactor,
   UserRepository,
   randomUuid
-} from "@roster/domain"
+} from "../index.js"
 import type {
   DomainEvent,
   Member,
@@ -32,7 +32,7 @@ import type {
   TokenId,
   User,
   UserId
-} from "@roster/domain"
+} from "../index.js"
 import * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"

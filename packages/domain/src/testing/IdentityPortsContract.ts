@@ -22,7 +22,7 @@ import {
   Transactor,
   UserRepository,
   randomUuid
-} from "@roster/domain"
+} from "../index.js"
 import type {
   Credential,
   DomainEvent,
@@ -39,7 +39,7 @@ import type {
   TotpFactor,
   User,
   UserId
-} from "@roster/domain"
+} from "../index.js"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
@@ -62,7 +62,7 @@ export type Ports =
  * Not a port: reads stored events by id, in any organization or none. `EventRepository.page` needs an
  * organization, so the erasure of organization-less events can be seen only through this.
  */
-export class EventLog extends Context.Tag("@roster/store/test/EventLog")<
+export class EventLog extends Context.Tag("@roster/domain/testing/EventLog")<
   EventLog,
   { readonly byIds: (ids: ReadonlyArray<EventId>) => Effect.Effect<ReadonlyArray<DomainEvent.DomainEvent>> }
 >() {}
