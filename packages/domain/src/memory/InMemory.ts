@@ -1,6 +1,7 @@
 /**
  * Every port kept in memory: for tests, examples and library users who want the use cases without
- * a database. Same semantics as `@roster/store` (the store contract suite runs against both).
+ * a database. Same semantics as `@roster/store`: the ports' contract (`@roster/domain/testing`) runs
+ * against both.
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"

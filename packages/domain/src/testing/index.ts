@@ -1,5 +1,8 @@
 /**
- * `@roster/domain/testing`: the storage ports' contract, as vitest suites to run on any implementation.
+ * `@roster/domain/testing`: the storage ports' contract as a vitest suite, to run on your own
+ * implementation of the ports. Needs `vitest` and `@effect/vitest` (optional peer dependencies).
+ *
+ * - `PortsContract.suite(name, layer)` registers the contract's tests on `layer`, which provides every
+ *   port (`PortsContract.Ports`) and a `PortsContract.EventLog` over the same storage.
  */
-export * as IdentityPortsContract from "./IdentityPortsContract.js"
 export * as PortsContract from "./PortsContract.js"

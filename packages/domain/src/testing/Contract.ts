@@ -1,0 +1,47 @@
+/** What every part of the ports' contract shares: the ports it covers, and how it reads events back. */
+import type { Vitest } from "@effect/vitest"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type {
+  CredentialRepository,
+  DomainEvent,
+  EventId,
+  EventRepository,
+  LoginThrottleRepository,
+  MemberRepository,
+  MfaRepository,
+  OneTimeTokenRepository,
+  OrganizationRepository,
+  RoleRepository,
+  SessionRepository,
+  TokenRepository,
+  Transactor,
+  UserRepository
+} from "../index.js"
+
+/** Every storage port of the domain: what an implementation provides, and the contract covers. */
+export type Ports =
+  | OrganizationRepository
+  | RoleRepository
+  | UserRepository
+  | MemberRepository
+  | TokenRepository
+  | EventRepository
+  | Transactor
+  | CredentialRepository
+  | SessionRepository
+  | LoginThrottleRepository
+  | MfaRepository
+  | OneTimeTokenRepository
+
+/**
+ * Not a port: reads stored events by id, in any organization or none. `EventRepository.page` needs an
+ * organization, so the erasure of organization-less events can be seen only through this.
+ */
+export class EventLog extends Context.Tag("@roster/domain/testing/EventLog")<
+  EventLog,
+  { readonly byIds: (ids: ReadonlyArray<EventId>) => Effect.Effect<ReadonlyArray<DomainEvent.DomainEvent>> }
+>() {}
+
+/** The `it` of a suite over the ports, on the live clock: each part of the contract adds its tests with it. */
+export type It = Vitest.MethodsNonLive<Ports | EventLog, true>
