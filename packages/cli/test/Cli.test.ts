@@ -4,6 +4,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import { Services } from "@roster/domain"
 import { type Io, run } from "../src/index.js"
+import * as CliHarness from "./CliHarness.js"
 import * as CliSuite from "./CliSuite.js"
 import * as InMemoryStorage from "./InMemoryStorage.js"
 
@@ -39,7 +40,7 @@ describe("run when storage fails", () => {
           Services.fullLayer.pipe(Layer.provide(Layer.fail(new DataDirectoryLocked({ path: "/srv/roster" }))))
         )
     })
-    CliSuite.assertFailure(
+    CliHarness.assertFailure(
       result,
       "DATA_DIRECTORY_LOCKED",
       1,
@@ -54,7 +55,7 @@ describe("run when storage fails", () => {
           Services.fullLayer.pipe(Layer.provide(Layer.die(new Error("connection reset\n    at Socket.read"))))
         )
     })
-    CliSuite.assertFailure(result, "INTERNAL", 1, "connection reset at Socket.read")
+    CliHarness.assertFailure(result, "INTERNAL", 1, "connection reset at Socket.read")
   })
 
   it("makeRuntime throwing is reported too", async () => {
@@ -63,7 +64,7 @@ describe("run when storage fails", () => {
         throw new Error("cannot open .roster/data")
       }
     })
-    CliSuite.assertFailure(result, "INTERNAL", 1, "cannot open .roster/data")
+    CliHarness.assertFailure(result, "INTERNAL", 1, "cannot open .roster/data")
   })
 
   it("a failure to close storage after success fails the command", async () => {

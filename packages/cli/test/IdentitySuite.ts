@@ -6,8 +6,8 @@ import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import { IdentityResponse } from "@roster/domain"
 import { run } from "../src/index.js"
-import { assertFailure } from "./CliSuite.js"
-import type { TestStorage } from "./CliSuite.js"
+import { assertFailure } from "./CliHarness.js"
+import type { TestStorage } from "./CliHarness.js"
 
 const decodeStrict = <A, I>(schema: Schema.Schema<A, I>) =>
   Schema.decodeUnknownSync(schema, { onExcessProperty: "error" })

@@ -3,7 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { InMemory, Services } from "@roster/domain"
-import type { TestStorage } from "./CliSuite.js"
+import type { TestStorage } from "./CliHarness.js"
 import * as TestCrypto from "@roster/crypto/test"
 
 export const make = (): TestStorage => {

@@ -13,7 +13,7 @@ import * as Scope from "effect/Scope"
 import { Services } from "@roster/domain"
 import type { Database } from "@roster/store"
 import * as TestDatabase from "@roster/store/test"
-import type { TestStorage } from "./CliSuite.js"
+import type { TestStorage } from "./CliHarness.js"
 import * as TestCrypto from "@roster/crypto/test"
 
 export const make = (makeDatabase: () => Layer.Layer<Database.Client, unknown>): (() => Promise<TestStorage>) => {
