@@ -1,7 +1,13 @@
+import * as IdentityBindings from "./bindings/Identity.js"
+import * as OrganizationBindings from "./bindings/Organization.js"
 import * as UserBindings from "./bindings/Users.js"
 
 export * as Binding from "./Binding.js"
-export { UserBindings }
+export { IdentityBindings, OrganizationBindings, UserBindings }
 
 /** Every operation the HTTP API serves, bound. */
-export const bindings = [...UserBindings.bindings] as const
+export const bindings = [
+  ...UserBindings.bindings,
+  ...OrganizationBindings.bindings,
+  ...IdentityBindings.bindings
+] as const

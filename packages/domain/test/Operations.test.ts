@@ -24,7 +24,6 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import * as TestClock from "effect/TestClock"
 import * as TestIdentity from "./TestIdentity.js"
 
 const layer = Layer.merge(TestIdentity.layer, PublicUrl.layer("https://app.example/roster/"))
@@ -118,8 +117,8 @@ describe("operations", () => {
       assert.deepStrictEqual(yield* refused("2030-02-30T00:00:00Z"), [
         { field: "expiresAt", message: "must be a day of the calendar (no February 30th)" }
       ])
-      yield* TestClock.setTime(Date.parse("2031-01-01T00:00:00Z"))
-      assert.deepStrictEqual(yield* refused("2030-01-31T12:00:00Z"), [
+      // The clock stands at the epoch here: a day of 1969 is in its past.
+      assert.deepStrictEqual(yield* refused("1969-12-31T12:00:00Z"), [
         { field: "expiresAt", message: "must be in the future" }
       ])
     }).pipe(Effect.provide(layer))

@@ -9,7 +9,8 @@ import {
   RoleEscalation,
   SessionId,
   TokenId,
-  UserId
+  UserId,
+  UserOperations
 } from "@roster/domain"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -24,7 +25,7 @@ const tokenActor = (organizationId: OrganizationId, permissions: ReadonlyArray<P
 const organizationA = OrganizationId.make("aaaaaaaa-0000-4000-8000-000000000000")
 
 /** Written out from the design: reads need can_view_users, every change can_manage_users, reset MFA can_reset_2fa. */
-const designRequirement: ReadonlyArray<readonly [Policy.UserAction, Permission.Permission]> = [
+const designRequirement: ReadonlyArray<readonly [UserOperations.UserAction, Permission.Permission]> = [
   ["list", "can_view_users"],
   ["get", "can_view_users"],
   ["add", "can_manage_users"],
@@ -49,12 +50,12 @@ describe("Policy", () => {
   describe("requiredPermission", () => {
     for (const [action, permission] of designRequirement) {
       it(`${action} requires ${permission}`, () => {
-        assert.strictEqual(Policy.requiredPermission[action], permission)
+        assert.strictEqual(UserOperations.requiredPermission[action], permission)
       })
     }
 
     it("covers every state-machine operation and nothing more", () => {
-      const actions = Object.keys(Policy.requiredPermission).sort()
+      const actions = Object.keys(UserOperations.requiredPermission).sort()
       const lifecycle: ReadonlyArray<Lifecycle.Operation> = [
         "updateProfile",
         "changeRole",
@@ -78,7 +79,7 @@ describe("Policy", () => {
         Effect.gen(function* () {
           const access: Access = { actor: tokenActor(organizationA, held), organizationId: organizationA }
           const required = designRequirement.find(([a]) => a === action)![1]
-          const result = yield* Effect.either(Policy.authorize(access, action))
+          const result = yield* Effect.either(Policy.requirePermission(access, UserOperations.requiredPermission[action]))
           if (covers(held, required)) {
             assert.isTrue(Either.isRight(result))
           } else {
@@ -89,14 +90,14 @@ describe("Policy", () => {
 
     it.prop("the operator may do anything", [UserAction, Schema.UUID], ([action, organization]) => {
       const access: Access = { actor: Actor.operator, organizationId: OrganizationId.make(organization) }
-      assert.isTrue(Either.isRight(Effect.runSync(Effect.either(Policy.authorize(access, action)))))
-      assert.isTrue(Policy.allows(Actor.operator, Policy.requiredPermission[action]))
+      assert.isTrue(Either.isRight(Effect.runSync(Effect.either(Policy.requirePermission(access, UserOperations.requiredPermission[action])))))
+      assert.isTrue(Policy.allows(Actor.operator, UserOperations.requiredPermission[action]))
     })
 
     it.effect("Forbidden names the missing permission", () =>
       Effect.gen(function* () {
         const access: Access = { actor: tokenActor(organizationA, ["can_view_users"]), organizationId: organizationA }
-        const error = yield* Effect.flip(Policy.authorize(access, "resetMfa"))
+        const error = yield* Effect.flip(Policy.requirePermission(access, UserOperations.requiredPermission.resetMfa))
         assert.strictEqual(error._tag, "Forbidden")
         assert.strictEqual(error.message, "This operation requires the can_reset_2fa permission")
       })

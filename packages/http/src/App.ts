@@ -8,23 +8,16 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import express from "express"
 import { rateLimit } from "express-rate-limit"
 import helmet from "helmet"
-import * as AdminRoutes from "./AdminRoutes.js"
-import * as AuthRoutes from "./AuthRoutes.js"
 import * as Body from "./Body.js"
 import * as Contract from "./Contract.js"
-import * as CredentialRoutes from "./CredentialRoutes.js"
 import * as ErrorResponse from "./ErrorResponse.js"
-import * as EventRoutes from "./EventRoutes.js"
 import * as Handler from "./Handler.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
-import * as MeRoutes from "./MeRoutes.js"
 import * as OpenApi from "./OpenApi.js"
 import * as Reply from "./Reply.js"
-import * as RoleRoutes from "./RoleRoutes.js"
 import type * as Route from "./Route.js"
-import * as TokenRoutes from "./TokenRoutes.js"
-import * as UserRoutes from "./UserRoutes.js"
+import * as Routes from "./Routes.js"
 
 export interface Options {
   /** Where request logs go. By default, the runtime's Effect logger (so the app's logger layer applies). */
@@ -59,16 +52,7 @@ export const defaultPublicUrl = "http://localhost:3000"
 export const bodyLimit = { limit: "1mb", limitBytes: 1024 * 1024, limitText: "1 MB" } as const
 
 /** Every route of the API. */
-export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => [
-  ...UserRoutes.routes,
-  ...CredentialRoutes.routes(publicUrl),
-  ...RoleRoutes.routes,
-  ...TokenRoutes.routes,
-  ...EventRoutes.routes,
-  ...AuthRoutes.routes,
-  ...MeRoutes.routes,
-  ...AdminRoutes.routes
-]
+export const routes = (publicUrl: string): ReadonlyArray<Route.Route> => Routes.routes(publicUrl)
 
 const started = Symbol("started")
 

@@ -3,10 +3,9 @@
  * is reported at once, one issue per field, so that a client fixes its request in one go.
  */
 import type { Issue } from "@roster/domain"
-import { UserInput, Validation, ValidationFailed } from "@roster/domain"
+import { Validation, ValidationFailed } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 type Decoded<T extends Record<string, Effect.Effect<any, ValidationFailed>>> = {
@@ -42,41 +41,6 @@ const failed = (issues: ReadonlyArray<Issue>): ValidationFailed => {
  */
 export const pathParameter = <A>(schema: Schema.Schema<A, string>, name: string, raw: string | undefined) =>
   Validation.decode(schema, { root: name })((raw ?? "").toLowerCase())
-
-/** A query parameter holding a whole number, given as plain digits: `1.5`, `1e3`, ` 2` and `abc` are refused. */
-export const QueryInteger = <A>(target: Schema.Schema<A, number>, message: string): Schema.Schema<A, string> =>
-  Schema.transformOrFail(Schema.String, Schema.Number, {
-    strict: true,
-    decode: (text, _, ast) =>
-      /^-?[0-9]+$/.test(text)
-        ? ParseResult.succeed(saturate(text))
-        : ParseResult.fail(new ParseResult.Type(ast, text, message)),
-    encode: (number) => ParseResult.succeed(String(number))
-  }).pipe(Schema.compose(target))
-
-/** A query parameter holding `true` or `false`, exactly. */
-export const QueryBoolean = Schema.transform(Schema.Literal("true", "false"), Schema.Boolean, {
-  strict: true,
-  decode: (text) => text === "true",
-  encode: (value) => (value ? "true" : "false")
-})
-
-/** `page` and `size` of every paged list, read from the query string, with the API's defaults. */
-export const pageFields = {
-  page: Schema.optionalWith(QueryInteger(UserInput.PageNumber, "must be a whole number, 0 or more"), {
-    default: () => 0
-  }),
-  size: Schema.optionalWith(
-    QueryInteger(UserInput.PageSize, `must be a whole number from 1 to ${UserInput.maxPageSize}`),
-    { default: () => UserInput.defaultPageSize }
-  )
-}
-
-// Digits beyond a safe integer are still a number, just too large: the target's range check says so.
-const saturate = (text: string): number => {
-  const number = Number(text)
-  return Number.isSafeInteger(number) ? number : Math.sign(number) * Number.MAX_SAFE_INTEGER
-}
 
 export interface QueryOptions<K extends string> {
   /** Parameters that may repeat and may list values separated by commas: `status=ACTIVE&status=INACTIVE,TERMINATED`. */

@@ -5,7 +5,7 @@
  */
 import { Binding } from "@roster/api"
 import type { Access, Actor, Permission, Services } from "@roster/domain"
-import { Operation } from "@roster/domain"
+import { Operation, PublicUrl } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as ErrorResponse from "./ErrorResponse.js"
@@ -185,7 +185,7 @@ export const make = <
  * string or the JSON body, then the operation runs with the caller its guard established. Nothing
  * here knows what the operation does.
  */
-export const fromBinding = (binding: Binding.Binding): Route => {
+export const fromBinding = (binding: Binding.Binding, publicUrl: string): Route => {
   const { operation } = binding
   if (operation.guard === "operator") throw new Error(`${operation.id} is for the operator alone: it has no route`)
   const guard: Guard = operation.guard
@@ -229,6 +229,8 @@ export const fromBinding = (binding: Binding.Binding): Route => {
             ...params
           })
         ),
+        // Links handed out point at the configured front end, never at a Host header a caller chose.
+        Effect.provideService(PublicUrl.Base, publicUrl),
         Effect.map(
           (output): Reply =>
             operation.success === undefined

@@ -28,7 +28,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import { TOTP } from "otpauth"
 import { afterAll, beforeAll, expect } from "vitest"
-import { App, CredentialRoutes, type Route, Server } from "../src/index.js"
+import { App, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
 import * as DocumentSchemas from "./DocumentSchemas.js"
 import * as HttpClient from "./HttpClient.js"
@@ -217,7 +217,7 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
       return
     }
     expect(headers.get("content-type")).toBe("application/json;charset=UTF-8")
-    Schema.decodeUnknownSync(schema === "link" ? CredentialRoutes.IssuedLinkResponse : schema, {
+    Schema.decodeUnknownSync(schema === "link" ? IdentityResponse.IssuedLinkResponse : schema, {
       onExcessProperty: "error"
     })(json)
   }

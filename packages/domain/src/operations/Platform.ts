@@ -7,6 +7,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Forbidden } from "../model/access/AccessError.js"
 import * as Accounts from "./Accounts.js"
+import * as MembershipChanges from "./MembershipChanges.js"
+import * as Lifecycle from "../model/membership/Lifecycle.js"
 import type * as Actor from "../model/access/Actor.js"
 import type { PasswordChangeRequired } from "../model/identity/AuthError.js"
 import * as DomainEvent from "../model/event/DomainEvent.js"
@@ -15,7 +17,7 @@ import { MembershipId, UserId, randomUuid } from "../kernel/Ids.js"
 import type * as IdentityInput from "../api/IdentityInput.js"
 import type { Page } from "../model/membership/Member.js"
 import * as Membership from "../model/membership/Membership.js"
-import { LastManager, NoDefaultRole, RoleNotFound } from "../model/membership/MembershipError.js"
+import { NoDefaultRole, RoleNotFound } from "../model/membership/MembershipError.js"
 import { OrganizationNotFound } from "../model/organization/OrganizationError.js"
 import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
@@ -35,6 +37,22 @@ import { ValidationFailed } from "../kernel/ValidationError.js"
 import type { Account } from "../model/account/AccountView.js"
 export type { Account } from "../model/account/AccountView.js"
 
+/**
+ * Removing and forgetting give no role and need no managed user: those failures cannot happen there,
+ * and would be bugs.
+ */
+const leave = <A, E extends { readonly _tag: string }, R>(change: Effect.Effect<A, E, R>) =>
+  change.pipe(
+    Effect.catchIf(
+      (error): error is Extract<E, { readonly _tag: "RoleEscalation" | "RoleNotFound" | "NoDefaultRole" | "UserNotManaged" }> =>
+        ["RoleEscalation", "RoleNotFound", "NoDefaultRole", "UserNotManaged"].includes(error._tag),
+      (error) => Effect.die(error)
+    )
+  )
+
+/** The reason kept with a membership removed because its identity was deleted. */
+const deletedReason = "The account was deleted by a platform admin"
+
 export class Platform extends Effect.Service<Platform>()("@roster/domain/Platform", {
   effect: Effect.gen(function* () {
     const users = yield* UserRepository
@@ -46,6 +64,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
     const { transaction } = yield* Transactor
     const hasher = yield* PasswordHasher
     const accounts = yield* Accounts.make
+    const changes = yield* MembershipChanges.make
 
     const account = (userId: UserId) =>
       Effect.gen(function* () {
@@ -270,42 +289,15 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
               const user = yield* accounts.findUser(userId)
               const erased = User.erase(user, at)
               yield* keepLastPlatformAdmin(user, erased)
-              for (const { organization } of yield* members.listForUser(userId)) {
-                yield* transaction(organization.id)(
-                  Effect.gen(function* () {
-                    // Read again under the organization's lock.
-                    const found = yield* members.find(organization.id, userId)
-                    if (Option.isNone(found) || found.value.membership.status === "FORGOTTEN") return
-                    const { membership: before, role } = found.value
-                    if (Policy.isManager(before.status, role.permissions)) {
-                      const activeManagers = yield* members.countActiveManagers(organization.id)
-                      if (Policy.losesLastManager({ wasManager: true, isManager: false, activeManagers })) {
-                        return yield* new LastManager({ userId })
-                      }
-                    }
-                    const membership: Membership.Membership = {
-                      ...before,
-                      status: "FORGOTTEN",
-                      firstName: null,
-                      lastName: null,
-                      title: null,
-                      updatedAt: at
-                    }
-                    yield* members.update(membership)
-                    yield* events.eraseMembershipData(organization.id, userId)
-                    yield* events.append(
-                      DomainEvent.make({
-                        actor,
-                        type: "user.forgotten",
-                        at,
-                        organizationId: organization.id,
-                        userId,
-                        before: { status: before.status, roleId: before.roleId },
-                        after: Membership.snapshot(membership)
-                      })
-                    )
-                  })
-                )
+              // Each membership leaves through the state machine, every step recorded: removed first
+              // where the table does not allow forgetting yet (ACTIVE, INACTIVE), then forgotten.
+              for (const { organization, membership } of yield* members.listForUser(userId)) {
+                if (membership.status === "FORGOTTEN") continue
+                const access = { actor, organizationId: organization.id }
+                if (!Lifecycle.allows(membership.status, "forget")) {
+                  yield* leave(changes.change(access, userId, "remove", { reason: deletedReason }))
+                }
+                yield* leave(changes.change(access, userId, "forget", {}))
               }
               yield* users.update(erased)
               yield* events.eraseIdentityData(userId)

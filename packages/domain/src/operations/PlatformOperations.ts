@@ -75,7 +75,7 @@ export const deleteAccount = Operation.make({
   input: Schema.Struct(account),
   success: undefined,
   events: ["user.forgotten", "identity.deleted"],
-  errors: ["UserNotFound", "LastPlatformAdmin", "LastManager"],
+  errors: ["UserNotFound", "LastPlatformAdmin", "LastManager", "InvalidTransition"],
   run: ({ session }, { userId }) => Effect.flatMap(Platform, (platform) => platform.delete(session, userId))
 })
 

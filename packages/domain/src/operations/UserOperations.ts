@@ -7,6 +7,7 @@ import * as Schema from "effect/Schema"
 import * as UserInput from "../api/UserInput.js"
 import * as UserResponse from "../api/UserResponse.js"
 import { UserId } from "../kernel/Ids.js"
+import type { Permission } from "../model/access/Permission.js"
 import * as Lifecycle from "../model/membership/Lifecycle.js"
 import * as MembershipTransitions from "./MembershipTransitions.js"
 import * as Operation from "./Operation.js"
@@ -101,3 +102,16 @@ export const transitions = Object.fromEntries(
 
 /** Every membership operation. */
 export const all: ReadonlyArray<Operation.Any> = [listUsers, viewUser, addUser, ...Object.values(transitions)]
+
+/** What a membership operation is called in the design's permission table. */
+export type UserAction = "list" | "get" | "add" | Lifecycle.Operation
+
+/** The one permission each membership operation requires, as its declaration states it. */
+export const requiredPermission: { readonly [A in UserAction]: Permission } = {
+  list: "can_view_users" satisfies typeof listUsers.permission,
+  get: "can_view_users" satisfies typeof viewUser.permission,
+  add: "can_manage_users" satisfies typeof addUser.permission,
+  ...(Object.fromEntries(
+    Lifecycle.operations.map((operation) => [operation, MembershipTransitions.transitions[operation].permission])
+  ) as { readonly [O in Lifecycle.Operation]: Permission })
+}

@@ -8,28 +8,9 @@ import type { Actor } from "../access/Actor.js"
 import { PasswordChangeRequired } from "../identity/AuthError.js"
 import { type UnmanagedReason, UserNotManaged } from "../identity/IdentityError.js"
 import type { OrganizationId, UserId } from "../../kernel/Ids.js"
-import type { Operation } from "../membership/Lifecycle.js"
 import type { MembershipStatus } from "../membership/MembershipStatus.js"
 import { OrganizationNotFound } from "../organization/OrganizationError.js"
 import * as Permission from "../access/Permission.js"
-
-export type UserAction = "list" | "get" | "add" | Operation
-
-/** The one permission each user operation requires. */
-export const requiredPermission: { readonly [A in UserAction]: Permission.Permission } = {
-  list: "can_view_users",
-  get: "can_view_users",
-  add: "can_manage_users",
-  updateProfile: "can_manage_users",
-  changeRole: "can_manage_users",
-  deactivate: "can_manage_users",
-  activate: "can_manage_users",
-  terminate: "can_manage_users",
-  reinstate: "can_manage_users",
-  remove: "can_manage_users",
-  forget: "can_manage_users",
-  resetMfa: "can_reset_2fa"
-}
 
 /**
  * The permissions an actor holds in an organization: a token's own, a member's role's. A session
@@ -64,7 +45,6 @@ export const requirePermission = (
     )
   )
 
-export const authorize = (access: Access, action: UserAction) => requirePermission(access, requiredPermission[action])
 
 /**
  * No escalation: an actor can only grant permissions it holds itself, nor act on an account or a
