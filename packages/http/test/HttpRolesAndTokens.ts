@@ -1,0 +1,173 @@
+/** The HTTP suite's organization roles and API tokens: create, list, expiry, revoke, and ROLE_ESCALATION. */
+import { Permission, randomUuid } from "@roster/domain"
+import { describe, expect, it } from "vitest"
+import type { Harness } from "./HttpHarness.js"
+
+export const tests = (h: Harness) => {
+  const { get, post, del, expectError, secrets } = h
+
+  describe("GET /organizations/roles", () => {
+    it("lists the organization's roles with their permissions and the default", async () => {
+      const reply = await get("/organizations/roles", h.admin)
+      expect(reply.json).toEqual([
+        { id: h.acme.admin.id, name: "Admin", permissions: [...Permission.all], isDefault: false },
+        { id: h.acme.member.id, name: "Member", permissions: ["can_view_users"], isDefault: true }
+      ])
+    })
+  })
+
+  describe("/organizations/tokens", () => {
+    it("creates a token (201), whose secret is shown once and works at once", async () => {
+      const created = await post("/organizations/tokens", h.admin, {
+        name: "  ci  ",
+        permissions: ["can_view_users", "can_view_users"]
+      })
+      expect(created.status).toBe(201)
+      secrets.add(created.json.token)
+      expect(created.json).toMatchObject({
+        name: "ci",
+        permissions: ["can_view_users"],
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null
+      })
+      expect((await get("/organizations/users", created.json.token)).status).toBe(200)
+      const listed = (await get("/organizations/tokens", h.admin)).json.find((t: any) => t.id === created.json.id)
+      expect(listed).toBeDefined()
+      expect(listed.token).toBeUndefined()
+      expect(listed.lastUsedAt).not.toBeNull()
+      expect(listed.createdByUserId).toBeNull()
+      expect(Object.keys(listed).sort()).toEqual([
+        "createdAt",
+        "createdByUserId",
+        "expiresAt",
+        "id",
+        "lastUsedAt",
+        "name",
+        "permissions",
+        "revokedAt"
+      ])
+    })
+
+    it("refuses bad input, naming each field", async () => {
+      expectError(
+        await post("/organizations/tokens", h.admin, { name: "", permissions: ["can_view_users"] }),
+        400,
+        "VALIDATION_FAILED",
+        /^name: /
+      )
+      expectError(
+        await post("/organizations/tokens", h.admin, { name: "x", permissions: [] }),
+        400,
+        "VALIDATION_FAILED",
+        /^permissions/
+      )
+      expectError(
+        await post("/organizations/tokens", h.admin, { name: "x", permissions: ["can_fly"] }),
+        400,
+        "VALIDATION_FAILED",
+        /^permissions.*can_fly/
+      )
+      expectError(
+        await post("/organizations/tokens", h.admin, { name: "x" }),
+        400,
+        "VALIDATION_FAILED",
+        "permissions: is required"
+      )
+      for (const expiresAt of [
+        "1",
+        "tomorrow",
+        "2030-01-01",
+        1893456000000,
+        "2099-02-30T00:00:00Z",
+        "2099-01-01T24:00:00Z",
+        "2099-04-31T10:00:00Z"
+      ]) {
+        expectError(
+          await post("/organizations/tokens", h.admin, { name: "x", permissions: ["can_view_users"], expiresAt }),
+          400,
+          "VALIDATION_FAILED",
+          /^expiresAt: /
+        )
+      }
+      expectError(
+        await post("/organizations/tokens", h.admin, {
+          name: "x",
+          permissions: ["can_view_users"],
+          expiresAt: "2001-01-01T00:00:00Z"
+        }),
+        400,
+        "VALIDATION_FAILED",
+        "expiresAt: must be in the future"
+      )
+    })
+
+    it("takes an expiry, and null for none", async () => {
+      const expiring = await post("/organizations/tokens", h.admin, {
+        name: "x",
+        permissions: ["can_view_users"],
+        expiresAt: "2099-12-31T23:00:00+01:00"
+      })
+      secrets.add(expiring.json.token)
+      expect(expiring.json.expiresAt).toBe("2099-12-31T22:00:00.000Z")
+      const forever = await post("/organizations/tokens", h.admin, {
+        name: "x",
+        permissions: ["can_view_users"],
+        expiresAt: null
+      })
+      secrets.add(forever.json.token)
+      expect(forever.json.expiresAt).toBeNull()
+    })
+
+    it("a token cannot mint a more powerful one: ROLE_ESCALATION", async () => {
+      const minter = await h.acme.token(["can_manage_tokens"])
+      expectError(
+        await post("/organizations/tokens", minter, { name: "x", permissions: ["can_manage_users"] }),
+        403,
+        "ROLE_ESCALATION"
+      )
+    })
+
+    it("revokes (200, idempotent); unknown is 404 TOKEN_NOT_FOUND; a bad id is 400 naming tokenId", async () => {
+      const created = await post("/organizations/tokens", h.admin, { name: "doomed", permissions: ["can_view_users"] })
+      secrets.add(created.json.token)
+      const revoked = await del(`/organizations/tokens/${created.json.id}`, h.admin)
+      expect(revoked.status).toBe(200)
+      expect(revoked.json.revokedAt).not.toBeNull()
+      const again = await del(`/organizations/tokens/${created.json.id}`, h.admin)
+      expect(again.json.revokedAt).toBe(revoked.json.revokedAt)
+      expectError(await get("/organizations/users", created.json.token), 401, "UNAUTHORIZED")
+      expectError(await del(`/organizations/tokens/${randomUuid()}`, h.admin), 404, "TOKEN_NOT_FOUND")
+      expectError(await del("/organizations/tokens/nope", h.admin), 400, "VALIDATION_FAILED", /^tokenId: /)
+    })
+
+    it("a token cannot revoke one stronger than itself (ROLE_ESCALATION); the stronger one still works", async () => {
+      const strong = await h.acme.token(Permission.all)
+      const weak = await h.acme.token(["can_manage_tokens"])
+      const list = await get("/organizations/tokens", weak)
+      const strongId = list.json.find(
+        (t: any) => t.permissions.length === Permission.all.length && t.revokedAt === null
+      ).id
+      expectError(
+        await del(`/organizations/tokens/${strongId}`, weak),
+        403,
+        "ROLE_ESCALATION",
+        /^You cannot revoke a token holding permissions you do not: .*can_manage_users/
+      )
+      expect((await get("/organizations/users?size=1", strong)).status).toBe(200)
+      expectError(
+        await post("/organizations/tokens", h.admin, { name: "none", permissions: [] }),
+        400,
+        "VALIDATION_FAILED",
+        "permissions: must list at least one permission"
+      )
+    })
+
+    it("a token may revoke itself, and is refused from then on", async () => {
+      const created = await post("/organizations/tokens", h.admin, { name: "self", permissions: ["can_manage_tokens"] })
+      secrets.add(created.json.token)
+      expect((await del(`/organizations/tokens/${created.json.id}`, created.json.token)).status).toBe(200)
+      expectError(await get("/organizations/tokens", created.json.token), 401, "UNAUTHORIZED")
+    })
+  })
+}
