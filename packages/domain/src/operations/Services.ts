@@ -6,7 +6,7 @@ import type * as InMemory from "../memory/InMemory.js"
 import { Me } from "./Me.js"
 import { Organizations } from "./Organizations.js"
 import { Platform } from "./Platform.js"
-import type { PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
+import { type PasswordHasher, type SecretBox, type Totp, passwordsUnavailable } from "../ports/Secrets.js"
 import { Tokens } from "./Tokens.js"
 import { Users } from "./Users.js"
 
@@ -19,16 +19,16 @@ export type IdentityUseCases = Auth | Me | Credentials | Platform
 /** The ports the secrets need (`@roster/crypto` implements them on Node). */
 export type Secrets = PasswordHasher | SecretBox | Totp
 
+/** The organization use cases, over the storage ports and a `PasswordHasher` (for `Users.add` with a password). */
+const organizationLayer = Layer.mergeAll(Organizations.Default, Users.Default, Tokens.Default, Audit.Default)
+
 /**
- * The organization use cases over whichever implementation of the ports is provided. They need no
- * cryptography, except `Users.add` with a password, which uses a `PasswordHasher` when the context
- * has one (and dies without one).
+ * The organization use cases over whichever implementation of the ports is provided, with no
+ * cryptography: adding a member with a password dies (`passwordsUnavailable`). `fullLayer` is what
+ * an application with passwords composes.
  */
-export const layer: Layer.Layer<UseCases, never, InMemory.Ports> = Layer.mergeAll(
-  Organizations.Default,
-  Users.Default,
-  Tokens.Default,
-  Audit.Default
+export const layer: Layer.Layer<UseCases, never, InMemory.Ports> = organizationLayer.pipe(
+  Layer.provide(passwordsUnavailable)
 )
 
 /** The identity use cases: they need the secrets ports as well as the storage ports. */
@@ -41,6 +41,6 @@ export const identityLayer: Layer.Layer<IdentityUseCases, never, InMemory.Ports 
 
 /** Every use case, as an application composes them: storage and secrets provided once, to all. */
 export const fullLayer: Layer.Layer<UseCases | IdentityUseCases, never, InMemory.Ports | Secrets> = Layer.mergeAll(
-  layer,
+  organizationLayer,
   identityLayer
 )

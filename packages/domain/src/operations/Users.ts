@@ -33,9 +33,9 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
     const accounts = yield* Accounts.make
     const changes = yield* MembershipChanges.make
     const { findMember, grantableRole, event } = changes
-    // Only `add` with a password needs it, so that the membership use cases run without any
-    // cryptography (as in the quickstart). `Services.layer` always provides it.
-    const passwordHasher = yield* Effect.serviceOption(PasswordHasher)
+    // Only `add` with a password uses it; `Services.layer` (no cryptography, as in the quickstart)
+    // provides `passwordsUnavailable`, `Services.fullLayer` the application's own.
+    const passwordHasher = yield* PasswordHasher
 
     /** The hash of a new member's password, made before the transaction: hashing is slow on purpose. */
     const hashNewPassword = (input: UserInput.AddUser) =>
@@ -45,10 +45,7 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
           return yield* ValidationFailed.single("askUserToUpdatePasswordOnLogin", "applies only with a password")
         }
         yield* Password.check(input.password, input.email)
-        if (Option.isNone(passwordHasher)) {
-          return yield* Effect.dieMessage("Users.add was given a password, but no PasswordHasher is provided")
-        }
-        return yield* passwordHasher.value.hash(input.password)
+        return yield* passwordHasher.hash(input.password)
       })
 
     const list = (access: Access, query: UserInput.ListUsers) =>

@@ -3,7 +3,8 @@
  * and these want native or platform code. `@roster/crypto` implements them on Node.
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Effect from "effect/Effect"
 
 /** Password hashing with a memory-hard function (argon2id). */
 export class PasswordHasher extends Context.Tag("@roster/domain/PasswordHasher")<
@@ -20,6 +21,16 @@ export class PasswordHasher extends Context.Tag("@roster/domain/PasswordHasher")
     readonly verifyDummy: (password: string) => Effect.Effect<false>
   }
 >() {}
+
+/**
+ * For an application that keeps no passwords (the organization use cases alone, as in the
+ * quickstart): adding a member with a password is a bug there and dies, saying what is missing.
+ */
+export const passwordsUnavailable: Layer.Layer<PasswordHasher> = Layer.succeed(PasswordHasher, {
+  hash: () => Effect.dieMessage("Users.add was given a password, but no PasswordHasher is provided"),
+  verify: () => Effect.succeed(false),
+  verifyDummy: () => Effect.succeed(false as const)
+})
 
 /** Authenticated encryption of secrets that must be read back (TOTP seeds). */
 export class SecretBox extends Context.Tag("@roster/domain/SecretBox")<
