@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect } from "vitest"
 import * as TestCrypto from "@roster/crypto/test"
 import { App, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
+import * as DocumentSchemas from "./DocumentSchemas.js"
 import * as HttpClient from "./HttpClient.js"
 
 export type PortsLayer = Layer.Layer<InMemory.Ports, unknown>
@@ -82,6 +83,7 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
   let runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, unknown>
   let server: Server.Handle
   const validator = ContractSchemas.make()
+  const documented = DocumentSchemas.make()
   const logs: Array<string> = []
   /** Every response as received, with the one secret it may show (a token's, when created). */
   const responses: Array<{ readonly text: string; readonly mayShow?: string }> = []
@@ -97,6 +99,12 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
   }
 
   const check = (method: string, pathname: string, { status, headers, text, json }: Reply) => {
+    // Every answer, error or not, is one the OpenAPI document promises (a route that does not
+    // exist, or a method it lacks, has no operation to look up).
+    const documentedRoute = method !== "HEAD" && method !== "OPTIONS" && status !== 404 && status !== 405
+    if (documentedRoute && pathname !== "/health" && !pathname.startsWith("/openapi")) {
+      documented.assert(method, pathname, status, json)
+    }
     if (status >= 400) {
       expect(headers.get("content-type")).toBe(errorType)
       validator.assert("ErrorResponse", json)
