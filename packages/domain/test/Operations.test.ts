@@ -155,8 +155,8 @@ describe("operations", () => {
         email: "root@example.com",
         password: TestIdentity.password
       })
-      const { actor: session } = yield* TestIdentity.signIn("root@example.com")
-      const caller = { session, client: {} }
+      const { actor } = yield* TestIdentity.signIn("root@example.com")
+      const caller = { actor, client: {} }
       yield* call(PlatformOperations.createAccount, caller, { email: "bob@example.com" })
       const admins = yield* call(PlatformOperations.listAccounts, caller, { platformAdmin: "true" })
       assert.deepStrictEqual(

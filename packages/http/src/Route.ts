@@ -121,12 +121,16 @@ export interface Route {
   readonly run: (caller: Caller, raw: Raw) => Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
 }
 
-const callerFields = (caller: Caller) => {
+/**
+ * The caller as the operation's guard takes it. A `platform` route's guard established a platform
+ * admin's session: it acts as that actor (`Operation.Caller<"platform">` takes any actor).
+ */
+const callerFields = (caller: Caller, guard?: Guard) => {
   switch (caller._tag) {
     case "organization":
       return { access: caller.access }
     case "session":
-      return { session: caller.session }
+      return guard === "platform" ? { actor: caller.session } : { session: caller.session }
     case "public":
       return {}
   }
@@ -224,7 +228,7 @@ export const fromBinding = (binding: Binding.Binding, publicUrl: string): Route 
               : Input.body(rest, raw.body)
       }).pipe(
         Effect.flatMap(({ params, rest }) =>
-          Operation.runAny(operation, { ...callerFields(caller), client: raw.client } as Operation.Caller<any>, {
+          Operation.runAny(operation, { ...callerFields(caller, guard), client: raw.client } as Operation.Caller<any>, {
             ...(rest as object),
             ...params
           })

@@ -31,8 +31,8 @@ export const listAllEvents = Operation.make({
   input: Schema.Struct({ ...ListAllEvents.fields, ...UserInput.pageFields }),
   success: AuditResponse.PlatformEventPageResponse,
   errors: [],
-  run: ({ session }, input) =>
-    Effect.flatMap(Audit, (audit) => audit.listAll(session, input)).pipe(Effect.map(AuditResponse.fromPlatformEvents))
+  run: ({ actor }, input) =>
+    Effect.flatMap(Audit, (audit) => audit.listAll(actor, input)).pipe(Effect.map(AuditResponse.fromPlatformEvents))
 })
 
 export const all: ReadonlyArray<Operation.Any> = [listEvents, listAllEvents]

@@ -17,7 +17,7 @@ import type * as Lifecycle from "../model/membership/Lifecycle.js"
  * Who may call an operation:
  * - `organization`: an actor of one organization (a token, or a member's session in it);
  * - `session`: a signed-in user, for their own account;
- * - `platform`: a platform admin's session;
+ * - `platform`: a platform admin (their full session over HTTP) or the operator (the CLI);
  * - `public`: anyone (signing in);
  * - `operator`: the operator (the CLI with direct access to the database), for what only it does
  *   (creating organizations, the first platform admin).
@@ -36,7 +36,8 @@ export interface Client {
 interface Callers {
   readonly organization: { readonly access: Access }
   readonly session: { readonly session: Actor.SessionActor }
-  readonly platform: { readonly session: Actor.SessionActor }
+  /** Any actor: the use case checks it (`Policy.requirePlatformAdmin`), so the operator passes too. */
+  readonly platform: { readonly actor: Actor.Actor }
   readonly public: {}
   readonly operator: { readonly actor: Actor.Operator }
 }

@@ -1,6 +1,7 @@
 /**
- * Platform administration of identities (`/admin/users`): for a platform admin's full session. Every
- * change answers the account as it now is, except deletion, which leaves nothing to show.
+ * Platform administration of identities (`/admin/users`): for a platform admin's full session, or the
+ * operator from the CLI. Every change answers the account as it now is, except deletion, which leaves
+ * nothing to show.
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -30,8 +31,8 @@ export const listAccounts = Operation.make({
   }),
   success: IdentityResponse.AccountPageResponse,
   errors: [],
-  run: ({ session }, input) =>
-    Effect.flatMap(Platform, (platform) => platform.list(session, input)).pipe(
+  run: ({ actor }, input) =>
+    Effect.flatMap(Platform, (platform) => platform.list(actor, input)).pipe(
       Effect.map(IdentityResponse.fromAccountPage)
     )
 })
@@ -48,10 +49,8 @@ export const createAccount = Operation.make({
   events: ["identity.created", "user.added", "identity.password_set"],
   // `UserNotFound`: the account read back after it is made, should it be deleted at once.
   errors: ["EmailTaken", "OrganizationNotFound", "RoleNotFound", "NoDefaultRole", "UserNotFound"],
-  run: ({ session }, input) =>
-    Effect.flatMap(Platform, (platform) => platform.create(session, input)).pipe(
-      Effect.map(IdentityResponse.fromAccount)
-    )
+  run: ({ actor }, input) =>
+    Effect.flatMap(Platform, (platform) => platform.create(actor, input)).pipe(Effect.map(IdentityResponse.fromAccount))
 })
 
 export const viewAccount = Operation.make({
@@ -62,8 +61,8 @@ export const viewAccount = Operation.make({
   input: Schema.Struct(account),
   success: IdentityResponse.AccountResponse,
   errors: ["UserNotFound"],
-  run: ({ session }, { userId }) =>
-    Effect.flatMap(Platform, (platform) => platform.get(session, userId)).pipe(Effect.map(IdentityResponse.fromAccount))
+  run: ({ actor }, { userId }) =>
+    Effect.flatMap(Platform, (platform) => platform.get(actor, userId)).pipe(Effect.map(IdentityResponse.fromAccount))
 })
 
 export const deleteAccount = Operation.make({
@@ -76,7 +75,7 @@ export const deleteAccount = Operation.make({
   success: undefined,
   events: ["user.forgotten", "identity.deleted"],
   errors: ["UserNotFound", "LastPlatformAdmin", "LastManager", "InvalidTransition"],
-  run: ({ session }, { userId }) => Effect.flatMap(Platform, (platform) => platform.delete(session, userId))
+  run: ({ actor }, { userId }) => Effect.flatMap(Platform, (platform) => platform.delete(actor, userId))
 })
 
 /** A change that takes nothing but the identity's id, and answers the account as it now is. */
@@ -87,7 +86,7 @@ const action = <const Id extends string, const E extends Operation.ErrorTag>(dec
   readonly errors: ReadonlyArray<E>
   readonly change: (
     platform: Platform,
-    actor: Actor.SessionActor,
+    actor: Actor.Actor,
     userId: UserId
   ) => Effect.Effect<Account, Operation.ErrorOf<NoInfer<E> | Operation.ImpliedError<"platform">>>
 }) =>
@@ -100,8 +99,8 @@ const action = <const Id extends string, const E extends Operation.ErrorTag>(dec
     success: IdentityResponse.AccountResponse,
     events: [declaration.event],
     errors: declaration.errors,
-    run: ({ session }, { userId }) =>
-      Effect.flatMap(Platform, (platform) => declaration.change(platform, session, userId)).pipe(
+    run: ({ actor }, { userId }) =>
+      Effect.flatMap(Platform, (platform) => declaration.change(platform, actor, userId)).pipe(
         Effect.map(IdentityResponse.fromAccount)
       )
   })
@@ -164,8 +163,8 @@ export const resetAccountPassword = Operation.make({
   success: IdentityResponse.AccountResponse,
   events: ["identity.password_set"],
   errors: ["UserNotFound"],
-  run: ({ session }, { userId, ...input }) =>
-    Effect.flatMap(Platform, (platform) => platform.resetPassword(session, userId, input)).pipe(
+  run: ({ actor }, { userId, ...input }) =>
+    Effect.flatMap(Platform, (platform) => platform.resetPassword(actor, userId, input)).pipe(
       Effect.map(IdentityResponse.fromAccount)
     )
 })
