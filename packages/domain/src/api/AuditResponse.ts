@@ -3,13 +3,14 @@
  * scripts see one shape whichever they use.
  */
 import * as Schema from "effect/Schema"
+import { IsoDateTime } from "../kernel/Time.js"
 import { Permission } from "../model/access/Permission.js"
 import type * as DomainEvent from "../model/event/DomainEvent.js"
 import type { Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
 import type * as OrganizationToken from "../model/access/OrganizationToken.js"
 
-const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+const DateTime = IsoDateTime
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null
 

@@ -4,6 +4,7 @@
  * (`token` at sign-in, a TOTP enrolment).
  */
 import * as Schema from "effect/Schema"
+import { IsoDateTime } from "../kernel/Time.js"
 import type { OrganizationMembership, Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
 import { MembershipStatus } from "../model/membership/MembershipStatus.js"
@@ -13,7 +14,7 @@ import type * as User from "../model/identity/User.js"
 import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import * as PublicUrl from "../kernel/PublicUrl.js"
 
-const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+const DateTime = IsoDateTime
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null
 

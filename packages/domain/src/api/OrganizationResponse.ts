@@ -3,11 +3,12 @@
  * scripts see one shape whichever they use.
  */
 import * as Schema from "effect/Schema"
+import { IsoDateTime } from "../kernel/Time.js"
 import { Permission } from "../model/access/Permission.js"
 import type { Organization } from "../model/organization/Organization.js"
 import type { Role } from "../model/organization/Role.js"
 
-const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+const DateTime = IsoDateTime
 
 /** A role, to find the `roleId` to send (`GET /organizations/roles`, `roster roles list`). */
 export const RoleResponse = Schema.Struct({

@@ -3,11 +3,12 @@
  * the CLI's `--json` output both use these, so that scripts see one shape.
  */
 import * as Schema from "effect/Schema"
+import { IsoDateTime } from "../kernel/Time.js"
 import type { Member, Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
 import { MembershipStatus } from "../model/membership/MembershipStatus.js"
 
-const DateTime = Schema.String.annotations({ description: "ISO 8601 date-time" })
+const DateTime = IsoDateTime
 
 export const UserProfileResponse = Schema.Struct({
   id: Schema.UUID,

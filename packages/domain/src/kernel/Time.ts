@@ -29,3 +29,10 @@ export const DateTime: Schema.Schema<Date, string> = Schema.String.pipe(
   Schema.filter(isCalendarDate, { message: () => "must be a day of the calendar (no February 30th)" }),
   Schema.compose(Schema.Date)
 )
+
+/** A date-time in an answer: ISO 8601 in UTC, as `Date.toISOString` writes it. */
+export const IsoDateTime = Schema.String.annotations({
+  identifier: "DateTime",
+  description: "An ISO 8601 date-time in UTC",
+  jsonSchema: { type: "string", format: "date-time" }
+})
