@@ -7,6 +7,8 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
@@ -17,13 +19,15 @@ import { DatabaseUnavailable, DataDirectoryLocked } from "./StoreError.js"
 /** The lock file's name inside the data directory. */
 export const fileName = "roster.lock"
 
-/** What a lock file holds. */
-export interface Holder {
-  readonly pid: number
-  readonly hostname: string
+/** What a lock file holds, as JSON. */
+export const Holder = Schema.Struct({
+  // pid ≤ 0 would make `process.kill` signal a process group: such a file is garbage.
+  pid: Schema.Int.pipe(Schema.positive()),
+  hostname: Schema.String,
   /** ISO 8601; tells a stale lock of an earlier process with the same pid from a live one. */
-  readonly startedAt: string
-}
+  startedAt: Schema.String.pipe(Schema.filter((text) => !Number.isNaN(Date.parse(text))))
+})
+export type Holder = typeof Holder.Type
 
 /**
  * Takes the lock on `dataDir` (created if absent) for the life of the scope. Fails with
@@ -160,26 +164,10 @@ const readIfExists = (file: string): string | undefined => {
   }
 }
 
-const parseHolder = (content: string): Holder | undefined => {
-  try {
-    const value = JSON.parse(content)
-    // pid ≤ 0 would make `process.kill` signal a process group: such a file is garbage.
-    if (
-      typeof value === "object" &&
-      value !== null &&
-      Number.isSafeInteger(value.pid) &&
-      value.pid > 0 &&
-      typeof value.hostname === "string" &&
-      typeof value.startedAt === "string" &&
-      !Number.isNaN(Date.parse(value.startedAt))
-    ) {
-      return { pid: value.pid, hostname: value.hostname, startedAt: value.startedAt }
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined
-}
+const decodeHolder = Schema.decodeUnknownOption(Schema.parseJson(Holder))
+
+/** The holder a lock file names; `undefined` for anything else (not JSON, or not a holder: garbage). */
+const parseHolder = (content: string): Holder | undefined => Option.getOrUndefined(decodeHolder(content))
 
 /** Clocks and `uptime` are coarse; a lock must predate a start by this much to be called older. */
 const startSlackMillis = 2_000

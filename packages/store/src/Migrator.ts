@@ -15,20 +15,22 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import * as Reason from "./internal/reason.js"
+import * as Rows from "./internal/rows.js"
 import { MigrationFailed } from "./MigrationError.js"
 
 /** The migrations of a schema, keyed `"<id>_<name>"`. Append only: a released migration never changes. */
 export type Migrations = Readonly<Record<string, Effect.Effect<void, SqlError, SqlClient.SqlClient>>>
 
-/** A migration this run applied. */
-export interface Applied {
-  readonly id: number
-  readonly name: string
-}
-
 /** Where applied migrations are recorded; `@effect/sql`'s Migrator's table and layout. */
 export const table = "effect_sql_migrations"
+
+/** A migration this run applied; also a row of `table`, read as `migration_id AS id, name`. */
+export const Applied = Schema.Struct({ id: Schema.Number, name: Schema.String })
+export type Applied = typeof Applied.Type
+
+const appliedRows = Rows.decoder(table, Applied)
 
 /** An arbitrary constant naming Roster's migration lock among the database's advisory locks. */
 export const lockKey = 727_000_001
@@ -49,8 +51,10 @@ export const run = (
           created_at timestamptz NOT NULL DEFAULT now(),
           name text NOT NULL
         )`
-        const applied = yield* sql<{ readonly id: number; readonly name: string }>`
-          SELECT migration_id AS id, name FROM ${sql(table)} ORDER BY migration_id`.withoutTransform
+        const applied = yield* sql`
+          SELECT migration_id AS id, name FROM ${sql(table)} ORDER BY migration_id`.withoutTransform.pipe(
+          Effect.flatMap(appliedRows.all)
+        )
         const knownIds = new Set(known.map((_) => _.id))
         const unknown = applied.filter((_) => !knownIds.has(_.id))
         if (unknown.length > 0) {

@@ -5,84 +5,47 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import {
+  Credential,
   CredentialRepository,
+  LoginThrottle,
   LoginThrottleRepository,
   MfaRepository,
+  OneTimeToken,
   OneTimeTokenRepository,
+  Session,
   SessionRepository,
-  randomUuid,
-  type Credential,
-  type LoginThrottle,
-  type OneTimeToken,
-  type Session,
-  type TotpFactor
+  TotpFactor,
+  randomUuid
 } from "@roster/domain"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { orDie } from "./internal/orDie.js"
-
-type Row = Record<string, any>
+import * as Rows from "./internal/rows.js"
 
 /** How stale `lastSeenAt` may get before a request writes it again. */
 const lastSeenResolutionSeconds = 60
 
-const first = <A>(rows: ReadonlyArray<Row>, f: (row: Row) => A): Option.Option<A> =>
-  Option.map(Option.fromNullable(rows[0]), f)
+// Each table's columns are a domain value's fields, and the domain's schema decodes its rows. A lookup
+// hash (`token_hash`) is named by no schema, so decoding leaves it out of what the ports return.
+const credentialRows = Rows.decoder("credentials", Credential.Credential)
+const sessionRows = Rows.decoder("sessions", Session.Session)
+const throttleRows = Rows.decoder("login_throttle", LoginThrottle.LoginThrottle)
+const factorRows = Rows.decoder("totp_factors", TotpFactor.TotpFactor)
+const oneTimeTokenRows = Rows.decoder("one_time_tokens", OneTimeToken.OneTimeToken)
 
-const toCredential = (row: Row): Credential.Credential => ({
-  userId: row.userId,
-  passwordHash: row.passwordHash,
-  mustChangePassword: row.mustChangePassword,
-  changedAt: row.changedAt
-})
-
-const toSession = (row: Row): Session.Session => ({
-  id: row.id,
-  userId: row.userId,
-  purpose: row.purpose,
-  createdAt: row.createdAt,
-  expiresAt: row.expiresAt,
-  lastSeenAt: row.lastSeenAt,
-  userAgent: row.userAgent,
-  ip: row.ip,
-  revokedAt: row.revokedAt
-})
-
-const toThrottle = (row: Row): LoginThrottle.LoginThrottle => ({
-  emailKey: row.emailKey,
-  failures: row.failures,
-  windowStart: row.windowStart,
-  lockedUntil: row.lockedUntil
-})
-
-const toFactor = (row: Row): TotpFactor.TotpFactor => ({
-  userId: row.userId,
-  sealedSecret: row.sealedSecret,
-  createdAt: row.createdAt,
-  enabledAt: row.enabledAt,
-  lastUsedStep: row.lastUsedStep === null ? null : Number(row.lastUsedStep)
-})
-
-const toOneTimeToken = (row: Row): OneTimeToken.OneTimeToken => ({
-  id: row.id,
-  userId: row.userId,
-  purpose: row.purpose,
-  createdAt: row.createdAt,
-  expiresAt: row.expiresAt,
-  usedAt: row.usedAt,
-  createdBy: row.createdBy
-})
+/** A session that `use` found, and how many rows it touched: 1 when this use wrote `lastSeenAt`. */
+const UsedSessionRow = Schema.Struct({ ...Session.Session.fields, touched: Schema.Number })
+const usedSessionRows = Rows.decoder("sessions (use)", UsedSessionRow)
 
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
 
   const credentials = CredentialRepository.of({
     get: (userId) =>
-      orDie(
-        sql`SELECT * FROM credentials WHERE user_id = ${userId}`.pipe(Effect.map((rows) => first(rows, toCredential)))
-      ),
+      orDie(sql`SELECT * FROM credentials WHERE user_id = ${userId}`.pipe(Effect.flatMap(credentialRows.first))),
     put: (credential) =>
       orDie(
         sql`
@@ -117,10 +80,11 @@ export const make = Effect.gen(function* () {
             RETURNING s.id
           )
           SELECT found.*, (SELECT count(*) FROM touched) AS touched FROM found`.pipe(
-          Effect.map((rows) =>
-            first(rows, (row) => ({
-              ...toSession(row),
-              lastSeenAt: Number(row.touched) > 0 ? now : (row.lastSeenAt as Date)
+          Effect.flatMap(usedSessionRows.first),
+          Effect.map(
+            Option.map(({ touched, ...session }) => ({
+              ...session,
+              lastSeenAt: touched > 0 ? now : session.lastSeenAt
             }))
           )
         )
@@ -130,13 +94,11 @@ export const make = Effect.gen(function* () {
         sql`
           SELECT * FROM sessions
           WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${now}
-          ORDER BY created_at DESC, id DESC`.pipe(Effect.map((rows) => rows.map(toSession)))
+          ORDER BY created_at DESC, id DESC`.pipe(Effect.flatMap(sessionRows.all))
       ),
     find: (userId, id) =>
       orDie(
-        sql`SELECT * FROM sessions WHERE user_id = ${userId} AND id = ${id}`.pipe(
-          Effect.map((rows) => first(rows, toSession))
-        )
+        sql`SELECT * FROM sessions WHERE user_id = ${userId} AND id = ${id}`.pipe(Effect.flatMap(sessionRows.first))
       ),
     revoke: (userId, id, at) =>
       orDie(
@@ -160,11 +122,7 @@ export const make = Effect.gen(function* () {
 
   const loginThrottle = LoginThrottleRepository.of({
     get: (emailKey) =>
-      orDie(
-        sql`SELECT * FROM login_throttle WHERE email_key = ${emailKey}`.pipe(
-          Effect.map((rows) => first(rows, toThrottle))
-        )
-      ),
+      orDie(sql`SELECT * FROM login_throttle WHERE email_key = ${emailKey}`.pipe(Effect.flatMap(throttleRows.first))),
     put: (throttle) =>
       orDie(
         sql`
@@ -178,9 +136,7 @@ export const make = Effect.gen(function* () {
 
   const mfa = MfaRepository.of({
     getTotp: (userId) =>
-      orDie(
-        sql`SELECT * FROM totp_factors WHERE user_id = ${userId}`.pipe(Effect.map((rows) => first(rows, toFactor)))
-      ),
+      orDie(sql`SELECT * FROM totp_factors WHERE user_id = ${userId}`.pipe(Effect.flatMap(factorRows.first))),
     putTotp: (factor) =>
       orDie(
         sql`
@@ -218,7 +174,7 @@ export const make = Effect.gen(function* () {
     countUnusedRecoveryCodes: (userId) =>
       orDie(
         sql`SELECT count(*) AS total FROM recovery_codes WHERE user_id = ${userId} AND used_at IS NULL`.pipe(
-          Effect.map((rows) => Number(rows[0]!.total))
+          Effect.flatMap(Rows.total)
         )
       ),
     deleteRecoveryCodes: (userId) =>
@@ -238,14 +194,14 @@ export const make = Effect.gen(function* () {
         sql`
           UPDATE one_time_tokens SET used_at = ${now}
           WHERE token_hash = ${hash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
-          RETURNING *`.pipe(Effect.map((rows) => first(rows, toOneTimeToken)))
+          RETURNING *`.pipe(Effect.flatMap(oneTimeTokenRows.first))
       ),
     find: (hash, purpose, now) =>
       orDie(
         sql`
           SELECT * FROM one_time_tokens
           WHERE token_hash = ${hash} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}`.pipe(
-          Effect.map((rows) => first(rows, toOneTimeToken))
+          Effect.flatMap(oneTimeTokenRows.first)
         )
       ),
     deleteAll: (userId) => orDie(sql`DELETE FROM one_time_tokens WHERE user_id = ${userId}`.pipe(Effect.asVoid))

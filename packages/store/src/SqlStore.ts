@@ -6,21 +6,21 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type * as Statement from "@effect/sql/Statement"
 import {
+  DomainEvent,
   EventRepository,
   MemberRepository,
+  Membership,
+  Organization,
   OrganizationNameTaken,
   OrganizationRepository,
+  OrganizationToken,
+  Role,
   RoleRepository,
   TokenRepository,
   Transactor,
   UserRepository,
-  type DomainEvent,
   type Member,
   type MemberQuery,
-  type Membership,
-  type Organization,
-  type OrganizationToken,
-  type Role,
   type LockScope,
   User
 } from "@roster/domain"
@@ -28,82 +28,84 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { orDie } from "./internal/orDie.js"
+import * as Rows from "./internal/rows.js"
 
 /** How often, at most, a token's `lastUsedAt` is written: not on every request. */
 const tokenUseResolutionSeconds = 60
 
-type Row = Record<string, any>
-
-/** Escapes LIKE's wildcards so that a search for `50%` finds "50%", not everything. */
 /** `%text%` with LIKE's wildcards in `text` escaped. Lowered in SQL (`lower(…)`), as the columns are. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 
-const toOrganization = (row: Row): Organization.Organization => ({
-  id: row.id,
-  name: row.name,
-  createdAt: row.createdAt
-})
+// Where a table's columns are a domain value's fields, the domain's schema decodes its rows.
+const organizationRows = Rows.decoder("organizations", Organization.Organization)
+const roleRows = Rows.decoder("roles", Role.Role)
+const userRows = Rows.decoder("users", User.User)
+const tokenRows = Rows.decoder("organization_tokens", OrganizationToken.OrganizationToken)
+const eventRows = Rows.decoder("events", DomainEvent.DomainEvent)
 
-const toRole = (row: Row): Role.Role => ({
-  id: row.id,
-  organizationId: row.organizationId,
-  name: row.name,
-  permissions: row.permissions,
-  isDefault: row.isDefault
-})
+/** A token that `use` found, and how many rows it touched: 1 when this use wrote `lastUsedAt`. */
+const UsedTokenRow = Schema.Struct({ ...OrganizationToken.OrganizationToken.fields, touched: Schema.Number })
+const usedTokenRows = Rows.decoder("organization_tokens (use)", UsedTokenRow)
 
-const toUser = (row: Row): User.User => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  idpId: row.idpId,
-  createdAt: row.createdAt,
-  lastSignedInAt: row.lastSignedInAt,
-  emailVerifiedAt: row.emailVerifiedAt,
-  mfaEnrolledAt: row.mfaEnrolledAt,
-  isPlatformAdmin: row.isPlatformAdmin,
-  disabledAt: row.disabledAt,
-  erasedAt: row.erasedAt
-})
+/** A membership's role, joined as `role_name`, `role_permissions`, `role_is_default`. */
+const roleColumns = {
+  roleName: Role.Role.fields.name,
+  rolePermissions: Role.Role.fields.permissions,
+  roleIsDefault: Role.Role.fields.isDefault
+}
 
-const toToken = (row: Row): OrganizationToken.OrganizationToken => ({
-  id: row.id,
-  organizationId: row.organizationId,
-  name: row.name,
-  permissions: row.permissions,
-  createdAt: row.createdAt,
-  expiresAt: row.expiresAt,
-  revokedAt: row.revokedAt,
-  lastUsedAt: row.lastUsedAt,
-  createdByUserId: row.createdByUserId ?? null
+/** A member as `memberColumns` selects it: the membership's columns, then the user's and the role's. */
+const MemberRow = Schema.Struct({
+  ...Membership.Membership.fields,
+  userEmail: User.User.fields.email,
+  userName: User.User.fields.name,
+  userIdpId: User.User.fields.idpId,
+  userCreatedAt: User.User.fields.createdAt,
+  userLastSignedInAt: User.User.fields.lastSignedInAt,
+  userEmailVerifiedAt: User.User.fields.emailVerifiedAt,
+  userMfaEnrolledAt: User.User.fields.mfaEnrolledAt,
+  userIsPlatformAdmin: User.User.fields.isPlatformAdmin,
+  userDisabledAt: User.User.fields.disabledAt,
+  userErasedAt: User.User.fields.erasedAt,
+  ...roleColumns
 })
+const memberRows = Rows.decoder("members", MemberRow)
 
-const toEvent = (row: Row): DomainEvent.DomainEvent => ({
+/** One of a user's memberships: `m.*`, then its organization's name and creation time, then its role. */
+const OrganizationMembershipRow = Schema.Struct({
+  ...Membership.Membership.fields,
+  organizationName: Organization.Organization.fields.name,
+  organizationCreatedAt: Organization.Organization.fields.createdAt,
+  ...roleColumns
+})
+const organizationMembershipRows = Rows.decoder("a user's memberships", OrganizationMembershipRow)
+
+/** The membership's own fields of a row that holds more. */
+const membershipOf = (row: Membership.Membership): Membership.Membership => ({
   id: row.id,
-  organizationId: row.organizationId,
   userId: row.userId,
-  actor: row.actor,
-  type: row.type,
-  before: row.before,
-  after: row.after,
-  reason: row.reason,
-  at: row.at
+  organizationId: row.organizationId,
+  roleId: row.roleId,
+  status: row.status,
+  firstName: row.firstName,
+  lastName: row.lastName,
+  title: row.title,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt
 })
 
-const toMember = (row: Row): Member.Member => ({
-  membership: {
-    id: row.id,
-    userId: row.userId,
-    organizationId: row.organizationId,
-    roleId: row.roleId,
-    status: row.status,
-    firstName: row.firstName,
-    lastName: row.lastName,
-    title: row.title,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt
-  },
+const roleOf = (row: Membership.Membership & Schema.Struct.Type<typeof roleColumns>): Role.Role => ({
+  id: row.roleId,
+  organizationId: row.organizationId,
+  name: row.roleName,
+  permissions: row.rolePermissions,
+  isDefault: row.roleIsDefault
+})
+
+const toMember = (row: typeof MemberRow.Type): Member.Member => ({
+  membership: membershipOf(row),
   user: {
     id: row.userId,
     email: row.userEmail,
@@ -117,13 +119,13 @@ const toMember = (row: Row): Member.Member => ({
     disabledAt: row.userDisabledAt,
     erasedAt: row.userErasedAt
   },
-  role: {
-    id: row.roleId,
-    organizationId: row.organizationId,
-    name: row.roleName,
-    permissions: row.rolePermissions,
-    isDefault: row.roleIsDefault
-  }
+  role: roleOf(row)
+})
+
+const toOrganizationMembership = (row: typeof OrganizationMembershipRow.Type): Member.OrganizationMembership => ({
+  organization: { id: row.organizationId, name: row.organizationName, createdAt: row.organizationCreatedAt },
+  membership: membershipOf(row),
+  role: roleOf(row)
 })
 
 export const make = Effect.gen(function* () {
@@ -136,11 +138,16 @@ export const make = Effect.gen(function* () {
    * first page of 10,000 members), and led PostgreSQL 15 to plan an organization's audit page as a walk
    * of every event. `count` is `SELECT count(*) AS total …`; `page` selects rows that have an `id`.
    */
-  const countedPage = (count: Statement.Fragment, page: Statement.Fragment) =>
+  const countedPage = <A>(items: Rows.Decoder<A>, count: Statement.Fragment, page: Statement.Fragment) =>
     sql`
       WITH counted AS (${count})
       SELECT counted.total, page.* FROM counted LEFT JOIN LATERAL (${page}) page ON true`.pipe(
-      Effect.map((rows) => ({ total: Number(rows[0]!.total), rows: rows.filter((row) => row.id !== null) }))
+      Effect.flatMap((rows) =>
+        Effect.zipWith(Rows.total(rows), items.all(rows.filter((row) => row.id !== null)), (total, decoded) => ({
+          total,
+          items: decoded
+        }))
+      )
     )
 
   const memberColumns = sql`
@@ -172,51 +179,43 @@ export const make = Effect.gen(function* () {
         })
       ),
     findById: (id) =>
-      orDie(
-        sql`SELECT * FROM organizations WHERE id = ${id}`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrganization))
-        )
-      ),
+      orDie(sql`SELECT * FROM organizations WHERE id = ${id}`.pipe(Effect.flatMap(organizationRows.first))),
     findByName: (name) =>
       orDie(
-        sql`SELECT * FROM organizations WHERE lower(name) = lower(${name})`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toOrganization))
-        )
+        sql`SELECT * FROM organizations WHERE lower(name) = lower(${name})`.pipe(Effect.flatMap(organizationRows.first))
       ),
-    list: orDie(
-      sql`SELECT * FROM organizations ORDER BY created_at, id`.pipe(Effect.map((rows) => rows.map(toOrganization)))
-    )
+    list: orDie(sql`SELECT * FROM organizations ORDER BY created_at, id`.pipe(Effect.flatMap(organizationRows.all)))
   })
-
-  const firstRole = (rows: ReadonlyArray<Row>) => Option.map(Option.fromNullable(rows[0]), toRole)
 
   const roles = RoleRepository.of({
     list: (organizationId) =>
       orDie(
         sql`SELECT * FROM roles WHERE organization_id = ${organizationId} ORDER BY seq`.pipe(
-          Effect.map((rows) => rows.map(toRole))
+          Effect.flatMap(roleRows.all)
         )
       ),
     findById: (organizationId, id) =>
       orDie(
-        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(Effect.map(firstRole))
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(
+          Effect.flatMap(roleRows.first)
+        )
       ),
     findByName: (organizationId, name) =>
       orDie(
         sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND lower(name) = lower(${name})`.pipe(
-          Effect.map(firstRole)
+          Effect.flatMap(roleRows.first)
         )
       ),
     findDefault: (organizationId) =>
       orDie(
-        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND is_default`.pipe(Effect.map(firstRole))
+        sql`SELECT * FROM roles WHERE organization_id = ${organizationId} AND is_default`.pipe(
+          Effect.flatMap(roleRows.first)
+        )
       )
   })
 
   const findUserByEmail = (email: string) =>
-    sql`SELECT * FROM users WHERE lower(email) = lower(${email})`.pipe(
-      Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toUser))
-    )
+    sql`SELECT * FROM users WHERE lower(email) = lower(${email})`.pipe(Effect.flatMap(userRows.first))
 
   const users = UserRepository.of({
     findByEmail: (email) => orDie(findUserByEmail(email)),
@@ -231,7 +230,7 @@ export const make = Effect.gen(function* () {
                     ${user.erasedAt})
             ON CONFLICT ((lower(email))) DO NOTHING
             RETURNING *`
-          if (inserted.length > 0) return toUser(inserted[0]!)
+          if (inserted.length > 0) return yield* userRows.single(inserted)
           // Another transaction stored this email first: use its identity.
           return Option.getOrThrow(yield* findUserByEmail(user.email))
         })
@@ -245,12 +244,7 @@ export const make = Effect.gen(function* () {
           disabled_at = ${user.disabledAt}, erased_at = ${user.erasedAt}
         WHERE id = ${user.id}`.pipe(Effect.asVoid)
       ),
-    findById: (id) =>
-      orDie(
-        sql`SELECT * FROM users WHERE id = ${id}`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toUser))
-        )
-      ),
+    findById: (id) => orDie(sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(userRows.first))),
     page: (query) =>
       orDie(
         Effect.gen(function* () {
@@ -266,19 +260,16 @@ export const make = Effect.gen(function* () {
           const rows = yield* sql`
             SELECT *, count(*) OVER () AS total FROM users WHERE ${where}
             ORDER BY lower(email), id LIMIT ${query.size} OFFSET ${query.page * query.size}`
-          const total =
-            rows.length > 0
-              ? Number(rows[0]!.total)
-              : Number((yield* sql`SELECT count(*) AS total FROM users WHERE ${where}`)[0]!.total)
-          return { items: rows.map(toUser), total, page: query.page, size: query.size }
+          const total = yield* Rows.total(
+            rows.length > 0 ? rows : yield* sql`SELECT count(*) AS total FROM users WHERE ${where}`
+          )
+          return { items: yield* userRows.all(rows), total, page: query.page, size: query.size }
         })
       ),
     countPlatformAdmins: orDie(
       sql`
         SELECT count(*) AS total FROM users
-        WHERE is_platform_admin AND disabled_at IS NULL AND erased_at IS NULL`.pipe(
-        Effect.map((rows) => Number(rows[0]!.total))
-      )
+        WHERE is_platform_admin AND disabled_at IS NULL AND erased_at IS NULL`.pipe(Effect.flatMap(Rows.total))
     )
   })
 
@@ -299,7 +290,8 @@ export const make = Effect.gen(function* () {
     find: (organizationId, userId) =>
       orDie(
         sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE m.organization_id = ${organizationId} AND m.user_id = ${userId}`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toMember))
+          Effect.flatMap(memberRows.first),
+          Effect.map(Option.map(toMember))
         )
       ),
     page: (organizationId, query) =>
@@ -310,12 +302,13 @@ export const make = Effect.gen(function* () {
           // count of memberships.
           const counted =
             query.q === undefined ? sql`memberships m` : sql`memberships m JOIN users u ON u.id = m.user_id`
-          const { total, rows } = yield* countedPage(
+          const { total, items } = yield* countedPage(
+            memberRows,
             sql`SELECT count(*) AS total FROM ${counted} WHERE ${where}`,
             sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE ${where}
                 ORDER BY m.created_at, m.user_id LIMIT ${query.size} OFFSET ${query.page * query.size}`
           )
-          return { items: rows.map(toMember), total, page: query.page, size: query.size }
+          return { items: items.map(toMember), total, page: query.page, size: query.size }
         })
       ),
     insert: (membership) =>
@@ -340,7 +333,7 @@ export const make = Effect.gen(function* () {
         sql`
           SELECT count(*) AS total FROM memberships m JOIN roles r ON r.id = m.role_id
           WHERE m.organization_id = ${organizationId} AND m.status = 'ACTIVE'
-            AND 'can_manage_users' = ANY(r.permissions)`.pipe(Effect.map((rows) => Number(rows[0]!.total)))
+            AND 'can_manage_users' = ANY(r.permissions)`.pipe(Effect.flatMap(Rows.total))
       ),
     listForUser: (userId) =>
       orDie(
@@ -350,26 +343,14 @@ export const make = Effect.gen(function* () {
           FROM memberships m JOIN organizations o ON o.id = m.organization_id JOIN roles r ON r.id = m.role_id
           WHERE m.user_id = ${userId}
           ORDER BY m.created_at, m.organization_id`.pipe(
-          Effect.map((rows) =>
-            rows.map((row) => {
-              const { membership, role } = toMember(row)
-              return {
-                organization: toOrganization({
-                  id: row.organizationId,
-                  name: row.organizationName,
-                  createdAt: row.organizationCreatedAt
-                }),
-                membership,
-                role
-              }
-            })
-          )
+          Effect.flatMap(organizationMembershipRows.all),
+          Effect.map((rows) => rows.map(toOrganizationMembership))
         )
       ),
     countUnforgotten: (userId) =>
       orDie(
         sql`SELECT count(*) AS total FROM memberships WHERE user_id = ${userId} AND status <> 'FORGOTTEN'`.pipe(
-          Effect.map((rows) => Number(rows[0]!.total))
+          Effect.flatMap(Rows.total)
         )
       )
   })
@@ -401,24 +382,22 @@ export const make = Effect.gen(function* () {
             RETURNING t.id
           )
           SELECT found.*, (SELECT count(*) FROM touched) AS touched FROM found`.pipe(
-          Effect.map((rows) =>
-            Option.map(Option.fromNullable(rows[0]), (row) => ({
-              ...toToken(row),
-              lastUsedAt: Number(row.touched) > 0 ? now : (row.lastUsedAt as Date | null)
-            }))
+          Effect.flatMap(usedTokenRows.first),
+          Effect.map(
+            Option.map(({ touched, ...token }) => ({ ...token, lastUsedAt: touched > 0 ? now : token.lastUsedAt }))
           )
         )
       ),
     findById: (organizationId, id) =>
       orDie(
         sql`SELECT * FROM organization_tokens WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(
-          Effect.map((rows) => Option.map(Option.fromNullable(rows[0]), toToken))
+          Effect.flatMap(tokenRows.first)
         )
       ),
     list: (organizationId) =>
       orDie(
         sql`SELECT * FROM organization_tokens WHERE organization_id = ${organizationId} ORDER BY created_at DESC, id DESC`.pipe(
-          Effect.map((rows) => rows.map(toToken))
+          Effect.flatMap(tokenRows.all)
         )
       ),
     update: (token) =>
@@ -449,11 +428,12 @@ export const make = Effect.gen(function* () {
           if (query.userId !== undefined) clauses.push(sql`user_id = ${query.userId}`)
           if (query.types !== undefined) clauses.push(sql`type = ANY(${[...query.types]})`)
           const where = sql.and(clauses)
-          const { total, rows } = yield* countedPage(
+          const { total, items } = yield* countedPage(
+            eventRows,
             sql`SELECT count(*) AS total FROM events WHERE ${where}`,
             sql`SELECT * FROM events WHERE ${where} ORDER BY seq DESC LIMIT ${query.size} OFFSET ${query.page * query.size}`
           )
-          return { items: rows.map(toEvent), total, page: query.page, size: query.size }
+          return { items, total, page: query.page, size: query.size }
         })
       ),
     eraseMembershipData: (organizationId, userId) =>

@@ -26,4 +26,4 @@ export const describe = (error: unknown): string => {
   return typeof error === "string" && error !== "" ? error : "unknown error"
 }
 
-const isRecord = (u: unknown): u is Record<string, any> => typeof u === "object" && u !== null
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null
