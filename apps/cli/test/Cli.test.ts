@@ -68,6 +68,17 @@ describe("without opening a database", () => {
     expect(Fs.existsSync(dataDir)).toBe(false)
   })
 
+  it.concurrent("a bad variable is VALIDATION_FAILED, exit 2, naming it; --help still answers", async () => {
+    const { root, dataDir } = untouched()
+    const environment = P.env({ ROSTER_DATA_DIR: dataDir, ROSTER_PUBLIC_URL: "ftp://app.example", PORT: "abc" })
+    const result = await P.cli(["orgs", "list", "--json"], environment, root)
+    expectFailure(result, "VALIDATION_FAILED", 2)
+    expect(result.stderr).toContain("ROSTER_PUBLIC_URL: must be an http:// or https:// URL")
+    expect(result.stderr).not.toContain("PORT")
+    expect((await P.cli(["--help"], environment, root)).code).toBe(0)
+    expect(Fs.existsSync(dataDir)).toBe(false)
+  })
+
   it.concurrent("an unreachable --database-url fails with its host, never its password", async () => {
     const { root, dataDir } = untouched()
     const result = await P.cli(

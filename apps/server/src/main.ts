@@ -5,9 +5,10 @@
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
 import { App, Server } from "@roster/http"
-import { Store, StoreConfigError } from "@roster/store"
+import { Configuration, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -15,7 +16,6 @@ import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Path from "node:path"
-import * as Config from "./Config.js"
 import * as FirstRun from "./FirstRun.js"
 import * as Logging from "./Logging.js"
 
@@ -24,22 +24,20 @@ const stop = (message: string): never => {
   process.exit(1)
 }
 
-const config = Config.read(process.env)
-if (Array.isArray(config)) {
-  stop(`invalid configuration: ${config.map((p) => `${p.variable} ${p.problem}`).join("; ")}`)
-}
-const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy } = config as Config.Config
-
-const options = Store.optionsFrom({}, process.env)
-if (options instanceof StoreConfigError) stop(`invalid configuration: ${options.message}`)
-const storage = options as Store.Options
+// Read once, here; everything below gets its values from `config`.
+const config = Either.getOrElse(Configuration.read(Configuration.server), (error) =>
+  stop(`invalid configuration: ${error.message}`)
+)
+const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, storage } = config
 
 const logging = Logging.layer(logFormat, logLevel)
 
-process.env.ROSTER_KEY_FILE ??= Store.defaultKeyFile(storage)
-
 const runtime = ManagedRuntime.make(
-  Services.fullLayer.pipe(Layer.provide(Store.layer(storage)), Layer.provide(Crypto.layer), Layer.provideMerge(logging))
+  Services.fullLayer.pipe(
+    Layer.provide(Store.layer(storage.database)),
+    Layer.provide(Crypto.layer(storage.secretKey)),
+    Layer.provideMerge(logging)
+  )
 )
 
 /** The message of a failure (a locked data directory, an unreachable database), else the cause. */
@@ -50,10 +48,10 @@ const describe = (cause: Cause.Cause<unknown>): string =>
   })
 
 // Creating an embedded database takes seconds (longer on a busy machine): say so, not a silent wait.
-if (storage._tag === "Embedded" && Store.createsEmbeddedDatabase(storage)) {
+if (storage.database._tag === "Embedded" && Store.createsEmbeddedDatabase(storage.database)) {
   Effect.runSync(
     Effect.logInfo(
-      `Creating the embedded database in ${Path.resolve(storage.dataDir)}: a first start takes a few seconds`
+      `Creating the embedded database in ${Path.resolve(storage.database.dataDir)}: a first start takes a few seconds`
     ).pipe(Effect.provide(logging))
   )
 }
@@ -67,7 +65,7 @@ if (Exit.isFailure(firstRun)) {
 
 // Handed-out links point at ROSTER_PUBLIC_URL (a front end), else at this server.
 const app = App.make(runtime, {
-  publicUrl: publicUrl ?? Config.publicUrl(host, port),
+  publicUrl,
   trustProxy,
   signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 }
 })
@@ -83,9 +81,8 @@ const handle = await Server.listen(app, { port, ...(host === undefined ? {} : { 
   }
 )
 
-const url = Config.publicUrl(host, handle.port)
-const where =
-  (storage as Store.Options)._tag === "Server" ? "a PostgreSQL server (DATABASE_URL)" : "the embedded database"
+const url = Configuration.serverUrl(Option.fromNullable(host), handle.port)
+const where = storage.database._tag === "Server" ? "a PostgreSQL server (DATABASE_URL)" : "the embedded database"
 await runtime.runPromise(
   Logger.withMinimumLogLevel(
     // Start-up always says where it listens, whatever LOG_LEVEL filters later.

@@ -340,7 +340,9 @@ describe("invalid configuration stops start-up with a message naming the variabl
     ["ROSTER_PUBLIC_URL", "ftp://app.example"],
     ["ROSTER_PUBLIC_URL", "not a url"],
     ["ROSTER_SIGN_IN_LIMIT", "many"],
-    ["ROSTER_TRUST_PROXY", "maybe please"]
+    ["ROSTER_TRUST_PROXY", "maybe please"],
+    ["ROSTER_SECRET_KEY", "not a key"],
+    ["ROSTER_KEY_FILE", " "]
   ])("%s=%s", async (variable, value) => {
     const server = await refused({ [variable]: value })
     expect(server.stderr).toContain(variable)

@@ -25,6 +25,11 @@ export interface Io {
   readonly readStdin?: () => Promise<string>
   /** Shown by `roster --version` when given. */
   readonly version?: string
+  /**
+   * Where handed-out links point unless `--public-url` says otherwise: the app passes what its
+   * configuration reads (`ROSTER_PUBLIC_URL`, else the server's address). Default `http://localhost:3000`.
+   */
+  readonly publicUrl?: string
 }
 
 /** All of `process.stdin`, as text. */

@@ -62,6 +62,7 @@ export const make = (
     readonly stdout: (text: string) => void
     readonly version?: string
     readonly readStdin?: () => Promise<string>
+    readonly publicUrl?: string
   },
   invoke: (invocation: Invocation) => void
 ): Command => {
@@ -121,7 +122,7 @@ export const make = (
     Admins.register,
     Accounts.register
   ]) {
-    register(program, define)
+    register(program, define, { publicUrl: io.publicUrl ?? UserCredentials.defaultPublicUrl })
   }
   for (const noun of program.commands) addGlobalOptions(noun)
   return program

@@ -3,12 +3,9 @@
  * `v1.<iv>.<tag>.<ciphertext>` (base64url), with a fresh random 12-byte IV per seal.
  */
 import { SecretBox } from "@roster/domain"
-import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from "node:crypto"
 import * as Fs from "node:fs/promises"
@@ -38,7 +35,7 @@ const decodeBase64Url = (text: string): Buffer | undefined => {
   return bytes.toString("base64url") === text ? bytes : undefined
 }
 
-/** The key a text holds (base64 or base64url of exactly 32 bytes), or what is wrong with it. */
+/** The key a key file holds (base64 or base64url of exactly 32 bytes), or what is wrong with it. */
 const parseKey = (text: string): Either.Either<Uint8Array, string> => {
   const bytes = decodeBase64(text.trim())
   const hint = `expected ${keyLength} random bytes in base64, e.g. from \`openssl rand -base64 ${keyLength}\``
@@ -98,9 +95,6 @@ export const make = (key: Uint8Array): Effect.Effect<SecretBox["Type"], SecretKe
 /** The box for a fixed 32-byte key; fails with `SecretKeyError` for any other length. */
 export const layerFromKey = (key: Uint8Array): Layer.Layer<SecretBox, SecretKeyError> =>
   Layer.effect(SecretBox, make(key))
-
-/** Where the key file goes when `ROSTER_SECRET_KEY` is unset and `ROSTER_KEY_FILE` is too. */
-export const defaultKeyFile = ".roster/secret.key"
 
 const errnoCode = (error: unknown): unknown =>
   typeof error === "object" && error !== null && "code" in error ? error.code : undefined
@@ -163,23 +157,20 @@ const keyFromFile = (path: string): Effect.Effect<Uint8Array, SecretKeyError> =>
 }
 
 /**
- * The key from `ROSTER_SECRET_KEY` (base64 or base64url of 32 bytes) or, when that is unset, from the
- * key file at `ROSTER_KEY_FILE` (default `.roster/secret.key`), created with a new random key on first use.
+ * The box keyed by the file at `path`, which is created with a new random key on first use. The
+ * app says which file (`ROSTER_KEY_FILE`, or its default beside the data directory).
  */
-export const loadKey: Effect.Effect<Uint8Array, SecretKeyError | ConfigError.ConfigError> = Effect.gen(function* () {
-  const fromEnv = yield* Config.option(Config.redacted("ROSTER_SECRET_KEY"))
-  if (Option.isSome(fromEnv)) {
-    return yield* Either.match(parseKey(Redacted.value(fromEnv.value)), {
-      onLeft: (problem) => Effect.fail(new SecretKeyError({ source: "ROSTER_SECRET_KEY", problem })),
-      onRight: Effect.succeed
-    })
-  }
-  const file = yield* Config.string("ROSTER_KEY_FILE").pipe(Config.withDefault(defaultKeyFile))
-  return yield* keyFromFile(Path.resolve(file))
-})
+export const layerFromFile = (path: string): Layer.Layer<SecretBox, SecretKeyError> =>
+  Layer.effect(SecretBox, Effect.flatMap(keyFromFile(Path.resolve(path)), make))
 
-/** The box keyed by `loadKey`. Servers sharing a database must share the key. */
-export const layerConfig: Layer.Layer<SecretBox, SecretKeyError | ConfigError.ConfigError> = Layer.effect(
-  SecretBox,
-  Effect.flatMap(loadKey, make)
-)
+/**
+ * Where the key comes from, as the app's configuration says: given (`ROSTER_SECRET_KEY`, already
+ * decoded), or kept in a key file. Servers sharing a database must share the key.
+ */
+export type KeySource =
+  | { readonly _tag: "Given"; readonly key: Redacted.Redacted<Uint8Array> }
+  | { readonly _tag: "File"; readonly path: string }
+
+/** The box keyed from `source`. */
+export const layer = (source: KeySource): Layer.Layer<SecretBox, SecretKeyError> =>
+  source._tag === "Given" ? layerFromKey(Redacted.value(source.key)) : layerFromFile(source.path)

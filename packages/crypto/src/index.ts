@@ -3,7 +3,6 @@
  * RFC 6238 one-time passwords.
  */
 import type { PasswordHasher, SecretBox, Totp } from "@roster/domain"
-import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as AesSecretBox from "./AesSecretBox.js"
 import * as Argon2PasswordHasher from "./Argon2PasswordHasher.js"
@@ -15,9 +14,9 @@ export * as Argon2PasswordHasher from "./Argon2PasswordHasher.js"
 export * as OtpauthTotp from "./OtpauthTotp.js"
 export * from "./SecretKeyError.js"
 
-/** The three ports as an app runs them: the secret key from `ROSTER_SECRET_KEY` or the key file. */
-export const layer: Layer.Layer<PasswordHasher | SecretBox | Totp, SecretKeyError | ConfigError.ConfigError> =
-  Layer.mergeAll(Argon2PasswordHasher.layer, AesSecretBox.layerConfig, OtpauthTotp.layer)
+/** The three ports as an app runs them, keyed as its configuration says (`ROSTER_SECRET_KEY` or a key file). */
+export const layer = (key: AesSecretBox.KeySource): Layer.Layer<PasswordHasher | SecretBox | Totp, SecretKeyError> =>
+  Layer.mergeAll(Argon2PasswordHasher.layer, AesSecretBox.layer(key), OtpauthTotp.layer)
 
 /**
  * The three ports with a fixed 32-byte key and, optionally, cheaper hashing: for tests of other

@@ -1,10 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { SecretBox } from "@roster/domain"
 import * as Cause from "effect/Cause"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -16,16 +16,11 @@ const openWith = <E>(layer: Layer.Layer<SecretBox, E>) =>
     return yield* SecretBox
   }).pipe(Effect.provide(layer))
 
-/** The box `layerConfig` builds under these environment variables (no other variables are visible). */
-const configured = (env: Record<string, string>) =>
-  openWith(
-    AesSecretBox.layerConfig.pipe(
-      Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
-    )
-  )
+/** The box kept in the key file at `path`. */
+const fromFile = (path: string) => openWith(AesSecretBox.layerFromFile(path))
 
-const configError = (env: Record<string, string>) =>
-  Effect.flip(configured(env)).pipe(
+const keyFileError = (path: string) =>
+  Effect.flip(fromFile(path)).pipe(
     Effect.map((error) => {
       assert.instanceOf(error, SecretKeyError)
       return error as SecretKeyError
@@ -129,44 +124,34 @@ describe("AesSecretBox", () => {
     })
   )
 
-  describe("layerConfig", () => {
-    it.scoped("uses ROSTER_SECRET_KEY, in base64 or base64url, before any key file", () =>
+  describe("layer", () => {
+    it.scoped("uses a given key and no file; else the key file", () =>
       Effect.gen(function* () {
         const key = randomBytes(32)
         const keyFile = Path.join(yield* tempDir, "secret.key")
         const byKey = yield* openWith(AesSecretBox.layerFromKey(key))
-        for (const encoded of [key.toString("base64"), key.toString("base64url"), ` ${key.toString("base64")}\n`]) {
-          const box = yield* configured({ ROSTER_SECRET_KEY: encoded, ROSTER_KEY_FILE: keyFile })
-          assert.strictEqual(yield* byKey.open(yield* box.seal("seed")), "seed")
-        }
+        const given = yield* openWith(AesSecretBox.layer({ _tag: "Given", key: Redacted.make(new Uint8Array(key)) }))
+        assert.strictEqual(yield* byKey.open(yield* given.seal("seed")), "seed")
         assert.isFalse(Fs.existsSync(keyFile))
+        const filed = yield* openWith(AesSecretBox.layer({ _tag: "File", path: keyFile }))
+        const sealed = yield* filed.seal("seed")
+        assert.strictEqual(yield* (yield* fromFile(keyFile)).open(sealed), "seed")
       })
     )
+  })
 
-    it.effect("refuses a ROSTER_SECRET_KEY that is not 32 bytes of base64, naming it but not its value", () =>
-      Effect.gen(function* () {
-        const tooShort = randomBytes(16).toString("base64")
-        for (const value of ["not a key", tooShort, "", `${randomBytes(32).toString("base64")}!`]) {
-          const error = yield* configError({ ROSTER_SECRET_KEY: value })
-          assert.strictEqual(error.source, "ROSTER_SECRET_KEY")
-          assert.include(error.message, "ROSTER_SECRET_KEY")
-          if (value !== "") assert.notInclude(error.message, value)
-        }
-        assert.include((yield* configError({ ROSTER_SECRET_KEY: tooShort })).message, "decodes to 16 bytes")
-      })
-    )
-
-    it.scoped("without ROSTER_SECRET_KEY, creates a 0600 key file of 32 bytes on first use and reuses it", () =>
+  describe("layerFromFile", () => {
+    it.scoped("creates a 0600 key file of 32 bytes on first use and reuses it", () =>
       Effect.gen(function* () {
         const keyFile = Path.join(yield* tempDir, "data", "nested", "secret.key")
-        const first = yield* configured({ ROSTER_KEY_FILE: keyFile })
+        const first = yield* fromFile(keyFile)
         const sealed = yield* first.seal("seed")
 
         assert.strictEqual(Fs.statSync(keyFile).mode & 0o777, 0o600)
         const key = Buffer.from(Fs.readFileSync(keyFile, "utf8").trim(), "base64")
         assert.strictEqual(key.length, 32)
 
-        const second = yield* configured({ ROSTER_KEY_FILE: keyFile })
+        const second = yield* fromFile(keyFile)
         assert.strictEqual(yield* second.open(sealed), "seed")
         const byKey = yield* openWith(AesSecretBox.layerFromKey(key))
         assert.strictEqual(yield* byKey.open(sealed), "seed")
@@ -177,7 +162,7 @@ describe("AesSecretBox", () => {
       Effect.gen(function* () {
         const keyFile = Path.join(yield* tempDir, "secret.key")
         const boxes = yield* Effect.all(
-          Array.from({ length: 8 }, () => configured({ ROSTER_KEY_FILE: keyFile })),
+          Array.from({ length: 8 }, () => fromFile(keyFile)),
           { concurrency: "unbounded" }
         )
         const sealed = yield* boxes[0]!.seal("seed")
@@ -185,16 +170,12 @@ describe("AesSecretBox", () => {
       })
     )
 
-    it.effect("defaults the key file to .roster/secret.key", () =>
-      Effect.sync(() => assert.strictEqual(AesSecretBox.defaultKeyFile, ".roster/secret.key"))
-    )
-
     it.scoped("refuses a corrupt key file, naming the file, and leaves it alone", () =>
       Effect.gen(function* () {
         const keyFile = Path.join(yield* tempDir, "secret.key")
         for (const contents of ["garbage", randomBytes(16).toString("base64")]) {
           Fs.writeFileSync(keyFile, contents)
-          const error = yield* configError({ ROSTER_KEY_FILE: keyFile })
+          const error = yield* keyFileError(keyFile)
           assert.include(error.message, keyFile)
           assert.include(error.message, "expected 32 random bytes in base64")
           assert.strictEqual(Fs.readFileSync(keyFile, "utf8"), contents)
@@ -207,7 +188,7 @@ describe("AesSecretBox", () => {
         const blocker = Path.join(yield* tempDir, "not-a-directory")
         Fs.writeFileSync(blocker, "")
         const keyFile = Path.join(blocker, "secret.key")
-        const error = yield* configError({ ROSTER_KEY_FILE: keyFile })
+        const error = yield* keyFileError(keyFile)
         assert.include(error.message, keyFile)
       })
     )

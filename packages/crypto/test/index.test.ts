@@ -1,8 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { PasswordHasher, SecretBox, Totp } from "@roster/domain"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
 import * as Crypto from "../src/index.js"
 
@@ -16,21 +15,11 @@ const useAllThree = Effect.gen(function* () {
 })
 
 describe("@roster/crypto", () => {
-  it.effect("layer provides the three ports, keyed from the configuration", () =>
+  it.effect("layer provides the three ports, keyed as the configuration says", () =>
     Effect.gen(function* () {
       const hash = yield* useAllThree
       assert.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
-    }).pipe(
-      Effect.provide(
-        Crypto.layer.pipe(
-          Layer.provide(
-            Layer.setConfigProvider(
-              ConfigProvider.fromMap(new Map([["ROSTER_SECRET_KEY", randomBytes(32).toString("base64")]]))
-            )
-          )
-        )
-      )
-    )
+    }).pipe(Effect.provide(Crypto.layer({ _tag: "Given", key: Redacted.make(new Uint8Array(randomBytes(32))) })))
   )
 
   it.effect("layerWith provides the three ports with a fixed key and, if asked, cheaper hashing", () =>

@@ -13,14 +13,10 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { PGlite } from "@electric-sql/pglite"
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { createPgConfig } from "@electric-sql/pglite/node-postgres"
-import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Str from "effect/String"
@@ -101,7 +97,9 @@ export const isServerUrl = (url: string): boolean => {
   }
 }
 
-const serverUrlProblem = "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
+/** What a server URL must be, for messages that name where it was given. */
+export const serverUrlProblem =
+  "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
 
 const clientContext = (client: PgClient.PgClient): Context.Context<Client> =>
   Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
@@ -211,37 +209,3 @@ export const layer = (options: Options): Layer.Layer<Client, DataDirectoryLocked
       return layerServer(options.url, options.source)
   }
 }
-
-/** `DATABASE_URL`, when set and not empty; an empty value counts as unset, as in most tools. */
-const serverUrlConfig: Config.Config<Option.Option<string>> = Config.option(Config.string("DATABASE_URL")).pipe(
-  Config.mapOrFail((value) => {
-    const url = Option.map(value, Str.trim).pipe(Option.filter(Str.isNonEmpty))
-    return Option.isSome(url) && !isServerUrl(url.value)
-      ? Either.left(ConfigError.InvalidData(["DATABASE_URL"], `DATABASE_URL ${serverUrlProblem}`))
-      : Either.right(url)
-  })
-)
-
-const dataDirConfig: Config.Config<string> = Config.string("ROSTER_DATA_DIR").pipe(
-  Config.withDefault(defaultDataDir),
-  Config.validate({ message: "ROSTER_DATA_DIR must not be empty", validation: (dir) => dir.trim() !== "" })
-)
-
-/**
- * The database the environment names: a server when `DATABASE_URL` is set, else PGlite in
- * `ROSTER_DATA_DIR` (default `.roster/data`; `memory://` for a throwaway one).
- */
-export const config: Config.Config<Options> = Config.all([serverUrlConfig, dataDirConfig]).pipe(
-  Config.map(
-    ([url, dataDir]): Options =>
-      Option.isSome(url)
-        ? { _tag: "Server", url: url.value }
-        : dataDir.startsWith(memoryDataDir)
-          ? { _tag: "Memory" }
-          : { _tag: "Embedded", dataDir }
-  )
-)
-
-/** `layer` on the database the environment names (see `config`). */
-export const layerConfig: Layer.Layer<Client, ConfigError.ConfigError | DataDirectoryLocked | DatabaseUnavailable> =
-  Layer.unwrapEffect(Effect.map(config, layer))

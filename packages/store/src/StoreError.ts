@@ -1,12 +1,18 @@
 import * as Schema from "effect/Schema"
 
-/** Configuration that cannot work; the message names the variable or flag to fix. */
+/** A variable or flag and what is wrong with it: `problem` says what it must be, never its value. */
+export const ConfigProblem = Schema.Struct({ variable: Schema.String, problem: Schema.String })
+export type ConfigProblem = typeof ConfigProblem.Type
+
+/**
+ * Configuration that cannot work (any variable `Configuration` reads, or a storage flag): the message
+ * names every variable or flag to fix, `PORT: must be …; LOG_LEVEL: must be …`.
+ */
 export class StoreConfigError extends Schema.TaggedError<StoreConfigError>()("StoreConfigError", {
-  variable: Schema.String,
-  problem: Schema.String
+  problems: Schema.NonEmptyArray(ConfigProblem)
 }) {
   override get message() {
-    return `${this.variable}: ${this.problem}`
+    return this.problems.map(({ variable, problem }) => `${variable}: ${problem}`).join("; ")
   }
 }
 

@@ -1,3 +1,4 @@
+export * as Configuration from "./Configuration.js"
 export * as DataDirLock from "./DataDirLock.js"
 export * as Database from "./Database.js"
 export * from "./MigrationError.js"

@@ -4,18 +4,17 @@ import { assert, describe, it, layer } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import pg from "pg"
+import * as Configuration from "../src/Configuration.js"
 import * as Database from "../src/Database.js"
 import * as DataDirLock from "../src/DataDirLock.js"
 import * as Migrations from "../src/Migrations.js"
 import * as Migrator from "../src/Migrator.js"
 import * as TestDatabase from "./TestDatabase.js"
-
-const withEnv = (env: Record<string, string>) =>
-  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
 /** Read-modify-write of a counter, `times` times on each of two fibers at once. */
 const raceIncrements = (options: { readonly times: number; readonly forUpdate: boolean }) =>
@@ -153,56 +152,27 @@ describe("Database.layerEmbedded", () => {
   )
 })
 
-describe("Database.config", () => {
-  it.effect("uses a server when DATABASE_URL is set", () =>
-    Effect.gen(function* () {
-      const url = "postgresql://roster:secret@db.internal:5432/roster"
-      assert.deepStrictEqual(yield* withEnv({ DATABASE_URL: url })(Database.config), { _tag: "Server", url })
-    })
-  )
+describe("Database.layer, on the database the configuration names", () => {
+  const configured = (env: Record<string, string>) =>
+    Layer.build(
+      Database.layer(
+        Either.getOrThrow(
+          Configuration.read(Configuration.server, ConfigProvider.fromMap(new Map(Object.entries(env))))
+        ).storage.database
+      )
+    )
 
-  it.effect("uses PGlite in ROSTER_DATA_DIR otherwise, by default .roster/data", () =>
-    Effect.gen(function* () {
-      assert.deepStrictEqual(yield* withEnv({})(Database.config), { _tag: "Embedded", dataDir: ".roster/data" })
-      assert.deepStrictEqual(yield* withEnv({ DATABASE_URL: "", ROSTER_DATA_DIR: "/srv/roster" })(Database.config), {
-        _tag: "Embedded",
-        dataDir: "/srv/roster"
-      })
-      assert.deepStrictEqual(yield* withEnv({ ROSTER_DATA_DIR: "memory://" })(Database.config), { _tag: "Memory" })
-    })
-  )
-
-  it.effect("names the variable that is wrong, without echoing its value", () =>
-    Effect.gen(function* () {
-      const badUrl = yield* Effect.flip(withEnv({ DATABASE_URL: "mysql://root:hunter2@db/roster" })(Database.config))
-      assert.include(String(badUrl), "DATABASE_URL must be a postgres:// or postgresql:// URL")
-      assert.notInclude(String(badUrl), "hunter2")
-      const emptyDir = yield* Effect.flip(withEnv({ ROSTER_DATA_DIR: "  " })(Database.config))
-      assert.include(String(emptyDir), "ROSTER_DATA_DIR must not be empty")
-    })
-  )
-
-  it.scopedLive("layerConfig fails to build on a bad DATABASE_URL, naming it", () =>
-    Effect.gen(function* () {
-      const error = yield* Effect.flip(Layer.build(Database.layerConfig).pipe(withEnv({ DATABASE_URL: "not a url" })))
-      assert.include(String(error), "DATABASE_URL")
-    })
-  )
-
-  it.scopedLive("layerConfig opens and locks the data directory ROSTER_DATA_DIR names", () =>
+  it.scopedLive("opens and locks the data directory ROSTER_DATA_DIR names", () =>
     Effect.gen(function* () {
       const dataDir = yield* TestDatabase.tempDataDir
-      yield* Layer.build(Database.layerConfig).pipe(withEnv({ ROSTER_DATA_DIR: dataDir }))
+      yield* configured({ ROSTER_DATA_DIR: dataDir })
       assert.isTrue(Fs.existsSync(Path.join(dataDir, DataDirLock.fileName)))
     })
   )
 
-  it.scopedLive("layerConfig opens PGlite in memory for ROSTER_DATA_DIR=memory://, with no lock or directory", () =>
+  it.scopedLive("opens PGlite in memory for ROSTER_DATA_DIR=memory://, with no lock or directory", () =>
     Effect.gen(function* () {
-      const sql = yield* Layer.build(Database.layerConfig).pipe(
-        withEnv({ ROSTER_DATA_DIR: "memory://" }),
-        Effect.map(Context.get(SqlClient.SqlClient))
-      )
+      const sql = yield* configured({ ROSTER_DATA_DIR: "memory://" }).pipe(Effect.map(Context.get(SqlClient.SqlClient)))
       assert.deepStrictEqual(yield* sql`SELECT 1 AS one`, [{ one: 1 }])
       assert.isFalse(Fs.existsSync("memory:"))
     })

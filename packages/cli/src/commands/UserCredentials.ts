@@ -13,11 +13,15 @@ const target = (line: CommandLine) =>
     userId: Input.decodeValue(UserId, line.args[0], "userId")
   })
 
-/** `ROSTER_PUBLIC_URL`, else http://localhost:3000; no trailing slash. */
-/** As the server: `ROSTER_PUBLIC_URL`, else the server's own address on `PORT`. */
-const defaultPublicUrl = () => process.env.ROSTER_PUBLIC_URL ?? `http://localhost:${process.env.PORT?.trim() || 3000}`
+/** Where links point when neither `--public-url` nor the app (`Io.publicUrl`) says: the server's default address. */
+export const defaultPublicUrl = "http://localhost:3000"
 
-export const register = (program: Command, define: Define) => {
+export const register = (
+  program: Command,
+  define: Define,
+  /** Where links point unless `--public-url` says otherwise, as the app's configuration reads it. */
+  configured: { readonly publicUrl: string }
+) => {
   const users = program.commands.find((command) => command.name() === "users")!
 
   define(
@@ -70,17 +74,17 @@ export const register = (program: Command, define: Define) => {
         .requiredOption("--org <org>", "organization id or name")
         .option(
           "--public-url <url>",
-          "where the front end is (default: $ROSTER_PUBLIC_URL, else http://localhost:$PORT, as the server)"
+          "where the front end is (default: $ROSTER_PUBLIC_URL, else the server's address on $HOST and $PORT)"
         ),
       (line) =>
         Effect.gen(function* () {
           const found = yield* target(line)
           const given = line.text("publicUrl")
-          const base = yield* Input.decodeValue(
-            PublicUrl.PublicUrl,
-            given ?? defaultPublicUrl(),
-            given === undefined ? "ROSTER_PUBLIC_URL" : "--public-url"
-          )
+          // A typed --public-url wins; the configured one was checked when the app read it.
+          const base =
+            given === undefined
+              ? configured.publicUrl
+              : yield* Input.decodeValue(PublicUrl.PublicUrl, given, "--public-url")
           return Effect.gen(function* () {
             const { access } = yield* Operator.inOrganization(found.org)
             const credentials = yield* Credentials
