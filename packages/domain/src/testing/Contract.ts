@@ -1,5 +1,4 @@
 /** What every part of the ports' contract shares: the ports it covers, and how it reads events back. */
-import type { Vitest } from "@effect/vitest"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type {
@@ -43,5 +42,10 @@ export class EventLog extends Context.Tag("@roster/domain/testing/EventLog")<
   { readonly byIds: (ids: ReadonlyArray<EventId>) => Effect.Effect<ReadonlyArray<DomainEvent.DomainEvent>> }
 >() {}
 
-/** The `it` of a suite over the ports, on the live clock: each part of the contract adds its tests with it. */
-export type It = Vitest.MethodsNonLive<Ports | EventLog, true>
+/**
+ * How each part of the contract adds its tests: `it.effect(name, () => effect)`, the effect run over
+ * the suite's storage, on the live clock (no `TestClock`: transactions really wait for each other).
+ */
+export interface It {
+  readonly effect: (name: string, self: () => Effect.Effect<unknown, unknown, Ports | EventLog>) => void
+}

@@ -1,5 +1,5 @@
 /** The contract of `EventRepository`: the audit log, its pages, and the erasure of personal data. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import { EventRepository, randomUuid } from "../index.js"
 import type { DomainEvent, User, UserId } from "../index.js"

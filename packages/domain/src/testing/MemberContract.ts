@@ -1,5 +1,5 @@
 /** The contract of `MemberRepository`: memberships, joined to their user and role. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { MemberRepository, OrganizationRepository, Permission, randomUuid } from "../index.js"

@@ -1,5 +1,5 @@
 /** The contract of `OrganizationRepository` and `RoleRepository`. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { OrganizationNameTaken, OrganizationRepository, RoleRepository, randomUuid } from "../index.js"

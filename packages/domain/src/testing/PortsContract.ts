@@ -9,8 +9,12 @@
  * narrows with a unique `q` or counts a difference. Dates carry milliseconds everywhere, so every
  * round trip shows they survive to the millisecond.
  */
-import { layer as layerTests } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { afterAll, beforeAll, describe, it as test } from "vitest"
 import type { EventLog, It, Ports } from "./Contract.js"
 import * as EventContract from "./EventContract.js"
 import * as MemberContract from "./MemberContract.js"
@@ -43,19 +47,38 @@ const identityParts: ReadonlyArray<(it: It) => void> = [
 
 /**
  * Registers the contract's tests, as two `describe` blocks named after `name`, each on a storage
- * of its own built from `layer` (a layer is built afresh for each). The layer provides every port
- * and an `EventLog` over the same storage. The tests run on the live clock: the suite sleeps to
- * let concurrent transactions overlap, and checks that they queued.
+ * of its own built from `layer` (before its first test; closed after its last). The layer provides
+ * every port and an `EventLog` over the same storage. The tests run on the live clock: the suite
+ * sleeps to let concurrent transactions overlap, and checks that they queued.
  *
  * @example
  * // my-store.test.ts; PortsContract comes from @roster/domain/testing
  * PortsContract.suite("my store", MyStore.layer.pipe(Layer.provideMerge(MyStore.eventLog)))
  */
 export const suite = (name: string, layer: Layer.Layer<Ports | EventLog, unknown>): void => {
-  const part = (title: string, parts: ReadonlyArray<(it: It) => void>) =>
-    layerTests(layer, { excludeTestServices: true, timeout: "2 minutes" })(title, (it) => {
-      for (const register of parts) register(it)
-    })
-  part(`ports contract (${name})`, organizationParts)
-  part(`identity ports contract (${name})`, identityParts)
+  part(`ports contract (${name})`, layer, organizationParts)
+  part(`identity ports contract (${name})`, layer, identityParts)
 }
+
+/** Building or closing a storage may take a while: a new database, a cluster copied, a server far away. */
+const hookTimeout = 120_000
+
+// Not `@effect/vitest`'s `layer(…)`: it rebinds the shared `it.effect` to its own layer, which then
+// leaks into every test file that runs after it in the same worker (vitest's `isolate: false`).
+const part = (title: string, layer: Layer.Layer<Ports | EventLog, unknown>, parts: ReadonlyArray<(it: It) => void>) =>
+  describe(title, () => {
+    const runtime = ManagedRuntime.make(layer)
+    beforeAll(async () => {
+      await runtime.runtime()
+    }, hookTimeout)
+    afterAll(() => runtime.dispose(), hookTimeout)
+    const it: It = {
+      effect: (name, self) =>
+        test(name, async ({ signal }) => {
+          const exit = await runtime.runPromiseExit(Effect.suspend(self), { signal })
+          // The first error as it was raised (an assertion keeps its diff), as `@effect/vitest` reports it.
+          if (Exit.isFailure(exit)) throw Cause.prettyErrors(exit.cause)[0] ?? new Error(Cause.pretty(exit.cause))
+        })
+    }
+    for (const register of parts) register(it)
+  })

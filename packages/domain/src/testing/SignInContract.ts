@@ -2,7 +2,7 @@
  * The contract of what signing in stores: `CredentialRepository`, `SessionRepository`,
  * `LoginThrottleRepository`, `MfaRepository` and `OneTimeTokenRepository`.
  */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import {

@@ -1,5 +1,5 @@
 /** The contract of `TokenRepository`: organization tokens, stored by hash. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { TokenRepository } from "../index.js"

@@ -1,5 +1,5 @@
 /** The contract of `Transactor`: all or nothing, nested joins the outer, lock scopes serialize. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Cause from "effect/Cause"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -200,9 +200,8 @@ export const tests = (it: It): void => {
 
 /** The platform and sign-in lock scopes. */
 export const identityTests = (it: It): void => {
-  // `it.live` inside `layer(…)` does not provide the layer's services (@effect/vitest 0.30), so these
-  // run as `it.effect` on the live clock (`excludeTestServices`): the sleeps are real, and the
-  // elapsed time shows the transactions did queue.
+  // The suite runs on the live clock: the sleeps are real, and the elapsed time shows the
+  // transactions did queue.
   describe("Transactor lock scopes", () => {
     it.effect('"platform" serializes two transactions that read the admin count, then write', () =>
       Effect.gen(function* () {

@@ -1,5 +1,5 @@
 /** The contract of `UserRepository`: identities by email, and the platform's list of them. */
-import { assert, describe } from "@effect/vitest"
+import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import { Transactor, UserRepository, randomUuid } from "../index.js"
