@@ -50,7 +50,7 @@ const date = 1082
  * value past 2^53 fails its query rather than lose precision. `date` stays `YYYY-MM-DD`:
  * node-postgres would make it midnight in the process's time zone. `timestamptz` is a `Date`.
  */
-export const types: pg.CustomTypesConfig = {
+const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
     if (format !== "binary") {
       if (oid === int8) return parseInt8

@@ -126,7 +126,7 @@ export const newMember = (
     return { user, membership, role: role! }
   })
 
-export const makeToken = (
+const makeToken = (
   org: Org,
   fields: Partial<OrganizationToken.OrganizationToken> = {}
 ): OrganizationToken.OrganizationToken => ({
@@ -170,7 +170,7 @@ export const makeEvent = (
 export const appendAll = (events: ReadonlyArray<DomainEvent.DomainEvent>) =>
   Effect.flatMap(EventRepository, (repository) => Effect.forEach(events, repository.append, { discard: true }))
 
-export const makeSession = (userId: UserId, fields: Partial<Session.Session> = {}): Session.Session => ({
+const makeSession = (userId: UserId, fields: Partial<Session.Session> = {}): Session.Session => ({
   id: id<SessionId>(),
   userId,
   purpose: "full",

@@ -47,9 +47,6 @@ export interface SessionActor {
   readonly purpose: Purpose
 }
 
-/** Actors bound to one organization, acting with a set of permissions there. */
-export type OrganizationActor = TokenActor | MemberActor
-
 export const operator: Actor = Data.tagged<Operator>("Operator")()
 
 export const token = (fields: Omit<TokenActor, "_tag">): Actor => Data.tagged<TokenActor>("Token")(fields)
@@ -58,9 +55,6 @@ export const member = (fields: Omit<MemberActor, "_tag">): MemberActor => Data.t
 
 export const session = (fields: Omit<SessionActor, "_tag">): SessionActor =>
   Data.tagged<SessionActor>("Session")(fields)
-
-export const isOrganizationActor = (actor: Actor): actor is OrganizationActor =>
-  actor._tag === "Token" || actor._tag === "Member"
 
 /** How an event records its actor. A member and a session are the user behind them. */
 export const describe = (actor: Actor): { readonly type: string; readonly id: string | null } => {

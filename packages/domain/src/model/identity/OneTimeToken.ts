@@ -43,6 +43,3 @@ export const hash = BearerToken.hash
 
 export const expiresAt = (purpose: Purpose, createdAt: Date): Date =>
   new Date(createdAt.getTime() + Duration.toMillis(lifetimes[purpose]))
-
-export const isUsable = (token: OneTimeToken, now: Date): boolean =>
-  token.usedAt === null && token.expiresAt.getTime() > now.getTime()

@@ -87,12 +87,3 @@ export const canSignIn = (user: User): boolean => user.disabledAt === null && us
  * signed in from). `EventRepository.eraseIdentityData` removes exactly these.
  */
 export const personalFields = ["email", "name", "ip", "userAgent"] as const
-
-/** What an event records of an identity's account state. */
-export const snapshot = (user: User) => ({
-  email: user.email,
-  name: user.name,
-  emailVerified: user.emailVerifiedAt !== null,
-  isPlatformAdmin: user.isPlatformAdmin,
-  disabled: user.disabledAt !== null
-})

@@ -21,6 +21,3 @@ export const builtIn: ReadonlyArray<{
   { name: "Admin", permissions: Permission.all, isDefault: false },
   { name: "Member", permissions: ["can_view_users"], isDefault: true }
 ]
-
-/** Whether a member with this role counts toward the organization's managers (see `LastManager`). */
-export const canManageUsers = (role: Role): boolean => Permission.holds(role.permissions, "can_manage_users")
