@@ -1,25 +1,19 @@
 /**
- * The apps as real processes, for the tests of both apps: the server (`node --import tsx
- * apps/server/src/main.ts`) and the `roster` executable (`node apps/cli/bin/roster.js`). Every child
+ * The apps as real processes, for the tests of both apps: the built server (`node
+ * apps/server/dist/main.js`) and the `roster` executable (`node apps/cli/bin/roster.js`), as users run
+ * them (BuiltApps.ts builds them before the suites). Every child
  * gets an explicit environment (never the test runner's own), its output is collected, and
  * `killAll` ends whatever is still running.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Fs from "node:fs"
-import { createRequire } from "node:module"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 
 export const repoRoot = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../../..")
-export const serverMain = Path.join(repoRoot, "apps/server/src/main.ts")
+export const serverMain = Path.join(repoRoot, "apps/server/dist/main.js")
 export const cliBin = Path.join(repoRoot, "apps/cli/bin/roster.js")
-
-/**
- * `--import tsx`, resolved here rather than from the child's working directory, so that children can
- * run in a temporary directory (where nothing they write can land in the repository).
- */
-const tsxLoader = pathToFileURL(createRequire(Path.join(repoRoot, "package.json")).resolve("tsx")).href
 
 /** A secret as Roster mints it: `tot_` and 52 base62 characters. */
 export const tokenPattern = /^tot_[0-9A-Za-z]{52}$/
@@ -189,7 +183,7 @@ const start = (
 
 /** Starts the server with exactly `environment` (see `env`), in `cwd`. */
 export const startServer = (environment: Record<string, string>, cwd: string): Proc =>
-  start("server", ["--import", tsxLoader, serverMain], { cwd, env: environment })
+  start("server", [serverMain], { cwd, env: environment })
 
 /** Waits until the server listens; its port. */
 export const listening = async (server: Proc): Promise<number> =>

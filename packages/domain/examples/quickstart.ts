@@ -1,6 +1,6 @@
 /**
  * Roster as a library: the use cases over in-memory storage.
- * Run it with `pnpm --filter @roster/domain example` (or `tsx examples/quickstart.ts`).
+ * Run it with `pnpm --filter @roster/domain example`.
  */
 import { pathToFileURL } from "node:url"
 import { Actor, ErrorCode, InMemory, Member, Organizations, Services, Users } from "@roster/domain"

@@ -48,7 +48,8 @@ describe("examples/quickstart.ts", () => {
   it("runs as a program of its own", async () => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", "examples/quickstart.ts"],
+      // @roster/domain from its sources, not a build (see tsconfig.base.json's customConditions).
+      ["--import", "tsx", "--conditions=@roster/source", "examples/quickstart.ts"],
       { cwd: packageDirectory, timeout: 14_000 }
     )
     assert.strictEqual(stderr, "")
