@@ -4,6 +4,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import { Time, ValidationFailed, Validation } from "@roster/domain"
 
 export interface Field {
@@ -37,9 +38,10 @@ export const compact = <A extends Readonly<Record<string, unknown>>>(input: A): 
 
 /**
  * The domain reports one issue per member of a union (`"ACTIVE"`, `"INACTIVE"`, …, `undefined`);
- * a person needs one line per flag, the first issue being the meaningful one.
+ * a person needs one line per flag, the first issue being the meaningful one. Also for the problems
+ * an operation finds with its input as it runs (a date no longer in the future).
  */
-const rename = (
+export const rename = (
   error: ValidationFailed,
   fields: Fields,
   input: Readonly<Record<string, unknown>>
@@ -65,6 +67,38 @@ const valueAt = (input: unknown, path: ReadonlyArray<string>): unknown =>
 
 const notOneOf = (value: unknown, oneOf: ReadonlyArray<string>) =>
   `${typeof value === "string" ? JSON.stringify(value) : "the value"} is not one of ${oneOf.join(", ")}`
+
+/**
+ * The words a field of `struct` takes, when its schema (or that of each of its items) is a set of
+ * literals: `ACTIVE, INACTIVE, …` for a status. Read from the encoded side, as a command line gives it.
+ */
+export const literals = (struct: Schema.Schema.Any, field: string): ReadonlyArray<string> | undefined => {
+  const encoded = SchemaAST.encodedAST(struct.ast)
+  const signature = SchemaAST.isTypeLiteral(encoded)
+    ? encoded.propertySignatures.find((property) => property.name === field)
+    : undefined
+  return signature === undefined ? undefined : literalsOf(signature.type)
+}
+
+const literalsOf = (ast: SchemaAST.AST): ReadonlyArray<string> | undefined => {
+  switch (ast._tag) {
+    case "Literal":
+      return typeof ast.literal === "string" ? [ast.literal] : undefined
+    case "Union": {
+      // An optional or nullable field: its absence is no word to offer.
+      const members = ast.types.filter((type) => type._tag !== "UndefinedKeyword" && !isNull(type)).map(literalsOf)
+      return members.length > 0 && members.every((words) => words !== undefined) ? members.flat() : undefined
+    }
+    case "TupleType":
+      return ast.rest.length > 0 ? literalsOf(ast.rest[0]!.type) : undefined
+    case "Refinement":
+      return literalsOf(ast.from)
+    default:
+      return undefined
+  }
+}
+
+const isNull = (ast: SchemaAST.AST) => ast._tag === "Literal" && ast.literal === null
 
 /** Text that must say something: `--first-name ""` is a mistake, not a way to clear the name. */
 export const nonBlank = (flag: string, value: string | undefined, hint = ""): Effect.Effect<void, ValidationFailed> =>

@@ -1,10 +1,9 @@
 /**
  * What a command turns into once commander has parsed it. Checking the input is pure, so a plan
- * first decodes (no database), then yields the program that runs against the use cases.
+ * first decodes (no database), then yields the program that runs the operation.
  */
-import type { Command } from "commander"
 import type * as Effect from "effect/Effect"
-import type { ErrorCode, Services, ValidationFailed } from "@roster/domain"
+import type { ErrorCode, ValidationFailed } from "@roster/domain"
 import type { Renderer } from "./Render.js"
 
 export interface Output {
@@ -14,9 +13,9 @@ export interface Output {
   readonly text: (render: Renderer) => string
 }
 
-export type Program = Effect.Effect<Output, ErrorCode.DomainError, Services.UseCases | Services.IdentityUseCases>
+export type Program<R> = Effect.Effect<Output, ErrorCode.DomainError, R>
 
-export type Plan = Effect.Effect<Program, ValidationFailed>
+export type Plan<R> = Effect.Effect<Program<R>, ValidationFailed>
 
 /** The arguments and options of one parsed command, global options included. */
 export interface CommandLine {
@@ -26,14 +25,11 @@ export interface CommandLine {
   /** A repeatable option, in the order given; undefined when absent. */
   readonly texts: (name: string) => ReadonlyArray<string> | undefined
   readonly flag: (name: string) => boolean
+  /** Whether an option was given at all. */
+  readonly has: (name: string) => boolean
   /** Everything on standard input (read only by commands that take `--password-stdin`). */
   readonly readStdin: () => Promise<string>
 }
-
-export type Handler = (line: CommandLine) => Plan
-
-/** Attaches a handler to a leaf command. */
-export type Define = (command: Command, handler: Handler) => Command
 
 export const commandLine = (
   args: ReadonlyArray<string>,
@@ -44,5 +40,6 @@ export const commandLine = (
   readStdin,
   text: (name) => (typeof options[name] === "string" ? (options[name] as string) : undefined),
   texts: (name) => (Array.isArray(options[name]) ? (options[name] as ReadonlyArray<string>) : undefined),
-  flag: (name) => options[name] === true
+  flag: (name) => options[name] === true,
+  has: (name) => options[name] !== undefined && options[name] !== false
 })

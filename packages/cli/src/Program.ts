@@ -1,19 +1,18 @@
-/** The `roster` command tree: commander parses, each leaf turns its command line into a plan. */
+/**
+ * The `roster` command tree, made from the bindings (`Commands`): commander parses, and the one
+ * chosen command's plan comes from the runner.
+ */
 import { Command, Option } from "commander"
+import * as Backend from "./Backend.js"
+import type { Binding } from "./Binding.js"
+import * as Commands from "./Commands.js"
 import type { Storage } from "./Io.js"
-import * as Accounts from "./commands/Accounts.js"
-import * as Admins from "./commands/Admins.js"
-import * as Events from "./commands/Events.js"
-import * as Orgs from "./commands/Orgs.js"
-import * as Roles from "./commands/Roles.js"
-import * as Tokens from "./commands/Tokens.js"
-import * as UserCredentials from "./commands/UserCredentials.js"
-import * as Users from "./commands/Users.js"
-import { type Define, type Plan, commandLine } from "./Plan.js"
+import { type Plan, commandLine } from "./Plan.js"
+import * as Runner from "./Runner.js"
 
 /** A command the user asked for, parsed but not yet run. */
 export interface Invocation {
-  readonly plan: Plan
+  readonly plan: Plan<Backend.UseCases>
   readonly json: boolean
   readonly storage: Storage
 }
@@ -82,7 +81,8 @@ export const make = (
   if (io.version !== undefined) program.version(io.version, "-V, --version", "print the version")
   addGlobalOptions(program)
 
-  const define: Define = (command, handler) => {
+  const publicUrl = io.publicUrl ?? defaultPublicUrl
+  const define = (command: Command, binding: Binding) => {
     addGlobalOptions(command)
     return command.action((...params: Array<unknown>) => {
       const self = params[params.length - 1] as Command
@@ -101,9 +101,15 @@ export const make = (
         if (value !== undefined && value.trim() === "")
           self.error(`option '${flag}' must not be empty`, { exitCode: 2, code: "roster.emptyOption" })
       }
+      const json = options.json === true
       invoke({
-        plan: handler(commandLine(self.processedArgs as Array<string>, options, io.readStdin)),
-        json: options.json === true,
+        plan: Runner.plan(
+          binding,
+          commandLine(self.processedArgs as Array<string>, options, io.readStdin),
+          { json, publicUrl },
+          Backend.local
+        ),
+        json,
         storage: {
           ...(dataDir === undefined ? {} : { dataDir }),
           ...(databaseUrl === undefined ? {} : { databaseUrl })
@@ -112,18 +118,37 @@ export const make = (
     })
   }
 
-  for (const register of [
-    Orgs.register,
-    Roles.register,
-    Tokens.register,
-    Users.register,
-    UserCredentials.register,
-    Events.register,
-    Admins.register,
-    Accounts.register
-  ]) {
-    register(program, define, { publicUrl: io.publicUrl ?? UserCredentials.defaultPublicUrl })
+  for (const noun of Commands.nouns) {
+    const parent = program.command(noun.name).description(noun.description)
+    for (const binding of Commands.bindings.filter((bound) => bound.noun === noun.name)) {
+      define(leaf(parent, binding), binding)
+    }
+    addGlobalOptions(parent)
   }
-  for (const noun of program.commands) addGlobalOptions(noun)
   return program
 }
+
+/** A binding's command: its arguments, then its options as its flags declare them. */
+const leaf = (parent: Command, binding: Binding): Command => {
+  const command = parent.command(binding.verb).description(binding.description)
+  for (const argument of binding.arguments) command.argument(`<${argument.field}>`, argument.description)
+  for (const flag of binding.flags) {
+    for (const declared of flag.options) {
+      const option = new Option(declared.flags, declared.description)
+      if (declared.required === true) option.makeOptionMandatory()
+      if (declared.repeatable === true) option.argParser(collect)
+      if (declared.conflicts !== undefined) option.conflicts(declared.conflicts)
+      command.addOption(option)
+    }
+  }
+  return command
+}
+
+/** A repeatable option: `--status ACTIVE --status INACTIVE` → ["ACTIVE", "INACTIVE"]. */
+const collect = (value: string, previous: ReadonlyArray<string> | undefined): ReadonlyArray<string> => [
+  ...(previous ?? []),
+  value
+]
+
+/** Where links point when neither `--public-url` nor the app (`Io.publicUrl`) says: the server's default address. */
+const defaultPublicUrl = "http://localhost:3000"

@@ -36,8 +36,6 @@ export const make = (color: boolean): Renderer => {
 /** How an absent value shows. */
 export const none = "-"
 
-export const date = (value: Date | null | undefined): string => (value ? value.toISOString() : none)
-
 export const list = (values: ReadonlyArray<string>): string => (values.length === 0 ? none : values.join(", "))
 
 /** Several values in one table cell, one a line, so that tables stay narrow. */
