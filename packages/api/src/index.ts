@@ -6,8 +6,8 @@ export * as Binding from "./Binding.js"
 export { IdentityBindings, OrganizationBindings, UserBindings }
 
 /** Every operation the HTTP API serves, bound. */
-export const bindings = [
+export const bindings: ReadonlyArray<import("./Binding.js").Binding> = [
   ...UserBindings.bindings,
   ...OrganizationBindings.bindings,
   ...IdentityBindings.bindings
-] as const
+]

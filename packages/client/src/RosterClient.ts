@@ -2,15 +2,17 @@
  * A typed client for Roster's HTTP API: one method per operation, named after its id
  * (`terminate-user` → `terminateUser`), each taking one input object (path, query and body fields
  * together) and resolving to the success body. Nothing here is written per operation: the methods
- * and their types come from the bindings in `@roster/api`, which come from the declarations.
+ * and their types come from the declarations (`Catalog`), the requests from their bindings in
+ * `@roster/api`.
  */
 import { type Binding, bindings } from "@roster/api"
-import type { Operation } from "@roster/domain"
+import type { Catalog, Operation } from "@roster/domain"
 
 /** `terminate-user` → `terminateUser`, as types. */
 type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S
 
-type Bound = (typeof bindings)[number]
+/** Every operation the API serves: all but the operator's own (the CLI's alone). */
+type Served = Exclude<Catalog.Declared, { readonly guard: "operator" }>
 
 /** A method: one input object (optional when every field is), the success body. */
 type Method<O extends Operation.Any> =
@@ -20,7 +22,7 @@ type Method<O extends Operation.Any> =
 
 /** Every operation of the API as a method. */
 export type RosterClient = {
-  readonly [B in Bound as CamelCase<B["operation"]["id"]>]: Method<B["operation"]>
+  readonly [O in Served as CamelCase<O["id"]>]: Method<O>
 }
 
 export interface RosterClientOptions {

@@ -5,7 +5,7 @@ import * as Binding from "../Binding.js"
 const accounts = "/admin/users"
 const account = `${accounts}/{userId}`
 
-export const bindings = [
+export const bindings: ReadonlyArray<Binding.Binding> = [
   Binding.make(AuthOperations.signIn, { method: "POST", path: "/auth/login" }),
   Binding.make(AuthOperations.signOut, { method: "POST", path: "/auth/logout" }),
   Binding.make(AuthOperations.signInWithMagicLink, { method: "POST", path: "/auth/magic-link" }),
@@ -37,4 +37,4 @@ export const bindings = [
   Binding.make(PlatformOperations.verifyAccountEmail, { method: "POST", path: `${account}/verify-email` }),
   Binding.make(PlatformOperations.resetAccountPassword, { method: "POST", path: `${account}/reset-password` }),
   Binding.make(EventOperations.listAllEvents, { method: "GET", path: "/admin/events" })
-] as const
+]

@@ -5,7 +5,7 @@ import * as Binding from "../Binding.js"
 const tokens = "/organizations/tokens"
 const user = "/organizations/users/{userId}"
 
-export const bindings = [
+export const bindings: ReadonlyArray<Binding.Binding> = [
   Binding.make(RoleOperations.listRoles, { method: "GET", path: "/organizations/roles" }),
   Binding.make(TokenOperations.listTokens, { method: "GET", path: tokens }),
   // The only answer that ever holds the token's secret.
@@ -16,4 +16,4 @@ export const bindings = [
   // A GET that makes a link (and an event): HEAD must not make one nobody sees.
   Binding.make(CredentialOperations.createUserMagicLink, { method: "GET", path: `${user}/magic-link` }),
   Binding.make(CredentialOperations.createUserVerificationLink, { method: "POST", path: `${user}/email-verification` })
-] as const
+]

@@ -6,7 +6,7 @@ const users = "/organizations/users"
 const user = `${users}/{userId}`
 const { transitions } = UserOperations
 
-export const bindings = [
+export const bindings: ReadonlyArray<Binding.Binding> = [
   Binding.make(UserOperations.listUsers, { method: "GET", path: users }),
   Binding.make(UserOperations.addUser, {
     method: "POST",
@@ -25,4 +25,4 @@ export const bindings = [
   Binding.make(transitions.forget, { method: "POST", path: `${user}/forget` }),
   // The contract: 202 Accepted with no body.
   Binding.make(transitions.resetMfa, { method: "POST", path: `${user}/reset-mfa`, status: 202 })
-] as const
+]

@@ -65,4 +65,4 @@ export const verifyEmail = Operation.make({
   run: (_, { token }) => Effect.flatMap(Auth, (auth) => auth.verifyEmail(token))
 })
 
-export const all: ReadonlyArray<Operation.Any> = [signIn, signOut, signInWithMagicLink, verifyEmail]
+export const all = [signIn, signOut, signInWithMagicLink, verifyEmail] as const

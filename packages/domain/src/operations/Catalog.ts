@@ -13,7 +13,7 @@ import * as RoleOperations from "./RoleOperations.js"
 import * as TokenOperations from "./TokenOperations.js"
 import * as UserOperations from "./UserOperations.js"
 
-export const all: ReadonlyArray<Operation.Any> = [
+const operations = [
   ...UserOperations.all,
   ...CredentialOperations.all,
   ...RoleOperations.all,
@@ -23,7 +23,12 @@ export const all: ReadonlyArray<Operation.Any> = [
   ...AuthOperations.all,
   ...PlatformOperations.all,
   ...OrganizationOperations.all
-]
+] as const
+
+/** Any declared operation, with its own types: what a typed surface (the client) maps over. */
+export type Declared = (typeof operations)[number]
+
+export const all: ReadonlyArray<Operation.Any> = operations
 
 /** Every operation by its id. */
 export const byId: ReadonlyMap<string, Operation.Any> = new Map(all.map((operation) => [operation.id, operation]))

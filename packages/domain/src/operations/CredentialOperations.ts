@@ -70,4 +70,4 @@ export const createUserVerificationLink = Operation.make({
     )
 })
 
-export const all: ReadonlyArray<Operation.Any> = [resetUserPassword, createUserMagicLink, createUserVerificationLink]
+export const all = [resetUserPassword, createUserMagicLink, createUserVerificationLink] as const

@@ -35,4 +35,4 @@ export const listAllEvents = Operation.make({
     Effect.flatMap(Audit, (audit) => audit.listAll(actor, input)).pipe(Effect.map(AuditResponse.fromPlatformEvents))
 })
 
-export const all: ReadonlyArray<Operation.Any> = [listEvents, listAllEvents]
+export const all = [listEvents, listAllEvents] as const

@@ -114,7 +114,7 @@ export const disableMyMfa = Operation.make({
   run: ({ session }, { password }) => Effect.flatMap(Me, (me) => me.disableMfa(session, password))
 })
 
-export const all: ReadonlyArray<Operation.Any> = [
+export const all = [
   viewMyAccount,
   listMyOrganizations,
   listMySessions,
@@ -123,4 +123,4 @@ export const all: ReadonlyArray<Operation.Any> = [
   startMyTotpEnrolment,
   enableMyTotp,
   disableMyMfa
-]
+] as const

@@ -90,7 +90,6 @@ export const make = Effect.gen(function* () {
     after: fields.after
   })
 
-
   /** The change itself, for a caller already authorized. */
   const change = <O extends Lifecycle.Operation>(
     access: Access,
@@ -102,74 +101,74 @@ export const make = Effect.gen(function* () {
     // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
     const args = input as never
     return transaction(access.organizationId)(
-        Effect.gen(function* () {
-          const newRole: Role | undefined =
-            declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
-          const member = yield* findMember(access.organizationId, userId)
-          const status = yield* Lifecycle.transition(member.membership.status, operation)
-          if (declared.managedOnly === true) {
-            // After the state machine, so that a REMOVED member is still a 409 as for every operation.
-            yield* Policy.requireManaged(
-              access,
-              member,
-              (yield* members.listForUser(userId)).map((m) => m.membership)
-            )
-          }
-          const role = newRole ?? member.role
-          const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
-          const isManager = Policy.isManager(status, role.permissions)
-          if (wasManager && !isManager) {
-            const activeManagers = yield* members.countActiveManagers(access.organizationId)
-            if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
-              return yield* new LastManager({ userId })
-            }
-          }
-          const at = yield* now
-          const before = member.membership
-          const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
-          const membership: Membership.Membership = {
-            ...before,
-            ...givenFields(declared.profile?.(args)),
-            ...erased,
-            status,
-            roleId: role.id,
-            updatedAt: at
-          }
-          let user = member.user
-          yield* members.update(membership)
-          if (declared.clearsMfa === true) {
-            // The second factor goes, and with it every session it protected.
-            user = (yield* accounts.clearMfa(user, at)).user
-          }
-          if (declared.erases === true) {
-            yield* events.eraseMembershipData(access.organizationId, userId)
-            if ((yield* members.countUnforgotten(userId)) === 0) {
-              user = User.erase(user, at)
-              yield* users.update(user)
-              yield* events.eraseIdentityData(userId)
-              yield* accounts.eraseSecrets(userId)
-            }
-          }
-          yield* events.append(
-            event(
-              access,
-              {
-                type: Lifecycle.definitions[operation].event,
-                userId,
-                // Erasure keeps no personal data, not even in the event that records it.
-                before:
-                  declared.erases === true
-                    ? { status: before.status, roleId: before.roleId }
-                    : Membership.snapshot(before),
-                after: Membership.snapshot(membership),
-                reason: declared.reason?.(args) ?? null
-              },
-              at
-            )
+      Effect.gen(function* () {
+        const newRole: Role | undefined =
+          declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
+        const member = yield* findMember(access.organizationId, userId)
+        const status = yield* Lifecycle.transition(member.membership.status, operation)
+        if (declared.managedOnly === true) {
+          // After the state machine, so that a REMOVED member is still a 409 as for every operation.
+          yield* Policy.requireManaged(
+            access,
+            member,
+            (yield* members.listForUser(userId)).map((m) => m.membership)
           )
-          return { user, membership, role } satisfies Member
-        })
-      )
+        }
+        const role = newRole ?? member.role
+        const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
+        const isManager = Policy.isManager(status, role.permissions)
+        if (wasManager && !isManager) {
+          const activeManagers = yield* members.countActiveManagers(access.organizationId)
+          if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
+            return yield* new LastManager({ userId })
+          }
+        }
+        const at = yield* now
+        const before = member.membership
+        const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
+        const membership: Membership.Membership = {
+          ...before,
+          ...givenFields(declared.profile?.(args)),
+          ...erased,
+          status,
+          roleId: role.id,
+          updatedAt: at
+        }
+        let user = member.user
+        yield* members.update(membership)
+        if (declared.clearsMfa === true) {
+          // The second factor goes, and with it every session it protected.
+          user = (yield* accounts.clearMfa(user, at)).user
+        }
+        if (declared.erases === true) {
+          yield* events.eraseMembershipData(access.organizationId, userId)
+          if ((yield* members.countUnforgotten(userId)) === 0) {
+            user = User.erase(user, at)
+            yield* users.update(user)
+            yield* events.eraseIdentityData(userId)
+            yield* accounts.eraseSecrets(userId)
+          }
+        }
+        yield* events.append(
+          event(
+            access,
+            {
+              type: Lifecycle.definitions[operation].event,
+              userId,
+              // Erasure keeps no personal data, not even in the event that records it.
+              before:
+                declared.erases === true
+                  ? { status: before.status, roleId: before.roleId }
+                  : Membership.snapshot(before),
+              after: Membership.snapshot(membership),
+              reason: declared.reason?.(args) ?? null
+            },
+            at
+          )
+        )
+        return { user, membership, role } satisfies Member
+      })
+    )
   }
 
   return { findMember, findRole, grantableRole, event, change } as const

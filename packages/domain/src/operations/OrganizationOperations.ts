@@ -60,4 +60,4 @@ export const bootstrapPlatformAdmin = Operation.make({
     )
 })
 
-export const all: ReadonlyArray<Operation.Any> = [createOrganization, listOrganizations, bootstrapPlatformAdmin]
+export const all = [createOrganization, listOrganizations, bootstrapPlatformAdmin] as const

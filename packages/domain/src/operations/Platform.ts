@@ -44,8 +44,12 @@ export type { Account } from "../model/account/AccountView.js"
 const leave = <A, E extends { readonly _tag: string }, R>(change: Effect.Effect<A, E, R>) =>
   change.pipe(
     Effect.catchIf(
-      (error): error is Extract<E, { readonly _tag: "RoleEscalation" | "RoleNotFound" | "NoDefaultRole" | "UserNotManaged" }> =>
-        ["RoleEscalation", "RoleNotFound", "NoDefaultRole", "UserNotManaged"].includes(error._tag),
+      (
+        error
+      ): error is Extract<
+        E,
+        { readonly _tag: "RoleEscalation" | "RoleNotFound" | "NoDefaultRole" | "UserNotManaged" }
+      > => ["RoleEscalation", "RoleNotFound", "NoDefaultRole", "UserNotManaged"].includes(error._tag),
       (error) => Effect.die(error)
     )
   )

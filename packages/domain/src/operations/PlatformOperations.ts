@@ -169,7 +169,7 @@ export const resetAccountPassword = Operation.make({
     )
 })
 
-export const all: ReadonlyArray<Operation.Any> = [
+export const all = [
   listAccounts,
   createAccount,
   viewAccount,
@@ -181,4 +181,4 @@ export const all: ReadonlyArray<Operation.Any> = [
   disableAccountMfa,
   verifyAccountEmail,
   resetAccountPassword
-]
+] as const

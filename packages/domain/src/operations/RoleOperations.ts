@@ -21,4 +21,4 @@ export const listRoles = Operation.make({
     )
 })
 
-export const all: ReadonlyArray<Operation.Any> = [listRoles]
+export const all = [listRoles] as const

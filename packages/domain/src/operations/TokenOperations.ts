@@ -68,4 +68,4 @@ export const revokeToken = Operation.make({
     Effect.flatMap(Tokens, (tokens) => tokens.revoke(access, tokenId)).pipe(Effect.map(AuditResponse.fromToken))
 })
 
-export const all: ReadonlyArray<Operation.Any> = [listTokens, createToken, revokeToken]
+export const all = [listTokens, createToken, revokeToken] as const

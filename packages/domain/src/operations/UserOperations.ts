@@ -101,7 +101,12 @@ export const transitions = Object.fromEntries(
 ) as unknown as { readonly [O in Lifecycle.Operation]: TransitionOperation<O> }
 
 /** Every membership operation. */
-export const all: ReadonlyArray<Operation.Any> = [listUsers, viewUser, addUser, ...Object.values(transitions)]
+export const all = [
+  listUsers,
+  viewUser,
+  addUser,
+  ...(Object.values(transitions) as ReadonlyArray<(typeof transitions)[Lifecycle.Operation]>)
+] as const
 
 /** What a membership operation is called in the design's permission table. */
 export type UserAction = "list" | "get" | "add" | Lifecycle.Operation
