@@ -1,5 +1,6 @@
 /**
- * The folders of `src` show the architecture: kernel ← model ← ports ← memory / operations ← api.
+ * The folders of `src` show the architecture: kernel ← model ← ports ← memory; api (the shapes) over model;
+ * operations over all of them; testing over the ports.
  * A folder may import another only one way round, so that a cycle between folders cannot creep in,
  * and the domain imports `effect` and nothing else. `testing/` (the ports' contract, published as
  * `@roster/domain/testing`) sits above them all: it may import any folder and vitest, and nothing

@@ -93,10 +93,7 @@ const whoMayCall = (operation: Operation.Any): string => {
 const code = (text: string): string => `\`${text}\``
 
 /** The operation a route binds: every route of the API is a binding. */
-const operationOf = (route: Route.Route): Operation.Any => {
-  if (route.operation === undefined) throw new Error(`${route.method} ${route.path} binds no declared operation`)
-  return route.operation
-}
+const operationOf = (route: Route.Route): Operation.Any => route.operation
 
 /**
  * The errors a route can answer with, by status: its guard's, its operation's, and the HTTP layer's

@@ -1,34 +1,25 @@
 /**
- * A route of the API as data: method, path, who may call it (its guard and, for organization routes,
- * the permission it needs), the schemas of its path, query and body, and the use case it runs.
- * `Handler` runs every route through the same checks, in order.
+ * A route of the API: an operation's binding (`@roster/api`) made ready to mount — its express path,
+ * who may call it (the operation's guard and permission), the schemas its path, query and body are
+ * decoded with, and `run`, which decodes the request and runs the operation. `Handler` runs every
+ * route through the same checks, in order; nothing here knows what an operation does.
  */
 import { Binding } from "@roster/api"
 import type { Access, Actor, Permission, Services } from "@roster/domain"
 import { Operation, PublicUrl } from "@roster/domain"
 import * as Effect from "effect/Effect"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type * as ErrorResponse from "./ErrorResponse.js"
 import * as Input from "./Input.js"
 import { type Reply, successContentType } from "./Reply.js"
 
-export type Method = "GET" | "POST" | "PUT" | "DELETE"
+export type Method = Binding.Method
 
-/**
- * Who may call a route:
- * - `organization`: an organization token (`tot_…`), or a session (`Bearer ses_…`) with
- *   `X-Organization-Id` naming an organization where the user's membership is ACTIVE;
- * - `session`: a signed-in user (`Bearer ses_…`), for their own account;
- * - `platform`: a session of a platform admin;
- * - `public`: anyone (signing in).
- */
-export type Guard = "organization" | "session" | "platform" | "public"
+/** Who may call a route: an operation's guard (the operator's own operations have no route). */
+export type Guard = Exclude<Operation.Guard, "operator">
 
 /** Where a request came from, kept with a session it starts. */
-export interface Client {
-  readonly userAgent?: string | undefined
-  readonly ip?: string | undefined
-}
+export type Client = Operation.Client
 
 /** Every use case a route may run. */
 export type UseCases = Services.UseCases | Services.IdentityUseCases
@@ -39,23 +30,8 @@ export type Caller =
   | { readonly _tag: "session"; readonly session: Actor.SessionActor }
   | { readonly _tag: "public" }
 
-interface Callers {
-  readonly organization: { readonly access: Access }
-  readonly session: { readonly session: Actor.SessionActor }
-  readonly platform: { readonly session: Actor.SessionActor }
-  readonly public: {}
-}
-
 /** Path parameters by name, each decoded from its string. */
 export type Params = Readonly<Record<string, Schema.Schema<any, string>>>
-
-export type Request<G extends Guard, P extends Params, Q extends Schema.Struct.Fields, B> = Callers[G] & {
-  /** Where the request came from (kept with a new session). */
-  readonly client: Client
-  readonly params: { readonly [K in keyof P]: Schema.Schema.Type<P[K]> }
-  readonly query: Schema.Struct.Type<Q>
-  readonly body: B
-}
 
 /**
  * What a route answers on success, for the OpenAPI document: its status and body — a schema, the
@@ -67,34 +43,6 @@ export interface Success {
   readonly description?: string
 }
 
-export interface Definition<G extends Guard, P extends Params, Q extends Schema.Struct.Fields, B> {
-  readonly method: Method
-  /** An express path: `/organizations/users/:userId`. */
-  readonly path: string
-  /** One line for the OpenAPI document. */
-  readonly summary: string
-  readonly success: Success
-  /** Who may call; `organization` when absent. */
-  readonly guard?: G
-  /**
-   * A GET that changes something (it makes a one-time link, say): `HEAD` is refused with 405, so
-   * that a probe cannot make one unseen. True when absent.
-   */
-  readonly safe?: boolean
-  /**
-   * Organization routes: checked before anything is decoded; `null` when any caller of the
-   * organization may call.
-   */
-  readonly permission?: Permission.Permission | null
-  readonly params?: P
-  readonly query?: Schema.Struct<Q>
-  /** Query parameters that repeat and take comma-separated values. */
-  readonly lists?: ReadonlyArray<keyof Q & string>
-  /** The JSON body the operation requires; absent when it takes none. */
-  readonly body?: Schema.Schema<B, any>
-  readonly handle: (request: Request<G, P, Q, B>) => Effect.Effect<Reply, ErrorResponse.KnownError, UseCases>
-}
-
 /** The request as received: path parameters, query string, and the parsed body (`undefined` when none was sent). */
 export interface Raw {
   readonly client: Client
@@ -104,8 +52,8 @@ export interface Raw {
 }
 
 export interface Route {
-  /** The operation the route binds (absent for a route not yet declared as one). */
-  readonly operation?: Operation.Any
+  /** The operation the route binds. */
+  readonly operation: Operation.Any
   readonly method: Method
   readonly path: string
   readonly summary: string
@@ -135,54 +83,6 @@ const callerFields = (caller: Caller, guard?: Guard) => {
       return {}
   }
 }
-
-const noQuery = Schema.Struct({})
-
-export const make = <
-  G extends Guard = "organization",
-  P extends Params = {},
-  Q extends Schema.Struct.Fields = {},
-  B = void
->(
-  definition: Definition<G, P, Q, B>
-): Route => ({
-  method: definition.method,
-  path: definition.path,
-  summary: definition.summary,
-  success: definition.success,
-  params: definition.params ?? {},
-  query: definition.query as Schema.Schema<any, any> | undefined,
-  lists: definition.lists ?? [],
-  body: definition.body,
-  guard: definition.guard ?? "organization",
-  safe: definition.safe ?? true,
-  permission: definition.permission ?? null,
-  run: (caller, raw) =>
-    Input.all({
-      params: Input.all(
-        Object.fromEntries(
-          Object.entries(definition.params ?? {}).map(([name, schema]) => [
-            name,
-            Input.pathParameter(schema, name, raw.params[name])
-          ])
-        )
-      ),
-      query: Input.query(definition.query ?? (noQuery as unknown as Schema.Struct<Q>), raw.search, {
-        lists: definition.lists ?? []
-      }),
-      body: definition.body === undefined ? Input.noBody(raw.body) : Input.body(definition.body, raw.body)
-    }).pipe(
-      Effect.flatMap(({ params, query, body }) =>
-        definition.handle({
-          ...callerFields(caller),
-          client: raw.client,
-          params: params as Request<G, P, Q, B>["params"],
-          query,
-          body: body as B
-        } as unknown as Request<G, P, Q, B>)
-      )
-    )
-})
 
 /**
  * The route of a bound operation: its path fields decoded from the path, the others from the query

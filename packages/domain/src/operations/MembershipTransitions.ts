@@ -1,7 +1,7 @@
 /**
  * Every change of an existing membership, declared once: its operation id, the arguments it takes,
  * the permission it needs, the errors it can fail with, and what it does beyond the state machine's
- * move (a role to give, a reason to keep, data to erase). `Users.transition` runs them all the same
+ * move (a role to give, a reason to keep, data to erase). `MembershipChanges.change` runs them all the same
  * way; the API, the CLI and the typed client are bindings over the operations made from these.
  */
 import * as Schema from "effect/Schema"

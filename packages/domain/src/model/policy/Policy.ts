@@ -45,7 +45,6 @@ export const requirePermission = (
     )
   )
 
-
 /**
  * No escalation: an actor can only grant permissions it holds itself, nor act on an account or a
  * token (`over`) holding more than it does. The operator is not limited.
