@@ -309,8 +309,7 @@ export const make = (routes: ReadonlyArray<Route.Route>): JsonObject => {
         "Every error answers an `ErrorResponse`, `{ errors: [{ code, message }], fingerprint }`: each operation lists the codes it can answer under each status.",
         'The Users API contract\'s operations are here as the contract states them; `GET /openapi.json` serves the contract itself, exactly. `GET /health` answers `{ "status": "ok" }` while the server runs.'
       ].join("\n\n"),
-      // No license is chosen yet: this says so until one is.
-      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" }
+      license: { name: "MIT", identifier: "MIT" }
     },
     // Relative: the API is served at the root of whatever address serves this document. (The app's
     // public URL is the front end's, where handed-out links point, not necessarily the API's.)
