@@ -13,7 +13,7 @@
  *
  * Options: `--runs N` (5) timed runs per row, the median is shown; `--json` prints the numbers only;
  * `--server "<command>"` measures another server command line (e.g. the sources through tsx, to
- * compare). Run `pnpm build` first; this script does not build (except through `pnpm start`).
+ * compare). It runs `pnpm build` first.
  */
 import { execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
@@ -33,12 +33,9 @@ const asJson = args.includes("--json")
 const serverCommand = option("--server", "node apps/server/dist/main.js").split(" ")
 const pnpm = process.platform === "win32" ? "pnpm.cmd" : "pnpm"
 
-const targets = {
-  serverStartMs: { target: 1500, before: 2200 },
-  versionMs: { target: 400 },
-  idleRssMb: { target: Math.round(579 * 0.6), before: 579 },
-  reinstateFiles: { target: 4 }
-}
+// The targets of the "one operation, one place" issue: 1.5 s to /health (2.2 s with tsx), 0.4 s for
+// --version, 60 % of the 579 MB the tsx-run tree took, at most 4 files naming reinstate.
+const targets = { serverStartMs: 1500, versionMs: 400, idleRssMb: Math.round(579 * 0.6), reinstateFiles: 4 }
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -196,6 +193,13 @@ const main = async () => {
   const dataDir = Path.join(work, "data")
   const results = {}
   try {
+    log("pnpm build…")
+    try {
+      timeCommand(pnpm, ["build"])
+    } catch (error) {
+      if (serverCommand.join(" ") === "node apps/server/dist/main.js") throw error
+      // Measuring another command (the sources through tsx, say) on a checkout that cannot build.
+    }
     log(`creating an embedded database in ${dataDir} (a first start: initdb)…`)
     const first = await startServer(serverCommand, dataDir)
     await stopTree(first.child)
@@ -211,7 +215,6 @@ const main = async () => {
 
     log("no-op `pnpm build`…")
     try {
-      timeCommand(pnpm, ["build"])
       results.noopBuildMs = median(Array.from({ length: Math.min(runs, 3) }, () => timeCommand(pnpm, ["build"])))
     } catch {
       results.noopBuildMs = Number.NaN // No build step (a checkout from before builds existed).
@@ -251,12 +254,12 @@ const main = async () => {
   }
   const ms = (value) => (Number.isNaN(value) ? "n/a" : `${(value / 1000).toFixed(2)} s`)
   const rows = [
-    ["warm server start → GET /health", ms(results.serverStartMs), "≤ 1.50 s"],
+    ["warm server start → GET /health", ms(results.serverStartMs), `≤ ${ms(targets.serverStartMs)}`],
     ["pnpm start → GET /health (warm, cached build)", ms(results.pnpmStartMs), ""],
     ["no-op pnpm build (cached)", ms(results.noopBuildMs), ""],
-    ["roster --version", ms(results.versionMs), "≤ 0.40 s"],
-    ["idle RSS, pnpm start tree", `${Math.round(results.idleRssMb)} MB`, `≤ ${targets.idleRssMb.target} MB`],
-    ["production files mentioning reinstate", String(results.reinstateFiles), `≤ ${targets.reinstateFiles.target}`]
+    ["roster --version", ms(results.versionMs), `≤ ${ms(targets.versionMs)}`],
+    ["idle RSS, pnpm start tree", `${Math.round(results.idleRssMb)} MB`, `≤ ${targets.idleRssMb} MB`],
+    ["production files mentioning reinstate", String(results.reinstateFiles), `≤ ${targets.reinstateFiles}`]
   ]
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length), 6))
   const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ")} |`
@@ -266,6 +269,8 @@ const main = async () => {
   console.log(`\n(median of ${runs} runs; ${Os.cpus().length} cores, node ${process.version})`)
   console.log("idle tree:")
   for (const p of results.idleTree) console.log(`  ${String(p.rssMb).padStart(4)} MB  ${p.command}`)
+  console.log("files naming reinstate:")
+  for (const file of results.reinstateFileList) console.log(`  ${file}`)
 }
 
 await main()
