@@ -79,7 +79,9 @@ describe("Policy", () => {
         Effect.gen(function* () {
           const access: Access = { actor: tokenActor(organizationA, held), organizationId: organizationA }
           const required = designRequirement.find(([a]) => a === action)![1]
-          const result = yield* Effect.either(Policy.requirePermission(access, UserOperations.requiredPermission[action]))
+          const result = yield* Effect.either(
+            Policy.requirePermission(access, UserOperations.requiredPermission[action])
+          )
           if (covers(held, required)) {
             assert.isTrue(Either.isRight(result))
           } else {
@@ -90,7 +92,11 @@ describe("Policy", () => {
 
     it.prop("the operator may do anything", [UserAction, Schema.UUID], ([action, organization]) => {
       const access: Access = { actor: Actor.operator, organizationId: OrganizationId.make(organization) }
-      assert.isTrue(Either.isRight(Effect.runSync(Effect.either(Policy.requirePermission(access, UserOperations.requiredPermission[action])))))
+      assert.isTrue(
+        Either.isRight(
+          Effect.runSync(Effect.either(Policy.requirePermission(access, UserOperations.requiredPermission[action])))
+        )
+      )
       assert.isTrue(Policy.allows(Actor.operator, UserOperations.requiredPermission[action]))
     })
 

@@ -6,7 +6,7 @@ import type { Issue } from "@roster/domain"
 import { Validation, ValidationFailed } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 
 type Decoded<T extends Record<string, Effect.Effect<any, ValidationFailed>>> = {
   readonly [K in keyof T]: Effect.Effect.Success<T[K]>

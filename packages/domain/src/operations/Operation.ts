@@ -75,6 +75,7 @@ export const impliedErrors: { readonly [G in Guard]: ReadonlyArray<ImpliedError<
 export type Success = Schema.Schema.AnyNoContext | undefined
 
 /** What a success schema describes: its decoded type, `void` when there is none. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an operation that answers nothing is an Effect<void>, as its use case returns
 export type SuccessType<S extends Success> = S extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<S> : void
 
 export interface Operation<
@@ -150,6 +151,7 @@ export const runAny = (
 export type InputOf<O extends Any> = Schema.Struct.Encoded<O["input"]["fields"]>
 
 /** The type of a declared operation's success body, as JSON carries it. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a client method of an operation that answers nothing resolves to void
 export type OutputOf<O extends Any> = O["success"] extends Schema.Schema.AnyNoContext
   ? Schema.Schema.Encoded<O["success"]>
   : void
