@@ -114,7 +114,13 @@ const openPglite = (
     const pglite = yield* Effect.acquireRelease(
       Effect.tryPromise({
         // Extensions are registered on every open: PGlite does not remember them.
-        try: () => PGlite.create(location, { extensions: { pg_trgm } }),
+        try: () =>
+          PGlite.create(location, {
+            extensions: { pg_trgm },
+            // PGlite's default 128 MB of shared buffers is most of an idle server's memory; one
+            // process's embedded database does well with 32 MB (it is PostgreSQL's own default).
+            startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"]
+          }),
         catch: unavailable
       }),
       (db) =>

@@ -25,8 +25,10 @@ import { now } from "../kernel/Time.js"
 import * as User from "../model/identity/User.js"
 
 /** The fields that are given: one set to `undefined` (as optional inputs allow) is as absent as a missing one. */
-const givenFields = <A extends object>(fields: A | undefined): Partial<A> =>
-  Object.fromEntries(Object.entries(fields ?? {}).filter(([, value]) => value !== undefined)) as Partial<A>
+const givenFields = <A extends object>(fields: A | undefined): { [K in keyof A]?: Exclude<A[K], undefined> } =>
+  Object.fromEntries(Object.entries(fields ?? {}).filter(([, value]) => value !== undefined)) as {
+    [K in keyof A]?: Exclude<A[K], undefined>
+  }
 
 export const make = Effect.gen(function* () {
   const members = yield* MemberRepository

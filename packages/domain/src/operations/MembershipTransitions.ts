@@ -25,10 +25,10 @@ export interface Transition<Fields extends Schema.Struct.Fields = Schema.Struct.
   readonly errors: ReadonlyArray<ErrorTag>
   /** The role it gives (no escalation: the actor must hold every permission of it). */
   readonly grants?: (input: Schema.Struct.Type<Fields>) => RoleId
-  /** The profile fields it sets: absent stays, `null` clears. */
-  readonly profile?: (
-    input: Schema.Struct.Type<Fields>
-  ) => Partial<Pick<Membership, "firstName" | "lastName" | "title">>
+  /** The profile fields it sets: absent (or undefined) stays, `null` clears. */
+  readonly profile?: (input: Schema.Struct.Type<Fields>) => {
+    readonly [K in "firstName" | "lastName" | "title"]?: Membership[K] | undefined
+  }
   /** A free-text reason kept with its event. */
   readonly reason?: (input: Schema.Struct.Type<Fields>) => string
   /** Only for a member this organization manages: it weakens how they sign in. */
