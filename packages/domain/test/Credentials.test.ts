@@ -122,12 +122,14 @@ describe("Credentials", () => {
   })
 
   describe("the managed-user rule", () => {
+    // The whole history counts: a membership elsewhere, even one REMOVED or FORGOTTEN since, means
+    // another organization relied on the account.
     const cases: ReadonlyArray<readonly [MembershipStatus.MembershipStatus, boolean]> = [
       ["ACTIVE", false],
       ["INACTIVE", false],
       ["TERMINATED", false],
-      ["REMOVED", true],
-      ["FORGOTTEN", true]
+      ["REMOVED", false],
+      ["FORGOTTEN", false]
     ]
     for (const [status, managed] of cases) {
       it.effect(`a user ${status} in another organization is ${managed ? "" : "not "}managed`, () =>
@@ -186,7 +188,10 @@ describe("Credentials", () => {
         yield* Effect.flatMap(Users, (users) => users.remove(acme.operator, ada.user.id, { reason: "left" }))
         const refused = yield* Effect.flip(credentials.magicLink(acme.token(["can_manage_users"]), ada.user.id))
         assert.deepStrictEqual(refused, new UserNotManaged({ userId: ada.user.id, reason: "not_current" }))
-        assert.include(refused.message, "no longer a member of this organization")
+        // The same words whatever the reason: a refusal tells nothing of the account.
+        for (const reason of ["other_organization", "platform_admin", "not_member"] as const) {
+          assert.strictEqual(refused.message, new UserNotManaged({ userId: ada.user.id, reason }).message)
+        }
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
@@ -249,15 +254,38 @@ describe("Credentials", () => {
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
-    it.effect("an identity only REMOVED elsewhere is managed: its password is set and its sessions end", () =>
+    it.effect(
+      "an identity REMOVED elsewhere is not taken over: adding it with a password is refused, its own password and sessions stay",
+      () =>
+        Effect.gen(function* () {
+          const { acme, globex, ada } = yield* setUp
+          const users = yield* Users
+          const session = yield* TestIdentity.signIn("ada@example.com")
+          yield* users.remove(acme.operator, ada.user.id, { reason: "moved to Globex" })
+          const refused = yield* Effect.flip(
+            users.add(globex.token(["can_manage_users"]), { email: "ada@example.com", password: "globex password" })
+          )
+          assert.deepStrictEqual(refused, new UserNotManaged({ userId: ada.user.id, reason: "other_organization" }))
+          assert.isTrue(yield* TestIdentity.stillWorks(session.secret))
+          yield* TestIdentity.signIn("ada@example.com")
+          // Added without a password, they sign in with what they have.
+          yield* users.add(globex.token(["can_manage_users"]), { email: "ada@example.com" })
+          yield* TestIdentity.signIn("ada@example.com")
+        }).pipe(Effect.provide(TestIdentity.layer))
+    )
+
+    it.effect("an identity a platform admin made, with no membership anywhere, cannot be adopted with a password", () =>
       Effect.gen(function* () {
-        const { acme, globex, ada } = yield* setUp
+        const { globex } = yield* setUp
         const users = yield* Users
-        const session = yield* TestIdentity.signIn("ada@example.com")
-        yield* users.remove(acme.operator, ada.user.id, { reason: "moved to Globex" })
-        yield* users.add(globex.token(["can_manage_users"]), { email: "ada@example.com", password: "globex password" })
-        assert.isFalse(yield* TestIdentity.stillWorks(session.secret))
-        yield* TestIdentity.signIn("ada@example.com", "globex password")
+        const made = yield* Effect.flatMap(Platform, (platform) =>
+          platform.create(Actor.operator, { email: "loner@example.com", password: "the loner's own" })
+        )
+        const refused = yield* Effect.flip(
+          users.add(globex.token(["can_manage_users"]), { email: "loner@example.com", password: "globex password" })
+        )
+        assert.deepStrictEqual(refused, new UserNotManaged({ userId: made.user.id, reason: "not_member" }))
+        yield* TestIdentity.signIn("loner@example.com", "the loner's own")
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 

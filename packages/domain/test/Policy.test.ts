@@ -284,7 +284,7 @@ describe("Policy", () => {
       assert.strictEqual(Either.getOrThrow(Either.flip(run(member)))._tag, "Forbidden")
     })
 
-    it("isManagedBy: no current membership elsewhere, not a platform admin, not erased", () => {
+    it("isManagedBy: a whole history here (no membership elsewhere, of any status), not a platform admin, not erased", () => {
       const user = { isPlatformAdmin: false, erasedAt: null }
       const here = { organizationId: organizationA, status: "ACTIVE" } as const
       const managed = (...others: ReadonlyArray<MembershipStatus.MembershipStatus>) =>
@@ -293,7 +293,13 @@ describe("Policy", () => {
           ...others.map((status) => ({ organizationId: organizationB, status }))
         ])
       assert.isTrue(managed())
-      assert.isTrue(managed("REMOVED", "FORGOTTEN"))
+      // Another organization relied on the account once: it is not this one's to take over.
+      assert.isFalse(managed("REMOVED"))
+      assert.isFalse(managed("FORGOTTEN"))
+      // An identity that was never a member here (made by a platform admin, say) is nobody's.
+      assert.isFalse(Policy.isManagedBy(organizationA, user, []))
+      assert.strictEqual(Policy.whyNotManaged(organizationA, user, []), "not_member")
+      assert.isTrue(Policy.isManagedBy(organizationA, user, [{ organizationId: organizationA, status: "REMOVED" }]))
       assert.isFalse(managed("ACTIVE"))
       assert.isFalse(managed("INACTIVE"))
       assert.isFalse(managed("TERMINATED"))

@@ -172,14 +172,14 @@ export const tests = (h: IdentityHarness.Harness) => {
         h.secret(fresh)
         const resetMfa = () => h.request("POST", `/organizations/users/${ada.id}/reset-mfa`, { auth: token })
         for (const action of [...credentialActions(token, ada.id, fresh), resetMfa]) {
-          h.expectError(await action(), 403, "USER_NOT_MANAGED", "also belongs to another organization")
+          h.expectError(await action(), 403, "USER_NOT_MANAGED", "does not manage how user")
         }
         // The password is unchanged.
         await h.signIn(ada.email, ada.password)
       })
     }
 
-    it("manages the user again once the other membership is REMOVED", async () => {
+    it("does not manage the user again once the other membership is REMOVED: that organization relied on it", async () => {
       const org = await h.organization()
       const other = await h.organization()
       const ada = await member(org)
@@ -189,11 +189,58 @@ export const tests = (h: IdentityHarness.Harness) => {
       h.secret(fresh)
       h.expectError(await resetPassword(token, ada.id, { password: fresh }), 403, "USER_NOT_MANAGED")
       await bringTo(other, ada.id, "REMOVED")
-      const [reset, magic, verification] = credentialActions(token, ada.id, fresh)
-      expect((await reset!()).status).toBe(204)
-      expect((await magic!()).status).toBe(200)
-      expect((await verification!()).status).toBe(200)
-      await h.signIn(ada.email, fresh)
+      for (const action of credentialActions(token, ada.id, fresh)) {
+        h.expectError(await action(), 403, "USER_NOT_MANAGED", "does not manage how user")
+      }
+      // Their own password still signs them in.
+      await h.signIn(ada.email, ada.password)
+    })
+
+    it("no organization takes over a dormant account by adding it with a password of its choosing", async () => {
+      const first = await h.organization()
+      const second = await h.organization()
+      const victim = await member(first)
+      const { auth } = await h.signIn(victim.email, victim.password)
+      await bringTo(first, victim.id, "REMOVED")
+      const chosen = IdentityHarness.password("taken")
+      h.secret(chosen)
+      const token = await second.token()
+      const adopted = await h.request("POST", "/organizations/users", {
+        auth: token,
+        body: { email: victim.email, password: chosen }
+      })
+      h.expectError(adopted, 403, "USER_NOT_MANAGED", "does not manage how user")
+      // Nothing was written: no membership there, the victim's own password and session still good.
+      expect((await h.request("GET", `/organizations/users/${victim.id}`, { auth: token })).status).toBe(404)
+      expect((await login(victim.email, chosen)).status).toBe(401)
+      await h.signIn(victim.email, victim.password)
+      expect((await h.request("GET", "/me", { auth })).status).toBe(200)
+      // Added without a password, they join and sign in with what they have.
+      expect(
+        (await h.request("POST", "/organizations/users", { auth: token, body: { email: victim.email } })).status
+      ).toBe(201)
+      await h.signIn(victim.email, victim.password)
+    })
+
+    it("no organization adopts an identity a platform admin made with no organization", async () => {
+      const root = await h.platformAdmin()
+      const { auth: admin } = await h.signIn(root.email, root.password)
+      const own = IdentityHarness.password("own")
+      h.secret(own)
+      const email = IdentityHarness.uniqueEmail("loner")
+      expect((await h.request("POST", "/admin/users", { auth: admin, body: { email, password: own } })).status).toBe(
+        201
+      )
+      const org = await h.organization()
+      const chosen = IdentityHarness.password("taken")
+      h.secret(chosen)
+      const adopted = await h.request("POST", "/organizations/users", {
+        auth: await org.token(),
+        body: { email, password: chosen }
+      })
+      h.expectError(adopted, 403, "USER_NOT_MANAGED", "does not manage how user")
+      expect((await login(email, chosen)).status).toBe(401)
+      await h.signIn(email, own)
     })
 
     it("never manages a platform admin who is a member", async () => {
@@ -206,7 +253,7 @@ export const tests = (h: IdentityHarness.Harness) => {
       const resetMfa = () => h.request("POST", `/organizations/users/${root.id}/reset-mfa`, { auth: token })
       const { auth } = await h.signIn(root.email, root.password)
       for (const action of [...credentialActions(token, root.id, fresh), resetMfa]) {
-        h.expectError(await action(), 403, "USER_NOT_MANAGED", "platform admin")
+        h.expectError(await action(), 403, "USER_NOT_MANAGED", "does not manage how user")
       }
       // The admin's session survived: reset-mfa did nothing.
       expect((await h.request("GET", "/me", { auth })).status).toBe(200)

@@ -74,9 +74,12 @@ export const impliedErrors: { readonly [G in Guard]: ReadonlyArray<ImpliedError<
 /** A success schema, or `undefined` for an operation that answers nothing (`204`, `202`). */
 export type Success = Schema.Schema.AnyNoContext | undefined
 
-/** What a success schema describes: its decoded type, `void` when there is none. */
-// biome-ignore lint/suspicious/noConfusingVoidType: an operation that answers nothing is an Effect<void>, as its use case returns
-export type SuccessType<S extends Success> = S extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<S> : void
+/** What an operation that answers nothing succeeds with: `void`, as its use case returns. */
+// biome-ignore lint/suspicious/noConfusingVoidType: an Effect<void>, and a client method resolving to nothing
+export type Nothing = void
+
+/** What a success schema describes: its decoded type, `Nothing` when there is none. */
+export type SuccessType<S extends Success> = S extends Schema.Schema.AnyNoContext ? Schema.Schema.Type<S> : Nothing
 
 export interface Operation<
   Id extends string = string,
@@ -151,10 +154,9 @@ export const runAny = (
 export type InputOf<O extends Any> = Schema.Struct.Encoded<O["input"]["fields"]>
 
 /** The type of a declared operation's success body, as JSON carries it. */
-// biome-ignore lint/suspicious/noConfusingVoidType: a client method of an operation that answers nothing resolves to void
 export type OutputOf<O extends Any> = O["success"] extends Schema.Schema.AnyNoContext
   ? Schema.Schema.Encoded<O["success"]>
-  : void
+  : Nothing
 
 /**
  * Declares an operation. The optional parts default to a read with no transition and no events;

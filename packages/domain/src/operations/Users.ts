@@ -99,16 +99,20 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
                       emailVerifiedAt: passwordHash === undefined ? null : at
                     })
                   )
-              const setPassword = (membershipAppended: Effect.Effect<void>) =>
+              /**
+               * A password for an identity that existed before this add only when this organization
+               * manages it, judged on its history before this add (`created`: the membership this
+               * add made, which is no history). The operator is not limited, as everywhere.
+               */
+              const setPassword = (membershipAppended: Effect.Effect<void>, created?: MembershipId) =>
                 Effect.gen(function* () {
                   if (passwordHash === undefined) return yield* membershipAppended
-                  // The operator is not limited, as everywhere.
                   if (user.id !== newId && access.actor._tag !== "Operator") {
                     const memberships = yield* members.listForUser(user.id)
                     const reason = Policy.whyNotManaged(
                       access.organizationId,
                       user,
-                      memberships.map((m) => m.membership)
+                      memberships.map((m) => m.membership).filter((membership) => membership.id !== created)
                     )
                     if (reason !== null) return yield* new UserNotManaged({ userId: user.id, reason })
                   }
@@ -172,7 +176,8 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
                     },
                     at
                   )
-                )
+                ),
+                membership.id
               )
               return { user, membership, role } satisfies Member
             })

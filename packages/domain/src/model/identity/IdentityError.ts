@@ -1,26 +1,21 @@
 import * as Schema from "effect/Schema"
 import { UserId } from "../../kernel/Ids.js"
 
-/** Why an organization does not manage a user (see `Policy.whyNotManaged`). */
-export const UnmanagedReason = Schema.Literal("other_organization", "platform_admin", "not_current")
+/** Why an organization does not manage a user (see `Policy.whyNotManaged`); kept, never shown. */
+export const UnmanagedReason = Schema.Literal("other_organization", "platform_admin", "not_current", "not_member")
 export type UnmanagedReason = typeof UnmanagedReason.Type
 
 /**
- * The organization does not manage this user: they belong to another organization too (not
- * REMOVED or FORGOTTEN), are a platform admin, or are no longer current here.
+ * The organization does not manage how this user signs in, so it may not set their password, hand
+ * out their sign-in links or clear their second factor. The message is the same whatever the
+ * reason: an organization learns nothing of the account's other memberships or platform role.
  */
 export class UserNotManaged extends Schema.TaggedError<UserNotManaged>()("UserNotManaged", {
   userId: UserId,
   reason: UnmanagedReason
 }) {
   override get message() {
-    const why: { readonly [R in UnmanagedReason]: string } = {
-      other_organization:
-        "also belongs to another organization, which relies on this account: only they (or a platform admin) can change how they sign in",
-      platform_admin: "is a platform admin: only they or another platform admin can change how they sign in",
-      not_current: "is no longer a member of this organization (REMOVED or FORGOTTEN)"
-    }
-    return `User ${this.userId} ${why[this.reason]}`
+    return `This organization does not manage how user ${this.userId} signs in: they sign in with what they have, and only they or a platform admin can change it`
   }
 }
 

@@ -78,9 +78,10 @@ export const losesLastManager = (change: {
 
 /**
  * Managed users: an organization may set the password of, or make a sign-in link for, only a user
- * who belongs to it alone — no membership in another organization that is not REMOVED or
- * FORGOTTEN — and who is not a platform admin (an organization must not be able to take over a
- * platform account) nor erased. (The use cases also require the membership here to be current.)
+ * whose whole history is with it — at least one membership here, and never one in another
+ * organization, whatever its status now (a REMOVED or FORGOTTEN membership elsewhere still means
+ * another organization relied on the account) — and who is not a platform admin nor erased. An
+ * identity with no membership at all (a platform admin made it) is nobody's to take over.
  */
 export const isManagedBy = (
   organizationId: OrganizationId,
@@ -96,9 +97,8 @@ export const whyNotManaged = (
 ): UnmanagedReason | null => {
   if (user.isPlatformAdmin) return "platform_admin"
   if (user.erasedAt !== null) return "not_current"
-  return memberships.some((m) => m.organizationId !== organizationId && isCurrent(m.status))
-    ? "other_organization"
-    : null
+  if (memberships.some((m) => m.organizationId !== organizationId)) return "other_organization"
+  return memberships.some((m) => m.organizationId === organizationId) ? null : "not_member"
 }
 
 /**
