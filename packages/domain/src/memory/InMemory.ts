@@ -36,6 +36,7 @@ import {
   Transactor,
   UserRepository
 } from "../ports/Ports.js"
+import type { Ports as AllPorts } from "../ports/Ports.js"
 import type { Role } from "../model/organization/Role.js"
 import * as Session from "../model/access/Session.js"
 import type { TotpFactor } from "../model/identity/TotpFactor.js"
@@ -528,19 +529,7 @@ export const make = Effect.gen(function* () {
 })
 
 /** Every storage port of the domain. */
-export type Ports =
-  | OrganizationRepository
-  | RoleRepository
-  | UserRepository
-  | MemberRepository
-  | TokenRepository
-  | EventRepository
-  | Transactor
-  | CredentialRepository
-  | SessionRepository
-  | LoginThrottleRepository
-  | MfaRepository
-  | OneTimeTokenRepository
+export type Ports = AllPorts
 
 /** The implementations of every port, as `make` returns them (or as a test adjusts them). */
 export interface Implementations {

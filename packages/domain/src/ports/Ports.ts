@@ -296,3 +296,18 @@ export class OneTimeTokenRepository extends Context.Tag("@roster/domain/OneTimeT
     readonly deleteAll: (userId: UserId) => Effect.Effect<void>
   }
 >() {}
+
+/** Every storage port of the domain: what a store provides, and the ports' contract covers. */
+export type Ports =
+  | OrganizationRepository
+  | RoleRepository
+  | UserRepository
+  | MemberRepository
+  | TokenRepository
+  | EventRepository
+  | Transactor
+  | CredentialRepository
+  | SessionRepository
+  | LoginThrottleRepository
+  | MfaRepository
+  | OneTimeTokenRepository

@@ -1,37 +1,10 @@
 /** What every part of the ports' contract shares: the ports it covers, and how it reads events back. */
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
-import type {
-  CredentialRepository,
-  DomainEvent,
-  EventId,
-  EventRepository,
-  LoginThrottleRepository,
-  MemberRepository,
-  MfaRepository,
-  OneTimeTokenRepository,
-  OrganizationRepository,
-  RoleRepository,
-  SessionRepository,
-  TokenRepository,
-  Transactor,
-  UserRepository
-} from "../index.js"
+import type { DomainEvent, EventId, Ports } from "../index.js"
 
 /** Every storage port of the domain: what an implementation provides, and the contract covers. */
-export type Ports =
-  | OrganizationRepository
-  | RoleRepository
-  | UserRepository
-  | MemberRepository
-  | TokenRepository
-  | EventRepository
-  | Transactor
-  | CredentialRepository
-  | SessionRepository
-  | LoginThrottleRepository
-  | MfaRepository
-  | OneTimeTokenRepository
+export type { Ports }
 
 /**
  * Not a port: reads stored events by id, in any organization or none. `EventRepository.page` needs an
