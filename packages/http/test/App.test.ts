@@ -5,7 +5,7 @@ import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import { afterEach, describe, expect, it } from "vitest"
+import { afterEach, describe, expect, it, vi } from "vitest"
 import * as TestCrypto from "@roster/crypto/test"
 import { App, ErrorResponse, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
@@ -90,12 +90,14 @@ describe("App", () => {
     const server = await start(Layer.merge(useCases(InMemory.layer), Logger.replace(Logger.defaultLogger, capture)))
     const response = await fetch(`${server.url}/nowhere`, { headers: { authorization: someToken } })
     const body = await response.json()
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(entries).toContainEqual({
-      level: "INFO",
-      message: "GET /nowhere 404",
-      annotations: expect.objectContaining({ status: 404, fingerprint: body.fingerprint, errorCodes: ["NOT_FOUND"] })
-    })
+    // The entry is written after the response is sent; wait for it rather than for a fixed time.
+    await vi.waitFor(() =>
+      expect(entries).toContainEqual({
+        level: "INFO",
+        message: "GET /nowhere 404",
+        annotations: expect.objectContaining({ status: 404, fingerprint: body.fingerprint, errorCodes: ["NOT_FOUND"] })
+      })
+    )
     expect(JSON.stringify(entries)).not.toContain(someToken)
   })
 
