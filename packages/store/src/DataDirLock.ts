@@ -1,9 +1,14 @@
 /**
- * An exclusive, pid-based lock on an embedded data directory. PGlite is one process's database:
- * two processes opening the same directory would corrupt it, so every open takes this lock first.
+ * An exclusive lock on an embedded data directory. PGlite is one process's database: two processes
+ * opening the same directory would corrupt it, so every open takes this lock first.
  *
- * The lock is `<dataDir>/roster.lock` holding `{ pid, hostname, startedAt }`. A lock whose process
- * is gone (a crash, a reboot, a container restarted with the same pid) is stale and taken over.
+ * The lock is `<dataDir>/roster.lock` holding `{ pid, hostname, startedAt, kernelStart }`. A lock
+ * whose process is gone (a crash, a reboot, a container restarted with the same pid) is stale and
+ * taken over. A pid alone cannot say so: after `kill -9` the kernel may give it to any process. So
+ * on Linux the holder is the pid *and* its start as the kernel counts it (`kernelStart`: the boot id
+ * and field 22 of `/proc/<pid>/stat`), and a lock is live only while that very process runs. Without
+ * /proc (macOS), and for a lock an earlier version wrote without `kernelStart`, the pid decides: a
+ * live process with that pid holds the lock.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -25,7 +30,16 @@ export const Holder = Schema.Struct({
   pid: Schema.Int.pipe(Schema.positive()),
   hostname: Schema.String,
   /** ISO 8601; tells a stale lock of an earlier process with the same pid from a live one. */
-  startedAt: Schema.String.pipe(Schema.filter((text) => !Number.isNaN(Date.parse(text))))
+  startedAt: Schema.String.pipe(Schema.filter((text) => !Number.isNaN(Date.parse(text)))),
+  /** Absent where there is no /proc (macOS), and in lock files written before it was recorded. */
+  kernelStart: Schema.optional(
+    Schema.Struct({
+      /** `/proc/sys/kernel/random/boot_id`: a new one at every boot. */
+      bootId: Schema.String,
+      /** `starttime` in `/proc/<pid>/stat`: clock ticks from boot to the process's start. */
+      ticks: Schema.Int.pipe(Schema.nonNegative())
+    })
+  )
 })
 export type Holder = typeof Holder.Type
 
@@ -71,7 +85,8 @@ const lock = (dataDir: string): Effect.Effect<Held, DataDirectoryLocked | Databa
     const content = JSON.stringify({
       pid: process.pid,
       hostname: Os.hostname(),
-      startedAt: new Date().toISOString()
+      startedAt: new Date().toISOString(),
+      kernelStart: kernelStart(process.pid)
     } satisfies Holder)
     const held: Held = { file, content }
 
@@ -182,6 +197,14 @@ const holderState = (holder: Holder): "alive" | "stale" | "elsewhere" => {
   const now = Date.now()
   // Written before this machine booted: whatever has that pid now is not its writer.
   if (startedAt < now - Os.uptime() * 1000 - startSlackMillis) return "stale"
+  const bootId = readBootId()
+  if (holder.kernelStart !== undefined && bootId !== undefined) {
+    if (holder.kernelStart.bootId !== bootId) return "stale" // written before a reboot
+    const stat = processStat(holder.pid)
+    // A process that exited but is not yet reaped (a zombie) holds nothing. No stat at all means no
+    // such process, or one /proc hides from us (mounted with hidepid): the pid check below decides.
+    if (stat !== undefined) return stat.ticks === holder.kernelStart.ticks && !stat.exited ? "alive" : "stale"
+  }
   if (holder.pid === process.pid) {
     // Our pid but written before we started: an earlier process (a restarted container is pid 1 again).
     return startedAt < now - process.uptime() * 1000 - startSlackMillis ? "stale" : "alive"
@@ -192,6 +215,42 @@ const holderState = (holder: Holder): "alive" | "stale" | "elsewhere" => {
   } catch (error) {
     // EPERM: it exists but belongs to another user. Anything but "no such process" counts as alive.
     return errorCode(error) === "ESRCH" ? "stale" : "alive"
+  }
+}
+
+/** Where the kernel says process `pid` started; `undefined` without /proc (macOS). */
+const kernelStart = (pid: number): Holder["kernelStart"] => {
+  const bootId = readBootId()
+  const stat = processStat(pid)
+  return bootId === undefined || stat === undefined ? undefined : { bootId, ticks: stat.ticks }
+}
+
+const readBootId = (): string | undefined => readProc("/proc/sys/kernel/random/boot_id")?.trim() || undefined
+
+/**
+ * Fields 3 (`state`) and 22 (`starttime`) of `/proc/<pid>/stat`; `undefined` if it cannot be read.
+ * Field 2, the command name, is in parentheses and may itself hold spaces and parentheses (any
+ * process may name itself so), so fields are counted from the last ")".
+ */
+const processStat = (pid: number): { readonly ticks: number; readonly exited: boolean } | undefined => {
+  const stat = readProc(`/proc/${pid}/stat`)
+  const commEnd = stat?.lastIndexOf(")") ?? -1
+  if (stat === undefined || commEnd < 0) return undefined
+  const [state, ...rest] = stat
+    .slice(commEnd + 1)
+    .trim()
+    .split(" ")
+  const ticks = Number(rest[18])
+  if (state === undefined || !Number.isSafeInteger(ticks) || ticks < 0) return undefined
+  return { ticks, exited: state === "Z" || state === "X" || state === "x" }
+}
+
+/** A file under /proc, or `undefined`: no /proc, no such process, or not ours to see. */
+const readProc = (file: string): string | undefined => {
+  try {
+    return Fs.readFileSync(file, "utf8")
+  } catch {
+    return undefined
   }
 }
 

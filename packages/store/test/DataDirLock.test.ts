@@ -1,4 +1,4 @@
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
@@ -27,6 +27,40 @@ const writeLock = (dir: string, content: string) => {
 
 /** The pid of a process that has exited (pids are not reused that quickly). */
 const deadPid = () => ChildProcess.spawnSync(process.execPath, ["-e", ""]).pid
+
+/** Linux's /proc, where the lock records its holder's start; absent on macOS (the lock falls back to the pid). */
+const hasProc = Fs.existsSync("/proc/self/stat")
+
+const bootId = () => Fs.readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim()
+
+/** Fields 3… of /proc/<pid>/stat: field 2, the command name, may hold spaces and parentheses. */
+const statFields = (pid: number) => {
+  const stat = Fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+}
+
+/** Field 22, `starttime`: clock ticks from boot to the process's start. */
+const startTicks = (pid: number) => Number(statFields(pid)[19])
+
+/** A live process that has nothing to do with Roster, as when a dead holder's pid is given to another. */
+const spawnUnrelated = Effect.acquireRelease(
+  Effect.sync(() => ChildProcess.spawn("sleep", ["30"], { stdio: "ignore" })),
+  (child) => Effect.sync(() => child.kill("SIGKILL"))
+)
+
+/** The pid of a process that exited but that its parent (`sleep 30`) never reaps: `kill(pid, 0)` still finds it. */
+const spawnZombie = Effect.acquireRelease(
+  Effect.async<{ readonly parent: ChildProcess.ChildProcess; readonly pid: number }>((resume) => {
+    const parent = ChildProcess.spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 30"], {
+      stdio: ["ignore", "pipe", "ignore"]
+    })
+    parent.stdout.once("data", (chunk) => resume(Effect.succeed({ parent, pid: Number(String(chunk).trim()) })))
+  }),
+  ({ parent }) => Effect.sync(() => parent.kill("SIGKILL"))
+).pipe(
+  Effect.tap(({ pid }) => Effect.promise(() => vi.waitFor(() => assert.strictEqual(statFields(pid)[0], "Z")))),
+  Effect.map(({ pid }) => pid)
+)
 
 const lockedMessage = (dir: string, pid: number) =>
   `The data directory ${dir} is in use by another Roster process (pid ${pid}). Stop that process, or share one PostgreSQL server through DATABASE_URL.`
@@ -91,6 +125,7 @@ describe("DataDirLock", () => {
           assert.strictEqual(holder.pid, process.pid)
           assert.strictEqual(holder.hostname, Os.hostname())
           assert.isFalse(Number.isNaN(Date.parse(holder.startedAt)))
+          if (hasProc) assert.deepStrictEqual(holder.kernelStart, { bootId: bootId(), ticks: startTicks(process.pid) })
         })
       )
       assert.isFalse(Fs.existsSync(lockFile(dir)), "released when the scope closed")
@@ -126,6 +161,50 @@ describe("DataDirLock", () => {
       writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString() }))
       yield* DataDirLock.acquire(dir)
       assert.strictEqual(readLock(dir).pid, process.pid)
+    })
+  )
+
+  it.scopedLive.runIf(hasProc)("takes over a lock whose pid now belongs to an unrelated process (a reused pid)", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const pid = (yield* spawnUnrelated).pid!
+      // The holder that died started before whatever has its pid now.
+      const kernelStart = { bootId: bootId(), ticks: startTicks(pid) - 1 }
+      writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString(), kernelStart }))
+      yield* DataDirLock.acquire(dir)
+      assert.strictEqual(readLock(dir).pid, process.pid)
+    })
+  )
+
+  it.scopedLive.runIf(hasProc)("takes over a lock written before a reboot (another boot id) whose pid is alive", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const pid = (yield* spawnUnrelated).pid!
+      const kernelStart = { bootId: "00000000-0000-4000-8000-000000000000", ticks: startTicks(pid) }
+      writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString(), kernelStart }))
+      yield* DataDirLock.acquire(dir)
+      assert.strictEqual(readLock(dir).pid, process.pid)
+    })
+  )
+
+  it.scopedLive.runIf(hasProc)("takes over a lock whose process has exited but not been reaped (a zombie)", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const pid = yield* spawnZombie
+      const kernelStart = { bootId: bootId(), ticks: startTicks(pid) }
+      writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString(), kernelStart }))
+      yield* DataDirLock.acquire(dir)
+      assert.strictEqual(readLock(dir).pid, process.pid)
+    })
+  )
+
+  it.scopedLive("refuses a lock from an earlier version (no start time recorded) whose pid is alive", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      const pid = (yield* spawnUnrelated).pid!
+      writeLock(dir, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString() }))
+      const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+      assert.strictEqual(error.message, lockedMessage(dir, pid))
     })
   )
 
@@ -204,7 +283,14 @@ describe("DataDirLock", () => {
         const other = yield* spawnHolder(dir)
         assert.isTrue(yield* Effect.promise(() => other.locked))
 
+        if (hasProc) {
+          // Its command name holds ") R 1 (": read from the last parenthesis, its start time is still right.
+          const kernelStart = { bootId: bootId(), ticks: startTicks(other.pid) }
+          assert.deepStrictEqual(readLock(dir).kernelStart, kernelStart)
+        }
+
         const error = yield* Effect.flip(Effect.scoped(DataDirLock.acquire(dir)))
+        assert.strictEqual(error._tag, "DataDirectoryLocked")
         assert.strictEqual(error.message, lockedMessage(dir, other.pid))
 
         other.kill() // a crash: its lock file stays behind
