@@ -25,6 +25,7 @@ export const byTag: { readonly [T in ErrorCode.DomainError["_tag"]]: number } = 
   Unauthorized: forbidden,
   Forbidden: forbidden,
   RoleEscalation: forbidden,
+  Outranked: forbidden,
   // The organization's data is broken, not the request.
   NoDefaultRole: unexpected,
   InvalidCredentials: forbidden,

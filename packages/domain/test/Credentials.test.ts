@@ -9,7 +9,7 @@ import {
   Me,
   MfaRequired,
   Platform,
-  RoleEscalation,
+  Outranked,
   Services,
   UserNotFound,
   UserNotManaged,
@@ -110,12 +110,8 @@ describe("Credentials", () => {
         const error = yield* Effect.flip(
           credentials.setPassword(acme.token(["can_manage_users"]), boss.user.id, { password: newPassword })
         )
-        assert.instanceOf(error, RoleEscalation)
-        assert.strictEqual((error as RoleEscalation).over, "account")
-        assert.match(
-          error.message,
-          /^You cannot act on the sign-in of an account whose role holds permissions you do not: /
-        )
+        assert.instanceOf(error, Outranked)
+        assert.match(error.message, /^You cannot act on a member whose role holds permissions you do not: /)
         yield* TestIdentity.signIn("chief@example.com")
       }).pipe(Effect.provide(TestIdentity.layer))
     )

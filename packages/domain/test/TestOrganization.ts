@@ -12,6 +12,7 @@ import {
   RoleId,
   Services,
   TokenId,
+  TokenRepository,
   Users,
   randomUuid
 } from "@roster/domain"
@@ -44,7 +45,7 @@ export const tokenAccess = (
   permissions: ReadonlyArray<Permission.Permission>,
   acting: OrganizationId = organizationId
 ): Access => ({
-  actor: Actor.token({ tokenId: TokenId.make(randomUuid()), organizationId, permissions }),
+  actor: Actor.token({ tokenId: TokenId.make(randomUuid()), organizationId, permissions, onBehalfOf: null }),
   organizationId: acting
 })
 
@@ -55,6 +56,24 @@ export const tokenAccess = (
 export const make = (name = "Acme") =>
   Effect.gen(function* () {
     const organizations = yield* OrganizationRepository
+    const tokens = yield* TokenRepository
+    /**
+     * A token stored as minting would store it, for the actor the use cases authorize again under
+     * their lock (`Authority`). In-memory storage writes synchronously, so a test can take one inline.
+     */
+    const token = (permissions: ReadonlyArray<Permission.Permission>): Access => {
+      const access = tokenAccess(id, permissions)
+      if (access.actor._tag !== "Token") throw new Error("tokenAccess made no token")
+      const { tokenId } = access.actor
+      const stored = { id: tokenId, organizationId: id, name: `test ${tokenId}`, permissions, createdAt: new Date(0) }
+      Effect.runSync(
+        tokens.insert(
+          { ...stored, expiresAt: null, revokedAt: null, lastUsedAt: null, createdByUserId: null },
+          `hash of ${tokenId}`
+        )
+      )
+      return access
+    }
     const id = OrganizationId.make(randomUuid())
     const role = (name: string, permissions: ReadonlyArray<Permission.Permission>, isDefault = false): Role.Role => ({
       id: RoleId.make(randomUuid()),
@@ -82,7 +101,7 @@ export const make = (name = "Acme") =>
       manager,
       support,
       operator: { actor: Actor.operator, organizationId: id },
-      token: (permissions) => tokenAccess(id, permissions)
+      token
     } satisfies TestOrganization
   })
 

@@ -8,6 +8,7 @@ import {
   Organizations,
   RoleEscalation,
   SessionId,
+  SessionRepository,
   TokenId,
   TokenNotFound,
   Tokens,
@@ -326,9 +327,26 @@ describe("Tokens", () => {
       const acme = yield* TestOrganization.make()
       yield* TestOrganization.addManager(acme)
       const ada = yield* TestOrganization.add(acme, { email: "ada@example.com", roleId: acme.admin.id })
+      // A session of hers, stored: the use cases read it again under their lock (`Authority`).
+      const sessionId = SessionId.make(randomUuid())
+      const at = new Date()
+      yield* (yield* SessionRepository).insert(
+        {
+          id: sessionId,
+          userId: ada.user.id,
+          purpose: "full",
+          createdAt: at,
+          expiresAt: new Date(at.getTime() + 86_400_000),
+          lastSeenAt: at,
+          userAgent: null,
+          ip: null,
+          revokedAt: null
+        },
+        `hash of ${sessionId}`
+      )
       const session: Access = {
         actor: Actor.member({
-          sessionId: SessionId.make(randomUuid()),
+          sessionId,
           userId: ada.user.id,
           organizationId: acme.id,
           permissions: acme.admin.permissions

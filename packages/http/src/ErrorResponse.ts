@@ -15,6 +15,7 @@ export const statuses: { readonly [T in KnownError["_tag"]]: number } = {
   Unauthorized: 401,
   Forbidden: 403,
   RoleEscalation: 403,
+  Outranked: 403,
   ValidationFailed: 400,
   // A role named in a body is part of the request being malformed, not a missing resource.
   RoleNotFound: 400,

@@ -260,7 +260,7 @@ export const tests = (h: IdentityHarness.Harness) => {
       await h.signIn(root.email, root.password)
     })
 
-    it("refuses a token that lacks a permission of the target's role (ROLE_ESCALATION)", async () => {
+    it("refuses a token that lacks a permission of the target's role (OUTRANKED)", async () => {
       const org = await h.organization()
       const boss = await member(org, { roleId: org.admin.id })
       const plain = await member(org)
@@ -271,8 +271,8 @@ export const tests = (h: IdentityHarness.Harness) => {
         h.expectError(
           await action(),
           403,
-          "ROLE_ESCALATION",
-          "sign-in of an account whose role holds permissions you do not: can_reset_2fa"
+          "OUTRANKED",
+          "You cannot act on a member whose role holds permissions you do not: can_reset_2fa"
         )
       }
       await h.signIn(boss.email, boss.password)

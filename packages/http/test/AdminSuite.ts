@@ -5,9 +5,11 @@
  * organizations and users; the last-platform-admin rules run on a storage of their own.
  */
 import { describe, expect, it } from "vitest"
+import * as AdminAuthority from "./AdminAuthority.js"
 import * as AdminLastPlatformAdmin from "./AdminLastPlatformAdmin.js"
 import * as AdminOrganizationCredentials from "./AdminOrganizationCredentials.js"
 import * as AdminPlatform from "./AdminPlatform.js"
+import * as AdminPrivacy from "./AdminPrivacy.js"
 import * as IdentityHarness from "./IdentityHarness.js"
 
 export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsLayer) =>
@@ -16,6 +18,8 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
 
     AdminOrganizationCredentials.tests(h)
     AdminPlatform.tests(h)
+    AdminAuthority.tests(h)
+    AdminPrivacy.tests(h)
     AdminLastPlatformAdmin.tests(makePortsLayer)
 
     it("leaks no secret in any response or log line", () => {

@@ -314,6 +314,40 @@ export const tests = (h: Harness) => {
     })
   })
 
+  describe("OUTRANKED: a lesser actor may not act on a greater one", () => {
+    it("a token of can_manage_users alone cannot change or move an Admin; a Member it can", async () => {
+      const org = await organization()
+      await org.add({ roleId: org.admin.id })
+      const boss = await org.add({ roleId: org.admin.id, firstName: "Grace" })
+      const manager = await org.token(["can_manage_users"])
+      const user = `/organizations/users/${boss}`
+      const outranked = /^You cannot act on a member whose role holds permissions you do not: .*can_manage_tokens/
+      expectError(await put(`${user}/role`, manager, { roleId: org.member.id }), 403, "OUTRANKED", outranked)
+      expectError(await put(`${user}/profile`, manager, { firstName: "Mallory" }), 403, "OUTRANKED", outranked)
+      expectError(await post(`${user}/deactivate`, manager), 403, "OUTRANKED", outranked)
+      expectError(await post(`${user}/terminate`, manager), 403, "OUTRANKED", outranked)
+      expectError(await post(`${user}/remove`, manager, { reason: "x" }), 403, "OUTRANKED", outranked)
+      // Nothing changed, and nothing was recorded.
+      const admin = await org.token(Permission.all)
+      expect((await get(user, admin)).json.profile).toMatchObject({
+        status: "ACTIVE",
+        roleId: org.admin.id,
+        firstName: "Grace"
+      })
+      const events = await get(`/organizations/events?userId=${boss}&size=200`, admin)
+      expect(events.json.content.map((e: any) => e.type)).toEqual(["user.added"])
+      // Bringing them back, or forgetting them once REMOVED, is acting on them too.
+      await bringTo(org, boss, "TERMINATED")
+      expectError(await post(`${user}/reinstate`, manager, { roleId: org.member.id }), 403, "OUTRANKED", outranked)
+      await bringTo(org, boss, "REMOVED")
+      expectError(await post(`${user}/forget`, manager), 403, "OUTRANKED", outranked)
+      // Acting on an equal or lesser member is allowed, as before.
+      const plain = await org.add()
+      expect((await post(`/organizations/users/${plain}/terminate`, manager)).status).toBe(200)
+      expect((await put(`/organizations/users/${plain}/profile`, manager, { title: "Alumna" })).status).toBe(200)
+    })
+  })
+
   describe("LAST_MANAGER", () => {
     it("the last ACTIVE member who can manage users cannot be terminated, deactivated, removed or demoted", async () => {
       const org = await organization()

@@ -128,7 +128,7 @@ export interface Harness {
   readonly url: () => string
   readonly request: (method: string, path: string, options?: RequestOptions) => Promise<Reply>
   /** Runs a use case on the server's own runtime (as the operator would, through the CLI). */
-  readonly run: <A, E>(effect: Effect.Effect<A, E, Route.UseCases>) => Promise<A>
+  readonly run: <A, E>(effect: Effect.Effect<A, E, Route.UseCases | InMemory.Ports>) => Promise<A>
   readonly clock: ReturnType<typeof shiftableClock>
   readonly organization: () => Promise<Organization>
   /** A platform admin made as `roster admins create` does; returns its credentials. */
@@ -160,7 +160,7 @@ export const password = (label = "pw") => `${label}-${randomUuid().slice(0, 18)}
 
 /** Registers `beforeAll`/`afterAll` that start and stop the app; call inside a `describe`. */
 export const setup = (makePortsLayer: () => PortsLayer): Harness => {
-  let runtime: ManagedRuntime.ManagedRuntime<Route.UseCases, unknown>
+  let runtime: ManagedRuntime.ManagedRuntime<Route.UseCases | InMemory.Ports, unknown>
   let server: Server.Handle
   const clock = shiftableClock()
   const validator = ContractSchemas.make()
@@ -172,7 +172,9 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
   beforeAll(async () => {
     runtime = ManagedRuntime.make(
       Services.fullLayer.pipe(
-        Layer.provide(Layer.merge(makePortsLayer(), TestCrypto.layer)),
+        Layer.provide(TestCrypto.layer),
+        // The ports stay visible too: a test may hold a lock as a concurrent change would.
+        Layer.provideMerge(makePortsLayer()),
         Layer.provideMerge(Layer.setClock(clock.clock))
       )
     )
@@ -198,7 +200,8 @@ export const setup = (makePortsLayer: () => PortsLayer): Harness => {
     await runtime?.dispose()
   })
 
-  const run = <A, E>(effect: Effect.Effect<A, E, Route.UseCases>): Promise<A> => runtime.runPromise(effect)
+  const run = <A, E>(effect: Effect.Effect<A, E, Route.UseCases | InMemory.Ports>): Promise<A> =>
+    runtime.runPromise(effect)
 
   const check = (method: string, pathname: string, { status, headers, text, json }: Reply) => {
     // No body to check: HEAD never has one, OPTIONS only lists methods.

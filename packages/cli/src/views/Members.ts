@@ -20,7 +20,6 @@ export const member: View<UserResponse.UserResponse> = {
       ["member since", found.profile.createdDateTime],
       ["profile id", found.profile.id],
       ["idp id", found.idpId],
-      ["user created", found.createdDateTime],
       ["last signed in", found.profile.lastSignedInAt]
     ])
 }

@@ -2,7 +2,7 @@
  * The stable code of each domain error, as the HTTP API and the CLI show it. Adapters map the same
  * errors to HTTP statuses and exit codes in tables of their own.
  */
-import type { Forbidden, RoleEscalation, Unauthorized } from "../model/access/AccessError.js"
+import type { Forbidden, Outranked, RoleEscalation, Unauthorized } from "../model/access/AccessError.js"
 import type {
   AccountDisabled,
   InvalidCredentials,
@@ -34,6 +34,7 @@ export type DomainError =
   | Unauthorized
   | Forbidden
   | RoleEscalation
+  | Outranked
   | ValidationFailed
   | UserNotFound
   | RoleNotFound
@@ -62,6 +63,7 @@ export const codes: { readonly [T in DomainError["_tag"]]: string } = {
   Unauthorized: "UNAUTHORIZED",
   Forbidden: "FORBIDDEN",
   RoleEscalation: "ROLE_ESCALATION",
+  Outranked: "OUTRANKED",
   ValidationFailed: "VALIDATION_FAILED",
   UserNotFound: "USER_NOT_FOUND",
   RoleNotFound: "ROLE_NOT_FOUND",

@@ -42,24 +42,41 @@ export const UserPageResponse = Schema.Struct({
 })
 export type UserPageResponse = typeof UserPageResponse.Type
 
-export const fromMember = ({ user, membership }: Member): UserResponse => ({
-  id: user.id,
-  email: user.email,
-  idpId: user.idpId,
-  roleId: membership.roleId,
-  profile: {
-    id: membership.id,
-    firstName: membership.firstName,
-    lastName: membership.lastName,
-    title: membership.title,
-    organizationId: membership.organizationId,
+/**
+ * A sign-in the organization may know of: one since the person joined it. An earlier one belongs
+ * to the account's life elsewhere (another organization, or none), which is not this one's to see.
+ */
+const signedInSinceJoining = ({ user, membership }: Member): string | null =>
+  user.lastSignedInAt === null || user.lastSignedInAt.getTime() < membership.createdAt.getTime()
+    ? null
+    : user.lastSignedInAt.toISOString()
+
+/**
+ * The member as their organization sees them: only its own relationship with the person. Both
+ * `createdDateTime`s are when they joined it, never when the account was made (perhaps by another
+ * organization, years before), and `lastSignedInAt` is none from before they joined.
+ */
+export const fromMember = (member: Member): UserResponse => {
+  const { user, membership } = member
+  return {
+    id: user.id,
+    email: user.email,
+    idpId: user.idpId,
     roleId: membership.roleId,
-    status: membership.status,
-    createdDateTime: membership.createdAt.toISOString(),
-    lastSignedInAt: user.lastSignedInAt?.toISOString() ?? null
-  },
-  createdDateTime: user.createdAt.toISOString()
-})
+    profile: {
+      id: membership.id,
+      firstName: membership.firstName,
+      lastName: membership.lastName,
+      title: membership.title,
+      organizationId: membership.organizationId,
+      roleId: membership.roleId,
+      status: membership.status,
+      createdDateTime: membership.createdAt.toISOString(),
+      lastSignedInAt: signedInSinceJoining(member)
+    },
+    createdDateTime: membership.createdAt.toISOString()
+  }
+}
 
 export const fromPage = (page: Page<Member>): UserPageResponse => ({
   content: page.items.map(fromMember),

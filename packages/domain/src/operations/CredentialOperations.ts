@@ -15,7 +15,7 @@ import * as Operation from "./Operation.js"
 const member = { userId: UserId }
 
 /** The errors of anything done to a member's sign-in (see `Credentials`). */
-const manageable = ["UserNotFound", "UserNotManaged", "RoleEscalation"] as const
+const manageable = ["UserNotFound", "UserNotManaged", "Outranked"] as const
 
 export const resetUserPassword = Operation.make({
   id: "reset-user-password",

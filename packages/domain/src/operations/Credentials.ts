@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Access } from "../model/access/Access.js"
 import * as Accounts from "./Accounts.js"
+import * as Authority from "./Authority.js"
 import { AccountDisabled } from "../model/identity/AuthError.js"
 import { UserNotManaged } from "../model/identity/IdentityError.js"
 import type { UserId } from "../kernel/Ids.js"
@@ -17,7 +18,7 @@ import { UserNotFound } from "../model/membership/MembershipError.js"
 import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
-import { MemberRepository, Transactor } from "../ports/Ports.js"
+import { MemberRepository } from "../ports/Ports.js"
 import { PasswordHasher } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 
@@ -30,14 +31,14 @@ export interface IssuedLink {
 export class Credentials extends Effect.Service<Credentials>()("@roster/domain/Credentials", {
   effect: Effect.gen(function* () {
     const members = yield* MemberRepository
-    const { transaction } = yield* Transactor
+    const authority = yield* Authority.make
     const hasher = yield* PasswordHasher
     const accounts = yield* Accounts.make
 
     /**
      * The member whose sign-in the actor may touch. Checks, in order: `can_manage_users` (403) → a
      * member here (404) → managed (403 `UserNotManaged`) → the actor holds every permission of the
-     * member's role (403 `RoleEscalation`: taking over a more powerful account is escalation too).
+     * member's role (403 `Outranked`: taking over a more powerful account is acting upward).
      * The operator is not bound by the managed-user rule, but neither may it touch the sign-in of a
      * user whose membership here is REMOVED or FORGOTTEN, or whose identity is erased (403
      * `UserNotManaged`, as the API answers): erasure must stay erasure.
@@ -57,7 +58,7 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
           member,
           (yield* members.listForUser(userId)).map((m) => m.membership)
         )
-        yield* Policy.requireCanGrant(access.actor, member.role.permissions, "account")
+        yield* Policy.requireNotOutranked(access.actor, { userId, rolePermissions: member.role.permissions })
         return member
       })
 
@@ -72,9 +73,12 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
         yield* Password.check(input.password, member.user.email)
         const passwordHash = yield* hasher.hash(input.password)
         const at = yield* now
-        yield* transaction(access.organizationId)(
+        yield* authority.inOrganization(
+          access,
+          "can_manage_users"
+        )((access) =>
           Effect.gen(function* () {
-            // Again under the organization's lock: memberships may have changed while hashing.
+            // Again under the organization's lock: the actor and memberships may have changed while hashing.
             const { user } = yield* manageable(access, userId)
             yield* accounts.setPassword({
               actor: access.actor,
@@ -92,7 +96,10 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
     const issue = (access: Access, userId: UserId, purpose: OneTimeToken.Purpose) =>
       Effect.gen(function* () {
         const at = yield* now
-        return yield* transaction(access.organizationId)(
+        return yield* authority.inOrganization(
+          access,
+          "can_manage_users"
+        )((access) =>
           Effect.gen(function* () {
             const { user } = yield* manageable(access, userId)
             if (purpose === "magic_link" && user.disabledAt !== null) return yield* new AccountDisabled()

@@ -92,84 +92,96 @@ export const make = Effect.gen(function* () {
     after: fields.after
   })
 
-  /** The change itself, for a caller already authorized. */
-  const change = <O extends Lifecycle.Operation>(
+  /**
+   * The change itself. `authorize` runs first under the organization's lock and answers the access
+   * as it stands then (`Authority.reauthorize` for an organization's actor; a platform admin's
+   * caller already holds the "platform" lock and rechecked there). The actor may not act on a member
+   * whose role outranks it (`Outranked`, unless the transition is `anyRank`), checked before the
+   * state machine: who may act comes first.
+   */
+  const change = <O extends Lifecycle.Operation, E>(
     access: Access,
     userId: UserId,
     operation: O,
-    input: MembershipTransitions.InputOf<O>
+    input: MembershipTransitions.InputOf<O>,
+    authorize: (access: Access) => Effect.Effect<Access, E>
   ) => {
     const declared = MembershipTransitions.declarationOf(operation)
     // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
     const args = input as never
     return transaction(access.organizationId)(
-      Effect.gen(function* () {
-        const newRole: Role | undefined =
-          declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
-        const member = yield* findMember(access.organizationId, userId)
-        const status = yield* Lifecycle.transition(member.membership.status, operation)
-        if (declared.managedOnly === true) {
-          // After the state machine, so that a REMOVED member is still a 409 as for every operation.
-          yield* Policy.requireManaged(
-            access,
-            member,
-            (yield* members.listForUser(userId)).map((m) => m.membership)
-          )
-        }
-        const role = newRole ?? member.role
-        const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
-        const isManager = Policy.isManager(status, role.permissions)
-        if (wasManager && !isManager) {
-          const activeManagers = yield* members.countActiveManagers(access.organizationId)
-          if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
-            return yield* new LastManager({ userId })
+      Effect.flatMap(authorize(access), (access) =>
+        Effect.gen(function* () {
+          const newRole: Role | undefined =
+            declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
+          const member = yield* findMember(access.organizationId, userId)
+          if (declared.anyRank !== true) {
+            yield* Policy.requireNotOutranked(access.actor, { userId, rolePermissions: member.role.permissions })
           }
-        }
-        const at = yield* now
-        const before = member.membership
-        const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
-        const membership: Membership.Membership = {
-          ...before,
-          ...givenFields(declared.profile?.(args)),
-          ...erased,
-          status,
-          roleId: role.id,
-          updatedAt: at
-        }
-        let user = member.user
-        yield* members.update(membership)
-        if (declared.clearsMfa === true) {
-          // The second factor goes, and with it every session it protected.
-          user = (yield* accounts.clearMfa(user, at)).user
-        }
-        if (declared.erases === true) {
-          yield* events.eraseMembershipData(access.organizationId, userId)
-          if ((yield* members.countUnforgotten(userId)) === 0) {
-            user = User.erase(user, at)
-            yield* users.update(user)
-            yield* events.eraseIdentityData(userId)
-            yield* accounts.eraseSecrets(userId)
+          const status = yield* Lifecycle.transition(member.membership.status, operation)
+          if (declared.managedOnly === true) {
+            // After the state machine, so that a REMOVED member is still a 409 as for every operation.
+            yield* Policy.requireManaged(
+              access,
+              member,
+              (yield* members.listForUser(userId)).map((m) => m.membership)
+            )
           }
-        }
-        yield* events.append(
-          event(
-            access,
-            {
-              type: Lifecycle.definitions[operation].event,
-              userId,
-              // Erasure keeps no personal data, not even in the event that records it.
-              before:
-                declared.erases === true
-                  ? { status: before.status, roleId: before.roleId }
-                  : Membership.snapshot(before),
-              after: Membership.snapshot(membership),
-              reason: declared.reason?.(args) ?? null
-            },
-            at
+          const role = newRole ?? member.role
+          const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
+          const isManager = Policy.isManager(status, role.permissions)
+          if (wasManager && !isManager) {
+            const activeManagers = yield* members.countActiveManagers(access.organizationId)
+            if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
+              return yield* new LastManager({ userId })
+            }
+          }
+          const at = yield* now
+          const before = member.membership
+          const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
+          const membership: Membership.Membership = {
+            ...before,
+            ...givenFields(declared.profile?.(args)),
+            ...erased,
+            status,
+            roleId: role.id,
+            updatedAt: at
+          }
+          let user = member.user
+          yield* members.update(membership)
+          if (declared.clearsMfa === true) {
+            // The second factor goes, and with it every session it protected.
+            user = (yield* accounts.clearMfa(user, at)).user
+          }
+          if (declared.erases === true) {
+            yield* events.eraseMembershipData(access.organizationId, userId)
+            if ((yield* members.countUnforgotten(userId)) === 0) {
+              user = User.erase(user, at)
+              yield* users.update(user)
+              yield* events.eraseIdentityData(userId)
+              yield* accounts.eraseSecrets(userId)
+            }
+          }
+          yield* events.append(
+            event(
+              access,
+              {
+                type: Lifecycle.definitions[operation].event,
+                userId,
+                // Erasure keeps no personal data, not even in the event that records it.
+                before:
+                  declared.erases === true
+                    ? { status: before.status, roleId: before.roleId }
+                    : Membership.snapshot(before),
+                after: Membership.snapshot(membership),
+                reason: declared.reason?.(args) ?? null
+              },
+              at
+            )
           )
-        )
-        return { user, membership, role } satisfies Member
-      })
+          return { user, membership, role } satisfies Member
+        })
+      )
     )
   }
 

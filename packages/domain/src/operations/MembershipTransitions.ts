@@ -33,6 +33,11 @@ export interface Transition<Fields extends Schema.Struct.Fields = Schema.Struct.
   readonly reason?: (input: Schema.Struct.Type<Fields>) => string
   /** Only for a member this organization manages: it weakens how they sign in. */
   readonly managedOnly?: boolean
+  /**
+   * Allowed on a member of any rank. Every other transition is refused (`Outranked`) on a member
+   * whose role holds a permission the actor lacks: a lesser actor may not act on a greater one.
+   */
+  readonly anyRank?: boolean
   /** Erasure: the membership's personal data goes, and the identity's once no membership needs it. */
   readonly erases?: boolean
   /** Clears the member's second factor (and the sessions it protected). */
@@ -52,7 +57,8 @@ const transition = <
 
 const none = Schema.Struct({})
 
-const common: ReadonlyArray<ErrorTag> = ["UserNotFound", "InvalidTransition", "LastManager"]
+const common: ReadonlyArray<ErrorTag> = ["UserNotFound", "Outranked", "InvalidTransition", "LastManager"]
+const ofAnyRank: ReadonlyArray<ErrorTag> = common.filter((tag) => tag !== "Outranked")
 const givingRole: ReadonlyArray<ErrorTag> = [...common, "RoleNotFound", "RoleEscalation"]
 
 /** Every membership transition, by the state machine's name for it. */
@@ -123,8 +129,11 @@ export const transitions = {
     summary: "Clear a managed member's second factor and recovery codes, ending their sessions",
     permission: "can_reset_2fa",
     input: none,
-    errors: [...common, "UserNotManaged"],
+    errors: [...ofAnyRank, "UserNotManaged"],
     managedOnly: true,
+    // A helpdesk holding `can_reset_2fa` alone resets any managed member's second factor: that
+    // gives no access by itself (the password is still needed), and it is the permission's purpose.
+    anyRank: true,
     clearsMfa: true,
     answersNothing: true
   })

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Forbidden } from "../model/access/AccessError.js"
 import * as Accounts from "./Accounts.js"
+import * as Authority from "./Authority.js"
 import * as MembershipChanges from "./MembershipChanges.js"
 import * as Lifecycle from "../model/membership/Lifecycle.js"
 import type * as Actor from "../model/access/Actor.js"
@@ -38,8 +39,8 @@ import type { Account } from "../model/account/AccountView.js"
 export type { Account } from "../model/account/AccountView.js"
 
 /**
- * Removing and forgetting give no role and need no managed user: those failures cannot happen there,
- * and would be bugs.
+ * Removing and forgetting give no role and need no managed user, and a platform admin is outranked
+ * by no member: those failures cannot happen there, and would be bugs.
  */
 const leave = <A, E extends { readonly _tag: string }, R>(change: Effect.Effect<A, E, R>) =>
   change.pipe(
@@ -48,8 +49,8 @@ const leave = <A, E extends { readonly _tag: string }, R>(change: Effect.Effect<
         error
       ): error is Extract<
         E,
-        { readonly _tag: "RoleEscalation" | "RoleNotFound" | "NoDefaultRole" | "UserNotManaged" }
-      > => ["RoleEscalation", "RoleNotFound", "NoDefaultRole", "UserNotManaged"].includes(error._tag),
+        { readonly _tag: "RoleEscalation" | "RoleNotFound" | "NoDefaultRole" | "UserNotManaged" | "Outranked" }
+      > => ["RoleEscalation", "RoleNotFound", "NoDefaultRole", "UserNotManaged", "Outranked"].includes(error._tag),
       (error) => Effect.die(error)
     )
   )
@@ -69,6 +70,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
     const hasher = yield* PasswordHasher
     const accounts = yield* Accounts.make
     const changes = yield* MembershipChanges.make
+    const authority = yield* Authority.make
 
     const account = (userId: UserId) =>
       Effect.gen(function* () {
@@ -114,7 +116,12 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         }
       })
 
-    /** A platform-admin change: authorize, then under the "platform" lock find the user and apply `f`. */
+    /**
+     * A platform-admin change: authorize, then under the "platform" lock, authorized again there
+     * (`Authority.asPlatformAdmin`: a demotion that committed meanwhile counts), find the user and
+     * apply `f`. Every platform admin's write takes this lock, so that it is serialized with
+     * promotions and demotions.
+     */
     const platformChange = <E>(
       actor: Actor.Actor,
       userId: UserId,
@@ -123,21 +130,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
       Policy.requirePlatformAdmin(actor).pipe(
         Effect.zipRight(now),
         Effect.flatMap((at) =>
-          transaction("platform")(accounts.findUser(userId).pipe(Effect.flatMap((user) => f(user, at))))
-        ),
-        Effect.zipRight(account(userId))
-      )
-
-    /** A change that needs no platform lock: authorize, then in one transaction find the user and apply `f`. */
-    const accountChange = <E>(
-      actor: Actor.Actor,
-      userId: UserId,
-      f: (user: User.User, at: Date) => Effect.Effect<void, E>
-    ) =>
-      Policy.requirePlatformAdmin(actor).pipe(
-        Effect.zipRight(now),
-        Effect.flatMap((at) =>
-          transaction(null)(accounts.findUser(userId).pipe(Effect.flatMap((user) => f(user, at))))
+          authority.asPlatformAdmin(actor)(() => accounts.findUser(userId).pipe(Effect.flatMap((user) => f(user, at))))
         ),
         Effect.zipRight(account(userId))
       )
@@ -180,72 +173,75 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         const passwordHash = input.password === undefined ? undefined : yield* hashPassword(input.password, input.email)
         const at = yield* now
         const organizationId = input.organizationId ?? null
-        const user = yield* transaction(organizationId)(
-          Effect.gen(function* () {
-            const role =
-              organizationId === null
-                ? undefined
-                : yield* Effect.gen(function* () {
-                    if (Option.isNone(yield* organizations.findById(organizationId))) {
-                      return yield* new OrganizationNotFound({ organization: organizationId })
-                    }
-                    const found =
-                      input.roleId === undefined
-                        ? yield* roles.findDefault(organizationId)
-                        : yield* roles.findById(organizationId, input.roleId)
-                    if (Option.isSome(found)) return found.value
-                    return yield* input.roleId === undefined
-                      ? Effect.fail(new NoDefaultRole({ organizationId }))
-                      : Effect.fail(new RoleNotFound({ roleId: input.roleId }))
-                  })
-            if (Option.isSome(yield* users.findByEmail(input.email)))
-              return yield* new EmailTaken({ email: input.email })
-            const fresh = User.make({
-              id: UserId.make(randomUuid()),
-              email: input.email,
-              name: input.name,
-              createdAt: at
-            })
-            const user = yield* users.insertOrGet(fresh)
-            if (user.id !== fresh.id) return yield* new EmailTaken({ email: input.email })
-            yield* record(actor, "identity.created", user, at, { after: { email: user.email, name: user.name } })
-            if (organizationId !== null && role !== undefined) {
-              const membership: Membership.Membership = {
-                id: MembershipId.make(randomUuid()),
-                userId: user.id,
-                organizationId,
-                roleId: role.id,
-                status: "ACTIVE",
-                firstName: null,
-                lastName: null,
-                title: null,
-                createdAt: at,
-                updatedAt: at
-              }
-              yield* members.insert(membership)
-              yield* events.append(
-                DomainEvent.make({
-                  actor,
-                  type: "user.added",
-                  at,
-                  organizationId,
-                  userId: user.id,
-                  after: { email: user.email, ...Membership.snapshot(membership) }
-                })
-              )
-            }
-            if (passwordHash !== undefined) {
-              yield* accounts.setPassword({
-                actor,
-                user,
-                passwordHash,
-                mustChangePassword: input.askUserToUpdatePasswordOnLogin ?? false,
-                at,
-                type: "identity.password_set"
+        // The "platform" lock first (authorized again there), then the organization's.
+        const user = yield* authority.asPlatformAdmin(actor)(() =>
+          transaction(organizationId)(
+            Effect.gen(function* () {
+              const role =
+                organizationId === null
+                  ? undefined
+                  : yield* Effect.gen(function* () {
+                      if (Option.isNone(yield* organizations.findById(organizationId))) {
+                        return yield* new OrganizationNotFound({ organization: organizationId })
+                      }
+                      const found =
+                        input.roleId === undefined
+                          ? yield* roles.findDefault(organizationId)
+                          : yield* roles.findById(organizationId, input.roleId)
+                      if (Option.isSome(found)) return found.value
+                      return yield* input.roleId === undefined
+                        ? Effect.fail(new NoDefaultRole({ organizationId }))
+                        : Effect.fail(new RoleNotFound({ roleId: input.roleId }))
+                    })
+              if (Option.isSome(yield* users.findByEmail(input.email)))
+                return yield* new EmailTaken({ email: input.email })
+              const fresh = User.make({
+                id: UserId.make(randomUuid()),
+                email: input.email,
+                name: input.name,
+                createdAt: at
               })
-            }
-            return user
-          })
+              const user = yield* users.insertOrGet(fresh)
+              if (user.id !== fresh.id) return yield* new EmailTaken({ email: input.email })
+              yield* record(actor, "identity.created", user, at, { after: { email: user.email, name: user.name } })
+              if (organizationId !== null && role !== undefined) {
+                const membership: Membership.Membership = {
+                  id: MembershipId.make(randomUuid()),
+                  userId: user.id,
+                  organizationId,
+                  roleId: role.id,
+                  status: "ACTIVE",
+                  firstName: null,
+                  lastName: null,
+                  title: null,
+                  createdAt: at,
+                  updatedAt: at
+                }
+                yield* members.insert(membership)
+                yield* events.append(
+                  DomainEvent.make({
+                    actor,
+                    type: "user.added",
+                    at,
+                    organizationId,
+                    userId: user.id,
+                    after: { email: user.email, ...Membership.snapshot(membership) }
+                  })
+                )
+              }
+              if (passwordHash !== undefined) {
+                yield* accounts.setPassword({
+                  actor,
+                  user,
+                  passwordHash,
+                  mustChangePassword: input.askUserToUpdatePasswordOnLogin ?? false,
+                  at,
+                  type: "identity.password_set"
+                })
+              }
+              return user
+            })
+          )
         )
         return yield* account(user.id)
       })
@@ -288,7 +284,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
       Policy.requirePlatformAdmin(actor).pipe(
         Effect.zipRight(now),
         Effect.flatMap((at) =>
-          transaction("platform")(
+          authority.asPlatformAdmin(actor)(() =>
             Effect.gen(function* () {
               const user = yield* accounts.findUser(userId)
               const erased = User.erase(user, at)
@@ -298,10 +294,11 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
               for (const { organization, membership } of yield* members.listForUser(userId)) {
                 if (membership.status === "FORGOTTEN") continue
                 const access = { actor, organizationId: organization.id }
+                // Authorized above, under the "platform" lock this change runs in.
                 if (!Lifecycle.allows(membership.status, "forget")) {
-                  yield* leave(changes.change(access, userId, "remove", { reason: deletedReason }))
+                  yield* leave(changes.change(access, userId, "remove", { reason: deletedReason }, Effect.succeed))
                 }
-                yield* leave(changes.change(access, userId, "forget", {}))
+                yield* leave(changes.change(access, userId, "forget", {}, Effect.succeed))
               }
               yield* users.update(erased)
               yield* events.eraseIdentityData(userId)
@@ -346,7 +343,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
      * deactivated account is).
      */
     const disableMfa = (actor: Actor.Actor, userId: UserId) =>
-      accountChange(actor, userId, (user, at) =>
+      platformChange(actor, userId, (user, at) =>
         Effect.gen(function* () {
           if (user.mfaEnrolledAt === null) return
           const { sessionsRevoked } = yield* accounts.clearMfa(user, at)
@@ -359,7 +356,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
       Effect.gen(function* () {
         yield* Policy.requirePlatformAdmin(actor)
         const passwordHash = yield* hashPassword(input.password, (yield* accounts.findUser(userId)).email)
-        return yield* accountChange(actor, userId, (user, at) =>
+        return yield* platformChange(actor, userId, (user, at) =>
           accounts.setPassword({
             actor,
             user,
@@ -373,7 +370,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
 
     /** Marks the email verified without a link. Verifying a verified email changes nothing. */
     const verifyEmail = (actor: Actor.Actor, userId: UserId) =>
-      accountChange(actor, userId, (user, at) =>
+      platformChange(actor, userId, (user, at) =>
         Effect.gen(function* () {
           if (user.emailVerifiedAt !== null) return
           yield* users.update({ ...user, emailVerifiedAt: at })
@@ -394,6 +391,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         yield* Policy.requirePlatformAdmin(actor)
         const passwordHash = yield* hashPassword(input.password, input.email)
         const at = yield* now
+        // The operator only: nobody to authorize again.
         const user = yield* transaction("platform")(
           Effect.gen(function* () {
             const known = (yield* users.findByEmail(input.email)).pipe(Option.filter((u) => u.erasedAt === null))

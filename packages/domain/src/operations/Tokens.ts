@@ -4,13 +4,13 @@ import * as Option from "effect/Option"
 import type { Access } from "../model/access/Access.js"
 import { Unauthorized } from "../model/access/AccessError.js"
 import * as Actor from "../model/access/Actor.js"
-import { EventId, TokenId, type UserId, randomUuid } from "../kernel/Ids.js"
+import { EventId, TokenId, randomUuid } from "../kernel/Ids.js"
 import * as OrganizationToken from "../model/access/OrganizationToken.js"
 import { TokenNotFound } from "../model/organization/OrganizationError.js"
 import * as Permission from "../model/access/Permission.js"
 import * as Policy from "../model/policy/Policy.js"
-import * as User from "../model/identity/User.js"
-import { EventRepository, MemberRepository, TokenRepository, Transactor } from "../ports/Ports.js"
+import { EventRepository, TokenRepository } from "../ports/Ports.js"
+import * as Authority from "./Authority.js"
 import { now } from "../kernel/Time.js"
 import type * as TokenInput from "../api/TokenInput.js"
 import { ValidationFailed } from "../kernel/ValidationError.js"
@@ -18,9 +18,8 @@ import { ValidationFailed } from "../kernel/ValidationError.js"
 export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
   effect: Effect.gen(function* () {
     const tokens = yield* TokenRepository
-    const members = yield* MemberRepository
     const events = yield* EventRepository
-    const { transaction } = yield* Transactor
+    const authority = yield* Authority.make
 
     const append = (
       access: Access,
@@ -76,8 +75,15 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
                 : null
         }
         const hash = yield* OrganizationToken.hash(secret)
-        yield* transaction(access.organizationId)(
-          tokens.insert(token, hash).pipe(Effect.zipRight(append(access, "token.created", token, at)))
+        // Authorized again under the lock, with what the actor holds once it is held.
+        yield* authority.inOrganization(
+          access,
+          "can_manage_tokens"
+        )((access) =>
+          Policy.requireCanGrant(access.actor, input.permissions).pipe(
+            Effect.zipRight(tokens.insert(token, hash)),
+            Effect.zipRight(append(access, "token.created", token, at))
+          )
         )
         return { token, secret }
       })
@@ -89,7 +95,10 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
     const revoke = (access: Access, tokenId: TokenId) =>
       Policy.requirePermission(access, "can_manage_tokens").pipe(
         Effect.zipRight(
-          transaction(access.organizationId)(
+          authority.inOrganization(
+            access,
+            "can_manage_tokens"
+          )((access) =>
             Effect.gen(function* () {
               const found = yield* tokens.findById(access.organizationId, tokenId)
               if (Option.isNone(found)) return yield* new TokenNotFound({ tokenId })
@@ -121,37 +130,7 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
         if (Option.isNone(found) || !OrganizationToken.isUsable(found.value, at)) {
           return yield* new Unauthorized({ reason: "The token is not valid: unknown, revoked or expired" })
         }
-        const token = found.value
-        const permissions =
-          token.createdByUserId === null ? token.permissions : yield* creatorBound(token, token.createdByUserId)
-        return Actor.token({
-          tokenId: token.id,
-          organizationId: token.organizationId,
-          permissions,
-          onBehalfOf: token.createdByUserId
-        })
-      })
-
-    /**
-     * A member's token acts for the member: refused once their membership is not ACTIVE or their
-     * identity cannot sign in (deactivated, erased), and limited to what their role grants now.
-     */
-    const creatorBound = (token: OrganizationToken.OrganizationToken, creatorId: UserId) =>
-      Effect.gen(function* () {
-        const creator = yield* members.find(token.organizationId, creatorId)
-        if (
-          Option.isNone(creator) ||
-          creator.value.membership.status !== "ACTIVE" ||
-          !User.canSignIn(creator.value.user)
-        ) {
-          return yield* new Unauthorized({
-            reason: "The token is not valid: the member who created it is no longer an active member"
-          })
-        }
-        // Both sides with what they imply: a token of `can_manage_users` whose member is now a Member
-        // still reads users, as the member may.
-        const granted = Permission.expand(creator.value.role.permissions)
-        return Permission.normalize([...Permission.expand(token.permissions)].filter((p) => granted.has(p)))
+        return yield* authority.tokenActor(found.value)
       })
 
     return { create, list, revoke, authenticate } as const

@@ -7,6 +7,7 @@ import { ValidationFailed } from "../kernel/ValidationError.js"
 import * as Option from "effect/Option"
 import type { Access } from "../model/access/Access.js"
 import * as Accounts from "./Accounts.js"
+import * as Authority from "./Authority.js"
 import { UserId, MembershipId, randomUuid } from "../kernel/Ids.js"
 import { UserNotManaged } from "../model/identity/IdentityError.js"
 import * as Lifecycle from "../model/membership/Lifecycle.js"
@@ -18,7 +19,7 @@ import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
 import * as MembershipChanges from "./MembershipChanges.js"
 import * as MembershipTransitions from "./MembershipTransitions.js"
-import { EventRepository, MemberRepository, Transactor, UserRepository } from "../ports/Ports.js"
+import { EventRepository, MemberRepository, UserRepository } from "../ports/Ports.js"
 import { PasswordHasher } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 import * as User from "../model/identity/User.js"
@@ -29,8 +30,8 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
     const members = yield* MemberRepository
     const users = yield* UserRepository
     const events = yield* EventRepository
-    const { transaction } = yield* Transactor
     const accounts = yield* Accounts.make
+    const authority = yield* Authority.make
     const changes = yield* MembershipChanges.make
     const { findMember, grantableRole, event } = changes
     // Only `add` with a password uses it; `Services.layer` (no cryptography, as in the quickstart)
@@ -75,7 +76,11 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
       Policy.requirePermission(access, "can_manage_users").pipe(
         Effect.zipRight(hashNewPassword(input)),
         Effect.flatMap((passwordHash) =>
-          transaction(access.organizationId)(
+          // Authorized again under the lock: a demotion that committed while this add waited counts.
+          authority.inOrganization(
+            access,
+            "can_manage_users"
+          )((access) =>
             Effect.gen(function* () {
               const role = yield* grantableRole(access, input.roleId)
               const at = yield* now
@@ -187,18 +192,22 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
 
     /**
      * Every change of an existing membership, run the same way whatever the transition: authorize,
-     * then `MembershipChanges.change` (one transaction: the state machine, the guards, the write
-     * and its event).
+     * then `MembershipChanges.change` (one transaction: authorized again under the lock, the state
+     * machine, the guards, the write and its event).
      */
     const transition = <O extends Lifecycle.Operation>(
       access: Access,
       userId: UserId,
       operation: O,
       input: MembershipTransitions.InputOf<O>
-    ) =>
-      Policy.requirePermission(access, MembershipTransitions.declarationOf(operation).permission).pipe(
-        Effect.zipRight(changes.change(access, userId, operation, input))
+    ) => {
+      const permission = MembershipTransitions.declarationOf(operation).permission
+      return Policy.requirePermission(access, permission).pipe(
+        Effect.zipRight(
+          changes.change(access, userId, operation, input, (access) => authority.reauthorize(access, permission))
+        )
       )
+    }
 
     /**
      * One method per transition (`terminate`, `changeRole`, …): the member, then the transition's

@@ -26,21 +26,27 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
 /** Giving a role (or minting a token) with permissions the actor does not hold itself. */
 export class RoleEscalation extends Schema.TaggedError<RoleEscalation>()("RoleEscalation", {
   missing: Schema.Array(Permission),
-  /**
-   * What the escalation would have been, when not granting: acting on the sign-in of a more powerful
-   * account (its password, a link), or revoking a more powerful token.
-   */
-  over: Schema.optional(Schema.Literal("account", "token"))
+  /** What the escalation would have been, when not granting: revoking a more powerful token. */
+  over: Schema.optional(Schema.Literal("token"))
 }) {
   override get message() {
     const missing = this.missing.join(", ")
-    switch (this.over) {
-      case "account":
-        return `You cannot act on the sign-in of an account whose role holds permissions you do not: ${missing}`
-      case "token":
-        return `You cannot revoke a token holding permissions you do not: ${missing}`
-      default:
-        return `You cannot grant permissions you do not hold: ${missing}`
-    }
+    return this.over === "token"
+      ? `You cannot revoke a token holding permissions you do not: ${missing}`
+      : `You cannot grant permissions you do not hold: ${missing}`
+  }
+}
+
+/**
+ * Acting on a member whose role holds a permission the actor lacks: changing their role or profile,
+ * moving their membership, or touching how they sign in. A lesser actor may not act on a greater one
+ * (an admin's token of `can_manage_users` alone cannot demote or terminate an Admin).
+ */
+export class Outranked extends Schema.TaggedError<Outranked>()("Outranked", {
+  userId: Schema.String,
+  missing: Schema.Array(Permission)
+}) {
+  override get message() {
+    return `You cannot act on a member whose role holds permissions you do not: ${this.missing.join(", ")}`
   }
 }

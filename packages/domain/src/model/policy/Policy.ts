@@ -3,7 +3,7 @@
  */
 import * as Effect from "effect/Effect"
 import type { Access } from "../access/Access.js"
-import { Forbidden, RoleEscalation } from "../access/AccessError.js"
+import { Forbidden, Outranked, RoleEscalation } from "../access/AccessError.js"
 import type { Actor } from "../access/Actor.js"
 import { PasswordChangeRequired } from "../identity/AuthError.js"
 import { type UnmanagedReason, UserNotManaged } from "../identity/IdentityError.js"
@@ -60,6 +60,22 @@ export const requireCanGrant = (
   return Effect.fail(
     new RoleEscalation(over === undefined ? { missing: [...lacking] } : { missing: [...lacking], over })
   )
+}
+
+/**
+ * No acting upward: an organization's actor may act on a member (their role, profile, membership,
+ * sign-in) only when it holds every permission of the member's role. The operator and a platform
+ * admin (who acts on organizations from above them) are not limited.
+ */
+export const requireNotOutranked = (
+  actor: Actor,
+  member: { readonly userId: UserId; readonly rolePermissions: ReadonlyArray<Permission.Permission> }
+): Effect.Effect<void, Outranked> => {
+  if (actor._tag === "Operator" || actor._tag === "Session") return Effect.void
+  const lacking = Permission.missing(actor.permissions, member.rolePermissions)
+  return lacking.length === 0
+    ? Effect.void
+    : Effect.fail(new Outranked({ userId: member.userId, missing: [...lacking] }))
 }
 
 /** Whether a membership in this state counts as one of the organization's managers. */
