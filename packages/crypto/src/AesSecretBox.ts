@@ -171,6 +171,15 @@ export type KeySource =
   | { readonly _tag: "Given"; readonly key: Redacted.Redacted<Uint8Array> }
   | { readonly _tag: "File"; readonly path: string }
 
+/**
+ * The server's key, from `source` (a key file is created on first use). Every port keyed by the server
+ * reads it through here once (`Crypto.layer`), the keyed hash deriving its own key from it.
+ */
+export const readKey = (source: KeySource): Effect.Effect<Uint8Array, SecretKeyError> =>
+  source._tag === "Given"
+    ? Effect.sync(() => new Uint8Array(Redacted.value(source.key)))
+    : keyFromFile(Path.resolve(source.path))
+
 /** The box keyed from `source`. */
 export const layer = (source: KeySource): Layer.Layer<SecretBox, SecretKeyError> =>
   source._tag === "Given" ? layerFromKey(Redacted.value(source.key)) : layerFromFile(source.path)

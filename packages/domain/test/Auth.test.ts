@@ -7,6 +7,7 @@ import {
   InvalidCredentials,
   InvalidLink,
   InvalidMfaCode,
+  LoginThrottle,
   Me,
   MfaRequired,
   OrganizationNotFound,
@@ -170,6 +171,41 @@ describe("Auth", () => {
         assert.instanceOf(yield* loginFailure("ada@example.com", password), TooManyAttempts)
       }).pipe(Effect.provide(TestIdentity.layer))
     )
+    for (const [how, erase] of [
+      [
+        "forgetting the last membership",
+        (acme: TestOrganization.TestOrganization, userId: UserId) =>
+          Effect.flatMap(Users, (users) =>
+            users.terminate(acme.operator, userId).pipe(Effect.zipRight(users.forget(acme.operator, userId)))
+          )
+      ],
+      [
+        "a platform delete",
+        (_: TestOrganization.TestOrganization, userId: UserId) =>
+          Effect.flatMap(Platform, (platform) => platform.delete(Actor.operator, userId))
+      ]
+    ] as const) {
+      it.effect(`${how} deletes the counts kept under the account and under its email`, () =>
+        Effect.gen(function* () {
+          const { acme, ada } = yield* setUp
+          // Tried before the account existed: counted under the email.
+          yield* loginFailure("eve@example.com", "wrong password")
+          const eve = yield* TestIdentity.addWithPassword(acme, "eve@example.com")
+          yield* loginFailure("EVE@example.com", "wrong password")
+          yield* loginFailure("ada@example.com", "wrong password")
+          const { throttles } = yield* TestIdentity.TestPorts
+          const eves = [
+            LoginThrottle.key(TestSecrets.digest, "eve@example.com"),
+            LoginThrottle.accountKey(TestSecrets.digest, eve.user.id)
+          ]
+          for (const key of eves) assert.isTrue(Option.isSome(yield* throttles.get(key)))
+          yield* erase(acme, eve.user.id)
+          for (const key of eves) assert.isTrue(Option.isNone(yield* throttles.get(key)))
+          // Ada's count is hers, and stays.
+          assert.isTrue(Option.isSome(yield* throttles.get(LoginThrottle.accountKey(TestSecrets.digest, ada.user.id))))
+        }).pipe(Effect.provide(TestIdentity.layer))
+      )
+    }
   })
 
   describe("second factor", () => {

@@ -12,26 +12,41 @@ const failuresAt = (...minutes: ReadonlyArray<number>) =>
     Option.none()
   )
 
+/** A digest that shows what it was given, to check what is digested. */
+const shown: LoginThrottle.Digest = (text) => `digest(${text})`
+
 describe("LoginThrottle", () => {
-  it("keys emails trimmed and lowercased", () => {
-    assert.strictEqual(LoginThrottle.key("  Ada@Example.COM "), "email:ada@example.com")
+  it("keys emails trimmed and lowercased, as digests", () => {
+    assert.strictEqual(LoginThrottle.key(shown, "  Ada@Example.COM "), "digest(email:ada@example.com)")
   })
 
   it("lowers case as the database does: one character at a time, İ to a plain i", () => {
-    assert.strictEqual(LoginThrottle.key("KİM@example.com"), "email:kim@example.com")
-    assert.strictEqual(LoginThrottle.key("ΟΔΟΣ@example.com"), "email:οδοσ@example.com")
-    assert.strictEqual(LoginThrottle.key("Jose\u0301@Example.com"), "email:jos\u00e9@example.com")
+    assert.strictEqual(LoginThrottle.key(shown, "KİM@example.com"), "digest(email:kim@example.com)")
+    assert.strictEqual(LoginThrottle.key(shown, "ΟΔΟΣ@example.com"), "digest(email:οδοσ@example.com)")
+    assert.strictEqual(LoginThrottle.key(shown, "Jose\u0301@Example.com"), "digest(email:jos\u00e9@example.com)")
   })
 
   it("keys an attempt by the account its email finds, however the email was typed", () => {
     const account = Option.some({ id: "6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f" })
-    assert.strictEqual(LoginThrottle.keyFor("KİM@example.com", account), "user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f")
-    assert.strictEqual(LoginThrottle.keyFor(" Nobody@Example.com", Option.none()), "email:nobody@example.com")
+    assert.strictEqual(
+      LoginThrottle.keyFor(shown, "KİM@example.com", account),
+      "digest(user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f)"
+    )
+    assert.strictEqual(
+      LoginThrottle.keyFor(shown, " Nobody@Example.com", Option.none()),
+      "digest(email:nobody@example.com)"
+    )
     // Typed as an email, an account's own key is just an unknown email: it cannot lock that account.
     assert.strictEqual(
-      LoginThrottle.keyFor("user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f", Option.none()),
-      "email:user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f"
+      LoginThrottle.keyFor(shown, "user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f", Option.none()),
+      "digest(email:user:6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f)"
     )
+  })
+
+  it("keys are only ever the digest's output: nothing of the email or the id in clear", () => {
+    const opaque: LoginThrottle.Digest = (text) => `d${text.length}`
+    assert.strictEqual(LoginThrottle.key(opaque, "ada@example.com"), "d21")
+    assert.strictEqual(LoginThrottle.accountKey(opaque, "6f1c2f0e-2a1b-4c3d-8e9f-0a1b2c3d4e5f"), "d41")
   })
 
   it("four failures leave sign-in open; the fifth locks it for 15 minutes from then", () => {

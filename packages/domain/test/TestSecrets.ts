@@ -2,11 +2,12 @@
  * TEST-ONLY implementations of the secrets ports. None of them is safe for real use: the "hasher"
  * is fast and reversible, the "box" only base64s. They exist so that the identity use cases can be
  * tested quickly and deterministically; `@roster/crypto` implements the ports for real.
+ * The keyed hash is a real HMAC-SHA-256, under a key every test knows.
  * The TOTP is real RFC 6238 (HMAC-SHA1, 6 digits, 30 s, ±1 step), so enrolment and sign-in can be
  * tested with codes computed at the TestClock's time.
  */
 import { createHmac } from "node:crypto"
-import { PasswordHasher, SecretBox, Totp } from "@roster/domain"
+import { KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -75,7 +76,11 @@ export class TestSecretsLog extends Context.Tag("test/TestSecretsLog")<
   }
 >() {}
 
-export const layer: Layer.Layer<PasswordHasher | SecretBox | Totp | TestSecretsLog> = Layer.effectContext(
+/** The test keyed hash's digest, for tests that look for a throttle key. */
+export const digest = (text: string): string =>
+  createHmac("sha256", "roster-test-keyed-hash").update(text, "utf8").digest("base64url")
+
+export const layer: Layer.Layer<PasswordHasher | SecretBox | Totp | KeyedHash | TestSecretsLog> = Layer.effectContext(
   Effect.gen(function* () {
     const dummyVerifications = yield* Ref.make(0)
     const produced = yield* Ref.make<ReadonlyArray<string>>([])
@@ -110,6 +115,7 @@ export const layer: Layer.Layer<PasswordHasher | SecretBox | Totp | TestSecretsL
     return Context.make(PasswordHasher, hasher).pipe(
       Context.add(SecretBox, box),
       Context.add(Totp, totp),
+      Context.add(KeyedHash, KeyedHash.of({ digest })),
       Context.add(TestSecretsLog, { dummyVerifications, produced })
     )
   })

@@ -138,6 +138,21 @@ for (const driver of TestDatabase.drivers()) {
         })
       )
 
+      it.effect("0006 deletes the sign-in counts keyed in clear, by email or by account", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          yield* Migrator.run(Object.fromEntries(Object.entries(Migrations.all).filter(([key]) => key < "0006")))
+          const sql = yield* SqlClient.SqlClient
+          for (const key of ["email:ada@example.com", "email:nobody@example.com", `user:${randomUuid()}`]) {
+            yield* sql`
+              INSERT INTO login_throttle (email_key, failures, window_start, locked_until)
+              VALUES (${key}, 5, now(), now() + interval '15 minutes')`
+          }
+          yield* Migrator.run(Migrations.all)
+          assert.deepStrictEqual(yield* sql`SELECT email_key FROM login_throttle`, [])
+        })
+      )
+
       it.effect("start-ups migrating at the same time run each migration once", () =>
         Effect.gen(function* () {
           yield* emptyDatabase

@@ -178,6 +178,22 @@ export const empty: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.
   }
 })
 
+/**
+ * Every row of every table of the schema (the migrations' own included), each as PostgreSQL's text
+ * of the whole row, prefixed by its table: what a test searches for data that must be gone.
+ */
+export const dump: Effect.Effect<ReadonlyArray<string>, SqlError, SqlClient.SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const tables = yield* sql<{ readonly name: string }>`
+    SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
+  const rows: Array<string> = []
+  for (const { name } of tables) {
+    const found = yield* sql<{ readonly row: string }>`SELECT t::text AS row FROM ${sql(name)} t`
+    for (const { row } of found) rows.push(`${name}: ${row}`)
+  }
+  return rows
+})
+
 /** A driver a suite runs against. */
 export interface Driver {
   readonly name: "embedded" | "server"

@@ -23,6 +23,7 @@ import {
   UserRepository
 } from "../ports/Ports.js"
 import * as OneTimeToken from "../model/identity/OneTimeToken.js"
+import { KeyedHash } from "../ports/Secrets.js"
 import * as Session from "../model/access/Session.js"
 import type * as User from "../model/identity/User.js"
 
@@ -41,6 +42,9 @@ export const make = Effect.gen(function* () {
   const mfa = yield* MfaRepository
   const oneTimeTokens = yield* OneTimeTokenRepository
   const events = yield* EventRepository
+  // Provided wherever sign-in is (`Services.fullLayer`). The organization use cases alone
+  // (`Services.layer`) sign nobody in, so they keep no throttle state for erasure to delete.
+  const keyedHash = yield* Effect.serviceOption(KeyedHash)
 
   /** The identity, unless there is none or it was erased: then `UserNotFound` (platform scope). */
   const findUser = (userId: UserId) =>
@@ -111,15 +115,26 @@ export const make = Effect.gen(function* () {
       return { user: cleared, sessionsRevoked }
     })
 
-  /** Every secret of an identity, gone for good: password, sessions, second factor, one-time tokens. */
-  const eraseSecrets = (userId: UserId) =>
+  /**
+   * Every secret of an identity, gone for good: password, sessions, second factor, one-time tokens,
+   * and the sign-in counts kept under its account and under its email (`user` as it was before its
+   * email was tombstoned).
+   */
+  const eraseSecrets = (user: User.User) =>
     Effect.all(
       [
-        credentials.delete(userId),
-        sessions.deleteAll(userId),
-        mfa.deleteTotp(userId),
-        mfa.deleteRecoveryCodes(userId),
-        oneTimeTokens.deleteAll(userId)
+        credentials.delete(user.id),
+        sessions.deleteAll(user.id),
+        mfa.deleteTotp(user.id),
+        mfa.deleteRecoveryCodes(user.id),
+        oneTimeTokens.deleteAll(user.id),
+        ...Option.match(keyedHash, {
+          onNone: () => [],
+          onSome: ({ digest }) => [
+            throttles.clear(LoginThrottle.accountKey(digest, user.id)),
+            throttles.clear(LoginThrottle.key(digest, user.email))
+          ]
+        })
       ],
       { discard: true }
     )

@@ -33,7 +33,7 @@ import {
   UserRepository
 } from "../ports/Ports.js"
 import * as RecoveryCode from "../model/identity/RecoveryCode.js"
-import { PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
+import { KeyedHash, PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
 import * as Session from "../model/access/Session.js"
 import { now } from "../kernel/Time.js"
 import type { TotpFactor } from "../model/identity/TotpFactor.js"
@@ -69,6 +69,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const hasher = yield* PasswordHasher
     const box = yield* SecretBox
     const totp = yield* Totp
+    const { digest } = yield* KeyedHash
     const accounts = yield* Accounts.make
 
     const { claimAttempt, clearAttempts, failureEvent, releaseAttempt } = accounts
@@ -126,7 +127,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         const user = (yield* users.findByEmail(attempt.email.trim().normalize("NFC"))).pipe(
           Option.filter((u) => u.erasedAt === null)
         )
-        const throttleKey = LoginThrottle.keyFor(attempt.email, user)
+        const throttleKey = LoginThrottle.keyFor(digest, attempt.email, user)
         // Counted as a failure until it succeeds: see `claimAttempt`.
         yield* claimAttempt(throttleKey, at)
         const credential: Option.Option<Credential> = Option.isSome(user)
@@ -270,7 +271,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         const { user: linked } = yield* readLink("magic_link", attempt.token, (hash) =>
           oneTimeTokens.find(hash, "magic_link", at)
         )
-        const throttleKey = LoginThrottle.accountKey(linked.id)
+        const throttleKey = LoginThrottle.accountKey(digest, linked.id)
         yield* claimAttempt(throttleKey, at)
         const started = yield* transaction(null)(
           Effect.gen(function* () {

@@ -30,7 +30,7 @@ import {
   UserRepository
 } from "../ports/Ports.js"
 import * as RecoveryCode from "../model/identity/RecoveryCode.js"
-import { PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
+import { KeyedHash, PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 import * as TotpFactor from "../model/identity/TotpFactor.js"
 import type * as User from "../model/identity/User.js"
@@ -54,6 +54,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const hasher = yield* PasswordHasher
     const box = yield* SecretBox
     const totp = yield* Totp
+    const { digest } = yield* KeyedHash
     const accounts = yield* Accounts.make
 
     /**
@@ -64,7 +65,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const requirePassword = (user: User.User, password: string) =>
       Effect.gen(function* () {
         const at = yield* now
-        const throttleKey = LoginThrottle.accountKey(user.id)
+        const throttleKey = LoginThrottle.accountKey(digest, user.id)
         yield* accounts.claimAttempt(throttleKey, at)
         const credential = yield* credentials.get(user.id)
         const verified = Option.isSome(credential)

@@ -159,7 +159,7 @@ export const make = Effect.gen(function* () {
               user = User.erase(user, at)
               yield* users.update(user)
               yield* events.eraseIdentityData(userId)
-              yield* accounts.eraseSecrets(userId)
+              yield* accounts.eraseSecrets(member.user)
             }
           }
           yield* events.append(

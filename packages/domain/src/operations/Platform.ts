@@ -302,7 +302,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
               }
               yield* users.update(erased)
               yield* events.eraseIdentityData(userId)
-              yield* accounts.eraseSecrets(userId)
+              yield* accounts.eraseSecrets(user)
               // Erasure keeps no personal data, not even in the event that records it.
               yield* record(actor, "identity.deleted", user, at, {})
             })

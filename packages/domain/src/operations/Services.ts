@@ -6,7 +6,13 @@ import type * as InMemory from "../memory/InMemory.js"
 import { Me } from "./Me.js"
 import { Organizations } from "./Organizations.js"
 import { Platform } from "./Platform.js"
-import { type PasswordHasher, type SecretBox, type Totp, passwordsUnavailable } from "../ports/Secrets.js"
+import {
+  type KeyedHash,
+  type PasswordHasher,
+  type SecretBox,
+  type Totp,
+  passwordsUnavailable
+} from "../ports/Secrets.js"
 import { Tokens } from "./Tokens.js"
 import { Users } from "./Users.js"
 
@@ -17,7 +23,7 @@ export type UseCases = Organizations | Users | Tokens | Audit
 export type IdentityUseCases = Auth | Me | Credentials | Platform
 
 /** The ports the secrets need (`@roster/crypto` implements them on Node). */
-export type Secrets = PasswordHasher | SecretBox | Totp
+export type Secrets = PasswordHasher | SecretBox | Totp | KeyedHash
 
 /** The organization use cases, over the storage ports and a `PasswordHasher` (for `Users.add` with a password). */
 const organizationLayer = Layer.mergeAll(Organizations.Default, Users.Default, Tokens.Default, Audit.Default)

@@ -42,6 +42,20 @@ export class SecretBox extends Context.Tag("@roster/domain/SecretBox")<
   }
 >() {}
 
+/**
+ * A keyed one-way digest of text (an HMAC under a key derived from the server's secret key): one
+ * text always gives one digest, and without the key nobody can compute it, nor tell from a digest
+ * which text it came from. Sign-in throttle keys are digests (`LoginThrottle.keyFor`), so that what
+ * is stored names no person and no address.
+ */
+export class KeyedHash extends Context.Tag("@roster/domain/KeyedHash")<
+  KeyedHash,
+  {
+    /** The digest of `text`: fixed-length, ASCII, the same for the same text under one key. */
+    readonly digest: (text: string) => string
+  }
+>() {}
+
 /** Time-based one-time passwords (RFC 6238: SHA-1, 6 digits, 30-second steps). */
 export class Totp extends Context.Tag("@roster/domain/Totp")<
   Totp,

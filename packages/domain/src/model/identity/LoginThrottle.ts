@@ -1,6 +1,7 @@
 /**
  * Sign-in throttling, as pure functions over the stored state: 5 failures for one email within 15
  * minutes lock it for 15 minutes, whether or not an account has that email; a success resets it.
+ * State is stored under a keyed digest (`KeyedHash`) of what it counts, never the email or id itself.
  */
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
@@ -12,7 +13,10 @@ export const window = Duration.minutes(15)
 export const lockDuration = Duration.minutes(15)
 
 export const LoginThrottle = Schema.Struct({
-  /** `keyFor(email, account)`: the account's id, or the email as typed, trimmed and lowercased. */
+  /**
+   * `keyFor(digest, email, account)`: the digest of the account's id, or of the email as typed,
+   * trimmed and lowercased. (Named for what it first held: an email.)
+   */
   emailKey: Schema.String,
   /** Failures since `windowStart`. */
   failures: Schema.Number,
@@ -22,22 +26,26 @@ export const LoginThrottle = Schema.Struct({
 })
 export type LoginThrottle = typeof LoginThrottle.Type
 
-/**
- * The key an email is throttled under when no account has it: trimmed, NFC, lower case as the
- * database's `lower()` makes it (which is how accounts are looked up), so every spelling that would
- * find one account shares one count.
- */
-export const key = (email: string): string => `email:${Text.lowerCase(email.trim().normalize("NFC"))}`
+/** A keyed one-way digest (`KeyedHash.digest`): keys are stored as digests, never in clear. */
+export type Digest = (text: string) => string
 
 /**
- * The key of an account's sign-ins: its id, whatever spelling of its email was typed, so that no
- * difference in case folding between here and the database can split one account's count.
+ * The key an email is throttled under when no account has it: the digest of the email trimmed, in
+ * NFC, in lower case as the database's `lower()` makes it (which is how accounts are looked up), so
+ * that every spelling that would find one account shares one count.
  */
-export const accountKey = (userId: string): string => `user:${userId}`
+export const key = (digest: Digest, email: string): string =>
+  digest(`email:${Text.lowerCase(email.trim().normalize("NFC"))}`)
+
+/**
+ * The key of an account's sign-ins: the digest of its id, whatever spelling of its email was typed,
+ * so that no difference in case folding between here and the database can split one account's count.
+ */
+export const accountKey = (digest: Digest, userId: string): string => digest(`user:${userId}`)
 
 /** The key an attempt with `email` counts under: the account's when the email finds one. */
-export const keyFor = (email: string, account: Option.Option<{ readonly id: string }>): string =>
-  Option.isSome(account) ? accountKey(account.value.id) : key(email)
+export const keyFor = (digest: Digest, email: string, account: Option.Option<{ readonly id: string }>): string =>
+  Option.isSome(account) ? accountKey(digest, account.value.id) : key(digest, email)
 
 /**
  * The state once an attempt that `recordFailure` counted in advance turns out not to be a failure
