@@ -39,6 +39,34 @@ const setUp = Effect.gen(function* () {
   return { acme, ada }
 })
 
+/**
+ * The ports, each call of each method recorded as `port.method` when it runs (a transaction when
+ * its body runs).
+ */
+const recording =
+  (calls: Array<string>) =>
+  (ports: TestIdentity.Ports): TestIdentity.Ports => {
+    const record = (name: string, value: unknown): unknown => {
+      if (Effect.isEffect(value))
+        return Effect.zipRight(
+          Effect.sync(() => calls.push(name)),
+          value
+        )
+      if (typeof value === "function") return (...args: Array<unknown>) => record(name, value(...args))
+      return value
+    }
+    return Object.fromEntries(
+      Object.entries(ports).map(([port, methods]) => [
+        port,
+        typeof methods === "object" && methods !== null && !Effect.isEffect(methods)
+          ? Object.fromEntries(
+              Object.entries(methods).map(([method, value]) => [method, record(`${port}.${method}`, value)])
+            )
+          : methods
+      ])
+    ) as TestIdentity.Ports
+  }
+
 const loginFailure = (email: string, secret: string, code?: string) =>
   Effect.flatMap(Auth, (auth) => Effect.flip(auth.login({ email, password: secret, code })))
 
@@ -98,18 +126,46 @@ describe("Auth", () => {
       }).pipe(Effect.provide(TestIdentity.layer))
     )
 
-    it.effect("each failure for a known user is an auth.login_failed event; unknown emails leave none", () =>
+    it.effect("each failure is an auth.login_failed event: the user's, or for an unknown email nobody's", () =>
       Effect.gen(function* () {
         const { ada } = yield* setUp
-        yield* loginFailure("ada@example.com", "wrong password")
-        yield* loginFailure("nobody@example.com", "wrong password")
+        const auth = yield* Auth
+        const client = { password: "wrong password", userAgent: "Firefox", ip: "203.0.113.7" }
+        yield* Effect.flip(auth.login({ email: "ada@example.com", ...client }))
+        yield* Effect.flip(auth.login({ email: "nobody@example.com", ...client }))
         const failed = (yield* TestIdentity.allEvents).filter((e) => e.type === "auth.login_failed")
-        assert.lengthOf(failed, 1)
-        assert.strictEqual(failed[0]!.userId, ada.user.id)
-        assert.deepStrictEqual(failed[0]!.actor, { type: "anonymous", id: null })
-        assert.strictEqual(failed[0]!.after?.reason, "password")
+        assert.deepStrictEqual(
+          failed.map((e) => [e.userId, e.organizationId, e.actor, e.after]),
+          [
+            [
+              ada.user.id,
+              null,
+              { type: "anonymous", id: null },
+              { reason: "password", userAgent: "Firefox", ip: "203.0.113.7" }
+            ],
+            // Nobody's holds no personal data: not the email typed, nor where it came from.
+            [null, null, { type: "anonymous", id: null }, { reason: "password", userAgent: null, ip: null }]
+          ]
+        )
       }).pipe(Effect.provide(TestIdentity.layer))
     )
+
+    it.effect("an unknown email and a wrong password make the same calls on the ports, in the same order", () => {
+      const calls: Array<string> = []
+      return Effect.gen(function* () {
+        yield* setUp
+        const refusal = (email: string) =>
+          Effect.gen(function* () {
+            calls.length = 0
+            yield* loginFailure(email, "wrong password")
+            return [...calls]
+          })
+        const known = yield* refusal("ada@example.com")
+        const unknown = yield* refusal("nobody@example.com")
+        assert.deepStrictEqual(unknown, known)
+        assert.includeMembers(known, ["users.findByEmail", "credentials.get", "throttles.put", "events.append"])
+      }).pipe(Effect.provide(TestIdentity.layerWith(recording(calls))))
+    })
 
     it.effect("a deactivated identity is AccountDisabled only after a correct password", () =>
       Effect.gen(function* () {

@@ -265,7 +265,13 @@ export const make = Effect.gen(function* () {
       )
     )
 
-  /** The `auth.login_failed` event of a known user. The reason says which proof failed, never what was typed. */
+  /**
+   * The `auth.login_failed` event: of the user when the email found one, else of nobody. Written for
+   * both, so that a refusal costs the same round trips whether or not the email has an account. The
+   * reason says which proof failed, never what was typed. Nobody's event holds no personal data: no
+   * email, and no address or user agent either, since no erasure would ever reach them; it keeps the
+   * same fields, as nulls.
+   */
   const failureEvent = (
     user: Option.Option<User.User>,
     reason: "password" | "mfa_code" | "current_password",
@@ -273,21 +279,19 @@ export const make = Effect.gen(function* () {
     at: Date,
     actor: DomainEvent.EventActor = DomainEvent.anonymous
   ) =>
-    Option.isNone(user)
-      ? Effect.void
-      : events.append(
-          DomainEvent.make({
-            actor,
-            type: "auth.login_failed",
-            at,
-            userId: user.value.id,
-            after: {
-              reason,
-              userAgent: Session.clip(client.userAgent),
-              ip: Session.clip(client.ip, 64)
-            }
-          })
-        )
+    events.append(
+      DomainEvent.make({
+        actor,
+        type: "auth.login_failed",
+        at,
+        userId: Option.isSome(user) ? user.value.id : null,
+        after: {
+          reason,
+          userAgent: Option.isSome(user) ? Session.clip(client.userAgent) : null,
+          ip: Option.isSome(user) ? Session.clip(client.ip, 64) : null
+        }
+      })
+    )
 
   return {
     claimAttempt,

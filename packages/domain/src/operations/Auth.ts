@@ -19,7 +19,7 @@ import {
 } from "../model/identity/AuthError.js"
 import type { Credential } from "../model/identity/Credential.js"
 import * as DomainEvent from "../model/event/DomainEvent.js"
-import type { OrganizationId } from "../kernel/Ids.js"
+import { type OrganizationId, UserId } from "../kernel/Ids.js"
 import * as LoginThrottle from "../model/identity/LoginThrottle.js"
 import * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import {
@@ -53,6 +53,12 @@ export interface MagicLinkAttempt extends Accounts.Client {
   readonly token: string
   readonly code?: string | undefined
 }
+
+/**
+ * Whose password an unknown email's sign-in reads: no account has the nil UUID (ids are random), and
+ * what the read finds is never used. The read is there so that both refusals make the same queries.
+ */
+const nobody = UserId.make("00000000-0000-0000-0000-000000000000")
 
 const notValid = new Unauthorized({ reason: "The session is not valid: unknown, signed out or expired" })
 
@@ -116,8 +122,11 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
 
     /**
      * Signs in with email and password (and a second factor when enabled). Checks, in order: the
-     * lock on the email → the password (a dummy verify for an unknown email, so both take as long and
-     * both fail as `InvalidCredentials`) → `AccountDisabled` → the second factor.
+     * lock on the email → the password → `AccountDisabled` → the second factor. Up to the refusal of
+     * the password, an unknown email does the same work as a known one, in the same order — find the
+     * account, count the attempt, read the password hash, one argon2 verification (a dummy one where
+     * there is no hash), one `auth.login_failed` event — so that neither the answer
+     * (`InvalidCredentials`) nor its timing tells whether the email has an account.
      */
     const login = (
       attempt: LoginAttempt
@@ -130,9 +139,8 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
         const throttleKey = LoginThrottle.keyFor(digest, attempt.email, user)
         // Counted as a failure until it succeeds: see `claimAttempt`.
         yield* claimAttempt(throttleKey, at)
-        const credential: Option.Option<Credential> = Option.isSome(user)
-          ? yield* credentials.get(user.value.id)
-          : Option.none()
+        const stored = yield* credentials.get(Option.isSome(user) ? user.value.id : nobody)
+        const credential: Option.Option<Credential> = Option.isSome(user) ? stored : Option.none()
         const verified = Option.isSome(credential)
           ? yield* hasher.verify(credential.value.passwordHash, attempt.password)
           : yield* hasher.verifyDummy(attempt.password)
