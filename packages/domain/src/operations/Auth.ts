@@ -5,8 +5,9 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Forbidden, Unauthorized } from "../model/access/AccessError.js"
+import { type Forbidden, Unauthorized } from "../model/access/AccessError.js"
 import * as Accounts from "./Accounts.js"
+import * as Authority from "./Authority.js"
 import * as Actor from "../model/access/Actor.js"
 import {
   AccountDisabled,
@@ -25,7 +26,6 @@ import * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import {
   CredentialRepository,
   EventRepository,
-  MemberRepository,
   MfaRepository,
   OneTimeTokenRepository,
   SessionRepository,
@@ -69,7 +69,6 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const sessions = yield* SessionRepository
     const mfa = yield* MfaRepository
     const oneTimeTokens = yield* OneTimeTokenRepository
-    const members = yield* MemberRepository
     const events = yield* EventRepository
     const { transaction } = yield* Transactor
     const hasher = yield* PasswordHasher
@@ -77,6 +76,7 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
     const totp = yield* Totp
     const { digest } = yield* KeyedHash
     const accounts = yield* Accounts.make
+    const authority = yield* Authority.make
 
     const { claimAttempt, clearAttempts, failureEvent, releaseAttempt } = accounts
 
@@ -224,22 +224,9 @@ export class Auth extends Effect.Service<Auth>()("@roster/domain/Auth", {
       actor: Actor.SessionActor,
       organizationId: OrganizationId
     ): Effect.Effect<Actor.MemberActor, PasswordChangeRequired | Forbidden> =>
-      Effect.gen(function* () {
-        if (actor.purpose === "password_change") return yield* new PasswordChangeRequired()
-        const member = yield* members.find(organizationId, actor.userId)
-        if (Option.isNone(member) || member.value.membership.status !== "ACTIVE") {
-          return yield* new Forbidden({
-            required: "active_membership",
-            reason: "You are not an active member of this organization"
-          })
-        }
-        return Actor.member({
-          sessionId: actor.sessionId,
-          userId: actor.userId,
-          organizationId,
-          permissions: member.value.role.permissions
-        })
-      })
+      actor.purpose === "password_change"
+        ? Effect.fail(new PasswordChangeRequired())
+        : authority.memberActor(actor, organizationId)
 
     /**
      * The one-time token behind a presented link and its user, as `take` finds it by hash (`consume`,
