@@ -3,6 +3,8 @@ import * as OrganizationBindings from "./bindings/Organization.js"
 import * as UserBindings from "./bindings/Users.js"
 
 export * as Binding from "./Binding.js"
+export * as Surface from "./Surface.js"
+export { OrgUserAdmin, OrgUsersBasic, surfaces } from "./surfaces/index.js"
 export { IdentityBindings, OrganizationBindings, UserBindings }
 
 /** Every operation the HTTP API serves, bound. */

@@ -1,4 +1,5 @@
 import * as Layer from "effect/Layer"
+import { Atomic } from "./Atomic.js"
 import { Audit } from "./Audit.js"
 import { Auth } from "./Auth.js"
 import { Credentials } from "./Credentials.js"
@@ -17,7 +18,7 @@ import { Tokens } from "./Tokens.js"
 import { Users } from "./Users.js"
 
 /** The organization use cases: organizations, members, tokens, the audit log. */
-export type UseCases = Organizations | Users | Tokens | Audit
+export type UseCases = Organizations | Users | Tokens | Audit | Atomic
 
 /** The identity use cases: signing in, one's own account, members' sign-in, platform administration. */
 export type IdentityUseCases = Auth | Me | Credentials | Platform
@@ -26,7 +27,13 @@ export type IdentityUseCases = Auth | Me | Credentials | Platform
 export type Secrets = PasswordHasher | SecretBox | Totp | KeyedHash
 
 /** The organization use cases, over the storage ports and a `PasswordHasher` (for `Users.add` with a password). */
-const organizationLayer = Layer.mergeAll(Organizations.Default, Users.Default, Tokens.Default, Audit.Default)
+const organizationLayer = Layer.mergeAll(
+  Organizations.Default,
+  Users.Default,
+  Tokens.Default,
+  Audit.Default,
+  Atomic.Default
+)
 
 /**
  * The organization use cases over whichever implementation of the ports is provided, with no
