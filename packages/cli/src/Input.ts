@@ -148,12 +148,15 @@ const isoDate =
 export const isoDateTime = (flag: string, text: string): Effect.Effect<Date, ValidationFailed> => {
   const date =
     isoDate.test(text.trim()) && Time.isCalendarDate(text.trim()) ? new Date(text.trim()) : new Date(Number.NaN)
-  return Number.isNaN(date.getTime())
-    ? Effect.fail(
-        ValidationFailed.single(
-          flag,
-          `must be an ISO 8601 date such as 2030-01-31 or 2030-01-31T12:00:00Z, not ${JSON.stringify(text)}`
-        )
+  if (Number.isNaN(date.getTime())) {
+    return Effect.fail(
+      ValidationFailed.single(
+        flag,
+        `must be an ISO 8601 date such as 2030-01-31 or 2030-01-31T12:00:00Z, not ${JSON.stringify(text)}`
       )
-    : Effect.succeed(date)
+    )
+  }
+  return Time.isWithinRfc3339Years(date)
+    ? Effect.succeed(date)
+    : Effect.fail(ValidationFailed.single(flag, Time.outsideRfc3339Years))
 }

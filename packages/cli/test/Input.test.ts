@@ -24,6 +24,15 @@ describe("Input", () => {
     assert.deepStrictEqual(iso("2030-01-31T12:30:00+02:00"), Either.right("2030-01-31T10:30:00.000Z"))
     for (const bad of ["tomorrow", "2030-13-01", "31/01/2030", "1700000000"])
       assert.isTrue(Either.isLeft(iso(bad)), bad)
+    // Only what RFC 3339 can write in UTC: an offset may not push it past 9999 or before 0001.
+    for (const outside of ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+00:01", "0000-06-15"]) {
+      const refused = value(Input.isoDateTime("--expires-at", outside))
+      assert.deepStrictEqual(
+        Either.isLeft(refused) ? refused.left.issues : refused.right,
+        [{ field: "--expires-at", message: "must fall within the years 0001 to 9999 in UTC" }],
+        outside
+      )
+    }
   })
 
   it("whole numbers only", () => {

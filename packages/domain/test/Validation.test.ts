@@ -263,3 +263,43 @@ describe("Time.isCalendarDate", () => {
     assert.isFalse(Time.isCalendarDate("tomorrow"))
   })
 })
+
+describe("Time.DateTime", () => {
+  const Input = Schema.Struct({ expiresAt: Time.DateTime })
+
+  it.effect("reads the first and last instants RFC 3339 can write in UTC", () =>
+    Effect.gen(function* () {
+      for (const [text, iso] of [
+        ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000Z"],
+        ["9999-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"],
+        ["9999-12-31T23:59:59+23:59", "9999-12-31T00:00:59.000Z"],
+        ["0001-01-01T23:59:59-00:01", "0001-01-02T00:00:59.000Z"]
+      ] as const) {
+        const { expiresAt } = yield* Validation.decode(Input)({ expiresAt: text })
+        assert.strictEqual(expiresAt.toISOString(), iso)
+      }
+    })
+  )
+
+  it.effect("refuses a date-time whose offset takes it out of the years 0001 to 9999 in UTC, naming the field", () =>
+    Effect.gen(function* () {
+      for (const text of [
+        // Would be answered as "+010000-01-01T23:58:59.000Z", which is no RFC 3339.
+        "9999-12-31T23:59:59-23:59",
+        "9999-12-31T23:59:59.999-00:01",
+        "0001-01-01T00:00:00+00:01",
+        "0000-06-15T12:00:00Z"
+      ]) {
+        assert.deepStrictEqual(
+          yield* issuesOf(Input, { expiresAt: text }),
+          [{ field: "expiresAt", message: "must fall within the years 0001 to 9999 in UTC" }],
+          text
+        )
+      }
+      // Not even the shape of one.
+      for (const text of ["-000001-01-01T00:00:00Z", "+010000-01-01T00:00:00Z"]) {
+        assert.deepStrictEqual(fields(yield* issuesOf(Input, { expiresAt: text })), ["expiresAt"], text)
+      }
+    })
+  )
+})

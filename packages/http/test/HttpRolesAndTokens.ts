@@ -102,6 +102,35 @@ export const tests = (h: Harness) => {
       )
     })
 
+    it("refuses an expiry outside the years 0001 to 9999 in UTC: 400 naming expiresAt, no token made", async () => {
+      const before = (await get("/organizations/tokens", h.admin)).json.length
+      for (const expiresAt of [
+        "9999-12-31T23:59:59-23:59",
+        "9999-12-31T23:59:59.999-00:01",
+        "0000-01-01T00:00:00Z",
+        "-000001-01-01T00:00:00Z",
+        "+010000-01-01T00:00:00Z"
+      ]) {
+        const reply = await post("/organizations/tokens", h.admin, {
+          name: "x",
+          permissions: ["can_view_users"],
+          expiresAt
+        })
+        expectError(reply, 400, "VALIDATION_FAILED", /^expiresAt: /)
+        if (/^\d{4}-/.test(expiresAt))
+          expect(reply.json.errors[0].message).toBe("expiresAt: must fall within the years 0001 to 9999 in UTC")
+      }
+      expect((await get("/organizations/tokens", h.admin)).json.length).toBe(before)
+      // The last instant there is.
+      const last = await post("/organizations/tokens", h.admin, {
+        name: "x",
+        permissions: ["can_view_users"],
+        expiresAt: "9999-12-31T23:59:59+23:59"
+      })
+      secrets.add(last.json.token)
+      expect(last.json.expiresAt).toBe("9999-12-31T00:00:59.000Z")
+    })
+
     it("takes an expiry, and null for none", async () => {
       const expiring = await post("/organizations/tokens", h.admin, {
         name: "x",
