@@ -90,6 +90,12 @@ export interface Surface {
   readonly error: (failure: Failure, status: number) => unknown
   /** The `Content-Type` of its answers. */
   readonly contentType: string
+  /**
+   * A path prefix the surface owns whole (`/v1/org`): a path under it that no route serves answers
+   * 404 in the surface's error shape rather than Roster's. Without one, only its routes' own paths
+   * are its (a wrong method on them is still its 405).
+   */
+  readonly prefix?: string
 }
 
 /** Declares a route, keeping its decoded types for `run`. */

@@ -28,6 +28,7 @@ import type * as Handler from "./Handler.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as HttpError from "./HttpError.js"
 import * as Input from "./Input.js"
+import * as Log from "./Log.js"
 import type { Reply } from "./Reply.js"
 import type * as Route from "./Route.js"
 
@@ -169,9 +170,22 @@ export const make =
         )
       )
 
+/** The path as requested, for messages: without the query string, secrets masked. */
+const pathOf = (req: express.Request): string => Log.redact(req.originalUrl.split("?", 1)[0]!)
+
+/** An error of the HTTP layer itself (405, 404), answered in the surface's shape. */
+const refuse = <E>(
+  surface: Surface.Surface,
+  context: Handler.Context<E>,
+  req: express.Request,
+  res: express.Response,
+  error: HttpError.HttpError
+) => context.respond(req, res, Either.left(shaped(surface, ErrorResponse.fromError(error))))
+
 /**
- * Mounts every route of `surface` on `app`, telling `allow` each path and method (for the 405s and
- * OPTIONS every path gets).
+ * Mounts every route of `surface` on `app`, telling `allow` each path and method. A wrong method on
+ * one of its paths is its 405 (with `Allow`; OPTIONS lists them), and a path under its `prefix` that
+ * none serves its 404, both in its error shape.
  */
 export const mount = <E>(
   app: express.Express,
@@ -180,26 +194,26 @@ export const mount = <E>(
   publicUrl: string,
   allow: (path: string, method: string) => void
 ): void => {
+  /** Each path's methods, as `Allow` lists them. */
+  const methods = new Map<string, Array<string>>()
   for (const route of surface.routes) {
     const path = Binding.expressPath(route.path)
     const handler = make(surface, route, context, publicUrl)
     const mounted = app.route(path)
+    const listed = methods.get(path) ?? []
+    methods.set(path, listed)
+    listed.push(...(route.method === "GET" && route.readOnly ? ["GET", "HEAD"] : [route.method]))
     switch (route.method) {
       case "GET":
         if (!route.readOnly) {
           // Before `get`, which would otherwise answer HEAD too, running what the GET changes.
           mounted.head((req, res) =>
-            context.respond(
+            refuse(
+              surface,
+              context,
               req,
               res,
-              Either.left(
-                shaped(
-                  surface,
-                  ErrorResponse.fromError(
-                    new HttpError.MethodNotAllowed({ method: req.method, path: req.path, allow: ["GET"] })
-                  )
-                )
-              )
+              new HttpError.MethodNotAllowed({ method: req.method, path: pathOf(req), allow: ["GET"] })
             )
           )
         }
@@ -216,5 +230,26 @@ export const mount = <E>(
         break
     }
     allow(path, route.method)
+  }
+  for (const [path, listed] of methods) {
+    app.all(path, (req, res) => {
+      if (req.method === "OPTIONS") {
+        context.respond(req, res, Either.right({ status: 204, headers: { Allow: [...listed, "OPTIONS"].join(", ") } }))
+        return
+      }
+      refuse(
+        surface,
+        context,
+        req,
+        res,
+        new HttpError.MethodNotAllowed({ method: req.method, path: pathOf(req), allow: listed })
+      )
+    })
+  }
+  if (surface.prefix !== undefined) {
+    // Segment by segment: `/v1/org` owns `/v1/org/…`, never `/v1/organizations`.
+    app.use(surface.prefix, (req, res) =>
+      refuse(surface, context, req, res, new HttpError.RouteNotFound({ method: req.method, path: pathOf(req) }))
+    )
   }
 }
