@@ -4,7 +4,7 @@
  */
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
-import { App, Server } from "@roster/http"
+import { App, Log, Server } from "@roster/http"
 import { Configuration, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -69,17 +69,20 @@ const app = App.make(runtime, {
   trustProxy,
   signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 }
 })
-const handle = await Server.listen(app, { port, ...(host === undefined ? {} : { host }) }).catch(
-  async (error: NodeJS.ErrnoException) => {
-    await runtime.dispose().catch(() => undefined)
-    return stop(
-      error.code === "EADDRINUSE"
-        ? `PORT ${port} is already in use on ${host ?? "this machine"}; choose another with PORT=`
-        : // Say which setting to fix: a HOST that does not resolve or is not this machine's, say.
-          `cannot listen on ${host === undefined ? "every interface" : `HOST ${host}`}, PORT ${port}: ${error.message}`
-    )
-  }
-)
+// Requests node's parser refuses are answered and logged by the server, through the same logger.
+const handle = await Server.listen(app, {
+  port,
+  ...(host === undefined ? {} : { host }),
+  logger: Log.fromRuntime(runtime)
+}).catch(async (error: NodeJS.ErrnoException) => {
+  await runtime.dispose().catch(() => undefined)
+  return stop(
+    error.code === "EADDRINUSE"
+      ? `PORT ${port} is already in use on ${host ?? "this machine"}; choose another with PORT=`
+      : // Say which setting to fix: a HOST that does not resolve or is not this machine's, say.
+        `cannot listen on ${host === undefined ? "every interface" : `HOST ${host}`}, PORT ${port}: ${error.message}`
+  )
+})
 
 const url = Configuration.serverUrl(Option.fromNullable(host), handle.port)
 const where = storage.database._tag === "Server" ? "a PostgreSQL server (DATABASE_URL)" : "the embedded database"

@@ -7,6 +7,7 @@
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Http from "node:http"
+import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import pg from "pg"
@@ -76,6 +77,23 @@ const heldPost = (port: number, token: string, body: unknown) => {
   return { response, finish: () => req.end(text.slice(5)) }
 }
 
+/** Sends `bytes` as they are and reads everything until the server ends the connection. */
+const rawExchange = (port: number, bytes: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = Net.connect(port, "127.0.0.1")
+    let received = ""
+    socket.setEncoding("utf8")
+    socket.on("data", (data: string) => {
+      received += data
+    })
+    socket.on("error", reject)
+    socket.on("end", () => {
+      socket.destroy()
+      resolve(received)
+    })
+    socket.write(bytes)
+  })
+
 const isJsonObject = (line: string): boolean => {
   try {
     const value = JSON.parse(line)
@@ -132,6 +150,14 @@ describe("on an embedded data directory", () => {
     expectUserPage(await listUsers(firstPort, `Bearer ${token}`), [])
     await addUser(firstPort, token, { email: "ada@example.com", firstName: "Ada" })
     expectUserPage(await listUsers(firstPort, token), ["ada@example.com"])
+
+    // What node's parser refuses is answered as the API's errors are (and logged, see below).
+    const refused = await rawExchange(firstPort, "FOO / HTTP/1.1\r\nHost: x\r\n\r\n")
+    expect(refused).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(refused).toContain("\r\nContent-Type: application/json\r\n")
+    expect(JSON.parse(refused.slice(refused.indexOf("\r\n\r\n") + 4))).toMatchObject({
+      errors: [{ code: "BAD_REQUEST", message: "The request is not valid HTTP/1.1: Invalid method encountered" }]
+    })
 
     // A token where none belongs, and a token nobody issued: refused, and (checked once the server
     // has stopped) never logged, not even at LOG_LEVEL=debug.
@@ -230,6 +256,12 @@ describe("on an embedded data directory", () => {
       `Creating the embedded database in ${dataDir}: a first start takes a few seconds`
     )
     expect(messages.map((m) => m.message)).toContainEqual(expect.stringMatching(/^POST \/organizations\/users 201/))
+    expect(messages).toContainEqual(
+      expect.objectContaining({
+        message: "400 BAD_REQUEST before any route: HPE_INVALID_METHOD",
+        annotations: expect.objectContaining({ status: 400, fingerprint: expect.any(String) })
+      })
+    )
     expect(messages.some((m) => m.logLevel === "DEBUG")).toBe(true)
 
     // The token is printed three times, all in the welcome (alone, and in two curl lines)...

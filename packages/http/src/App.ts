@@ -7,11 +7,11 @@ import * as Either from "effect/Either"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import express from "express"
 import { rateLimit } from "express-rate-limit"
-import helmet from "helmet"
 import * as Body from "./Body.js"
 import * as Contract from "./Contract.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as Handler from "./Handler.js"
+import * as Hardening from "./Hardening.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
 import * as OpenApi from "./OpenApi.js"
@@ -71,6 +71,9 @@ export const make = <E>(
   const respond: Handler.Respond = (req, res, outcome) => {
     if (res.headersSent) return
     const reply = Either.isRight(outcome) ? outcome.right : outcome.left.reply
+    // Answered before its body is in (401, 403, 413…): the rest is dropped, and the connection
+    // closes once the client has sent it (see `Server`) instead of being read as the next request.
+    if (Body.pending(req)) res.setHeader("Connection", "close")
     Reply.write(res, reply)
     const failure = Either.isLeft(outcome) ? outcome.left : undefined
     const startedAt = (req as Timed)[started]
@@ -96,16 +99,9 @@ export const make = <E>(
   app.set("etag", false)
   // The query string is decoded per route, strictly, from the raw URL.
   app.set("query parser", false)
-  app.use(
-    helmet({
-      // JSON only: nothing here may load, frame or run anything.
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }
-    })
-  )
-  app.use((req, res, next) => {
+  app.use(Hardening.middleware)
+  app.use((req, _res, next) => {
     ;(req as Timed)[started] = performance.now()
-    // Responses carry personal data and, once, a token secret: nothing may keep a copy.
-    res.setHeader("Cache-Control", "no-store")
     next()
   })
 

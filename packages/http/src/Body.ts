@@ -25,6 +25,9 @@ const hasBody = (req: express.Request): boolean =>
   req.headers["transfer-encoding"] !== undefined ||
   (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0")
 
+/** Whether body bytes are still on their way: an answer now leaves them unread. */
+export const pending = (req: express.Request): boolean => !req.complete && hasBody(req)
+
 const isJson = (req: express.Request): boolean => req.is(["application/json", "application/*+json"]) !== false
 
 const invalid = (message: string) => ValidationFailed.single("body", message)

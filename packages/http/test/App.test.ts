@@ -5,10 +5,12 @@ import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Http from "node:http"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import * as TestCrypto from "@roster/crypto/test"
 import { App, ErrorResponse, type Route, Server } from "../src/index.js"
 import * as ContractSchemas from "./ContractSchemas.js"
+import * as Upload from "./Upload.js"
 
 const validator = ContractSchemas.make()
 const someToken = "tot_" + "A".repeat(52)
@@ -184,6 +186,77 @@ describe("the sign-in rate limit", () => {
     const server = await start(useCases(InMemory.layer), { signInRateLimit: false })
     for (let i = 0; i < 40; i++) expect((await login(server.url)).status).toBe(401)
   })
+})
+
+describe("a body over the limit", () => {
+  const twoMegabytes = 2 * 1024 * 1024
+
+  /** The hardening headers every answer carries. */
+  const expectHardened = (headers: Headers | Http.IncomingHttpHeaders) => {
+    const get = (name: string) => (headers instanceof Headers ? headers.get(name) : headers[name])
+    expect(get("content-type")).toBe("application/json")
+    expect(get("x-content-type-options")).toBe("nosniff")
+    expect(get("content-security-policy")).toContain("default-src 'none'")
+    expect(get("strict-transport-security")).toContain("max-age=")
+    expect(get("cache-control")).toBe("no-store")
+  }
+
+  const expectTooLarge = (body: any) => {
+    validator.assert("ErrorResponse", body)
+    expect(body.errors).toEqual([
+      { code: "PAYLOAD_TOO_LARGE", message: "The request body is larger than the 1 MB limit" }
+    ])
+  }
+
+  it("a 2 MB body sent with fetch is 413 PAYLOAD_TOO_LARGE as JSON, with the hardening headers", async () => {
+    const server = await start(useCases(InMemory.layer), { logger: () => {} })
+    const response = await fetch(`${server.url}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "a@example.com", password: "x".repeat(twoMegabytes) })
+    })
+    expect(response.status).toBe(413)
+    expectHardened(response.headers)
+    expectTooLarge(await response.json())
+  })
+
+  // With a Content-Length over the limit the 413 comes at once, after the first chunk; chunked, the
+  // body parser reads the body to its end before answering.
+  for (const [name, headers, answeredAfter] of [
+    [
+      "a client still sending its 2 MB body when the 413 comes sends it all, then reads the 413",
+      { "content-length": twoMegabytes },
+      1
+    ],
+    ["…also when it asked to close the connection", { "content-length": twoMegabytes, connection: "close" }, 1],
+    ["a 2 MB chunked body is answered 413 once it is in", {}, undefined],
+    ["…also when the client asked to close the connection", { connection: "close" }, undefined]
+  ] as const) {
+    it(name, async () => {
+      const server = await start(useCases(InMemory.layer), { logger: () => {} })
+      // One connection, kept alive if the server keeps it.
+      const agent = new Http.Agent({ keepAlive: true, maxSockets: 1 })
+      cleanups.push(async () => agent.destroy())
+      const reply = await Upload.send({
+        url: `${server.url}/auth/login`,
+        headers: { "content-type": "application/json", ...headers },
+        agent,
+        bytes: twoMegabytes,
+        ...(answeredAfter === undefined ? {} : { answeredAfter })
+      })
+      expect(reply.status).toBe(413)
+      expectHardened(reply.headers)
+      expectTooLarge(JSON.parse(reply.text))
+      // Whether the connection went on or closed, the next request is answered.
+      const next = await new Promise<number>((resolve, reject) =>
+        Http.get(`${server.url}/health`, { agent }, (response) => {
+          response.resume()
+          resolve(response.statusCode!)
+        }).on("error", reject)
+      )
+      expect(next).toBe(200)
+    })
+  }
 })
 
 describe("ErrorResponse", () => {

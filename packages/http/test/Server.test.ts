@@ -1,6 +1,7 @@
 import type * as Http from "node:http"
 import { describe, expect, it } from "vitest"
 import { Server } from "../src/index.js"
+import * as Upload from "./Upload.js"
 
 const listenOn = (app: Http.RequestListener, shutdownTimeoutMs?: number) =>
   Server.listen(app, { port: 0, host: "127.0.0.1", ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }) })
@@ -64,5 +65,19 @@ describe("Server", () => {
     const first = handle.close()
     expect(handle.close()).toBe(first)
     await first
+  })
+
+  it("a client still sending its body when an answer that closes the connection comes sends it all, then reads it", async () => {
+    // Answers at once, without reading the body, as a 401 or a 413 does.
+    const handle = await listenOn((_, res) => res.end("answered before the body"))
+    const reply = await Upload.send({
+      url: handle.url,
+      headers: { "content-length": 2 * 1024 * 1024, connection: "close" },
+      bytes: 2 * 1024 * 1024,
+      answeredAfter: 1
+    })
+    expect(reply).toMatchObject({ status: 200, text: "answered before the body" })
+    expect(reply.headers.connection).toBe("close")
+    await handle.close()
   })
 })
