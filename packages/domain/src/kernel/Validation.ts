@@ -74,7 +74,8 @@ const describe = (issue: ParseResult.ArrayFormatterIssue): string => {
     case "Unexpected":
       return "is not a recognised field"
     case "Missing":
-      return "is required"
+      // A field may say what belongs there (its `missingMessage`: `action: is required: "users"`).
+      return issue.message === "is missing" ? "is required" : issue.message
     default:
       return issue.message
   }
