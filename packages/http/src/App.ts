@@ -2,6 +2,7 @@
  * The express app of the Users API. Express meets Effect through the ManagedRuntime the caller
  * built once (in its `main`): each request runs its program with `runtime.runPromiseExit`.
  */
+import { surfaces } from "@roster/api"
 import { ValidationFailed } from "@roster/domain"
 import * as Either from "effect/Either"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
@@ -16,6 +17,8 @@ import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
 import * as OpenApi from "./OpenApi.js"
 import * as Reply from "./Reply.js"
+import * as SurfaceRoute from "./SurfaceRoute.js"
+import * as SurfaceDocuments from "./surfaces/index.js"
 import type * as Route from "./Route.js"
 import * as Routes from "./Routes.js"
 
@@ -167,6 +170,14 @@ export const make = <E>(
         break
     }
     allow(route.path, route.method)
+  }
+
+  // The compatible surfaces: other APIs' shapes over the same operations, and their documents.
+  for (const surface of surfaces)
+    SurfaceRoute.mount(app, surface, context, options.publicUrl ?? defaultPublicUrl, allow)
+  for (const { path, document } of SurfaceDocuments.documents) {
+    app.get(path, (req, res) => respond(req, res, Either.right(Reply.json(200, document))))
+    allow(path, "GET")
   }
 
   // A known path with another method: 405 with the methods it has (OPTIONS just asks for them).
