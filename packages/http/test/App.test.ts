@@ -279,6 +279,7 @@ describe("ErrorResponse", () => {
       LAST_MANAGER: 409,
       ALREADY_MEMBER: 409,
       ROLE_ESCALATION: 403,
+      OUTRANKED: 403,
       TOKEN_NOT_FOUND: 404,
       PAYLOAD_TOO_LARGE: 413
     })
