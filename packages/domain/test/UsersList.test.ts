@@ -129,6 +129,52 @@ describe("Users", () => {
       }).pipe(Effect.provide(TestOrganization.layer))
     )
 
+    it.effect("email matches part of the email alone, ignoring case; with q, both must match", () =>
+      Effect.gen(function* () {
+        const acme = yield* TestOrganization.make()
+        const users = yield* Users
+        yield* TestOrganization.add(acme, { email: "ada@analytical.org", firstName: "Ada", lastName: "Navy" })
+        yield* TestOrganization.add(acme, { email: "grace@NAVY.mil", firstName: "Grace", lastName: "Hopper" })
+        yield* TestOrganization.add(acme, { email: "alan@bletchley.uk", firstName: "Alan" })
+        const search = (query: Partial<UserInput.ListUsers>) =>
+          users
+            .list(acme.operator, { size: 20, ...query })
+            .pipe(Effect.map((p) => p.items.map((m) => m.membership.firstName).sort()))
+
+        // `q` finds Ada by her last name; `email` looks at emails only.
+        assert.deepStrictEqual(yield* search({ q: "navy" }), ["Ada", "Grace"])
+        assert.deepStrictEqual(yield* search({ email: "navy" }), ["Grace"])
+        assert.deepStrictEqual(yield* search({ email: "Navy.Mil" }), ["Grace"])
+        assert.deepStrictEqual(yield* search({ email: "ada lovelace" }), [])
+        assert.deepStrictEqual(yield* search({ email: "@" }), ["Ada", "Alan", "Grace"])
+        assert.deepStrictEqual(yield* search({ email: "a", q: "hopper" }), ["Grace"])
+        assert.deepStrictEqual(yield* search({ email: "alan", q: "hopper" }), [])
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("offset skips members instead of pages, never with page; the page answered is the offset's", () =>
+      Effect.gen(function* () {
+        const acme = yield* TestOrganization.make()
+        const users = yield* Users
+        yield* addPeople(acme, ["a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io"])
+        const emails = (p: Member.Page<Member.Member>) => p.items.map((m) => m.user.email)
+        const at = (offset: number, size: number) => users.list(acme.operator, { offset, size })
+
+        assert.deepStrictEqual(emails(yield* at(0, 2)), ["a@x.io", "b@x.io"])
+        assert.deepStrictEqual(emails(yield* at(1, 3)), ["b@x.io", "c@x.io", "d@x.io"])
+        assert.deepStrictEqual(emails(yield* at(4, 3)), ["e@x.io"])
+        const past = yield* at(7, 3)
+        assert.deepStrictEqual([past.items.length, past.total], [0, 5])
+        assert.deepStrictEqual(
+          { ...UserResponse.fromPage(yield* at(3, 2)), content: undefined },
+          { content: undefined, totalElements: 5, totalPages: 3, size: 2, number: 1 }
+        )
+        assert.deepStrictEqual(emails(yield* users.list(acme.operator, { size: 2 })), ["a@x.io", "b@x.io"])
+        const both = yield* Effect.flip(users.list(acme.operator, { page: 0, offset: 2, size: 2 }))
+        assert.deepStrictEqual(both._tag === "ValidationFailed" ? both.issues.map((i) => i.field) : both, ["offset"])
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
     it.effect("orders by membership creation time, then by user id", () =>
       Effect.gen(function* () {
         const acme = yield* TestOrganization.make()

@@ -133,9 +133,16 @@ describe("Validation", () => {
       })
     )
 
-    it.effect("defaults to the first page of 20", () =>
+    it.effect("defaults to a size of 20, leaving page and offset to the list (the first page)", () =>
       Effect.gen(function* () {
-        assert.deepStrictEqual(yield* Validation.decode(UserInput.ListUsers)({}), { page: 0, size: 20 })
+        assert.deepStrictEqual(yield* Validation.decode(UserInput.ListUsers)({}), { size: 20 })
+        assert.deepStrictEqual(yield* Validation.decode(UserInput.ListUsers)({ offset: 30, size: 10 }), {
+          offset: 30,
+          size: 10
+        })
+        assert.deepStrictEqual(yield* issuesOf(UserInput.ListUsers, { offset: -1 }), [
+          { field: "offset", message: "must be a whole number, 0 or more" }
+        ])
       })
     )
 
@@ -173,7 +180,7 @@ describe("Validation", () => {
     it.effect("accepts every status, including REMOVED and FORGOTTEN", () =>
       Effect.gen(function* () {
         const query = yield* Validation.decode(UserInput.ListUsers)({ status: ["REMOVED", "FORGOTTEN"], q: " ada " })
-        assert.deepStrictEqual(query, { page: 0, size: 20, status: ["REMOVED", "FORGOTTEN"], q: "ada" })
+        assert.deepStrictEqual(query, { size: 20, status: ["REMOVED", "FORGOTTEN"], q: "ada" })
       })
     )
   })

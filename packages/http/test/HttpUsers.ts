@@ -78,6 +78,37 @@ export const tests = (h: Harness) => {
       expect(filtered.json).toMatchObject({ totalElements: 3, totalPages: 2, size: 2 })
     })
 
+    it("pages by offset instead of page (never both), and filters by a part of the email alone", async () => {
+      const org = await organization()
+      const token = await org.token(["can_view_users"])
+      const ids: Array<string> = []
+      for (const i of [0, 1, 2, 3, 4]) {
+        ids.push(await org.add({ email: `p${i}@Offset.example`, firstName: i === 4 ? "Offset" : "Someone" }))
+      }
+      const at = await get("/organizations/users?offset=3&size=2", token)
+      expect(at.json.content.map((u: any) => u.id)).toEqual(ids.slice(3, 5))
+      expect(at.json).toMatchObject({ totalElements: 5, totalPages: 3, size: 2, number: 1 })
+      expect((await get("/organizations/users?offset=1&size=3", token)).json.content.map((u: any) => u.id)).toEqual(
+        ids.slice(1, 4)
+      )
+      const past = await get("/organizations/users?offset=9", token)
+      expect(past.json).toMatchObject({ content: [], totalElements: 5 })
+      expectError(
+        await get("/organizations/users?page=0&offset=2", token),
+        400,
+        "VALIDATION_FAILED",
+        "offset: cannot be given with page"
+      )
+      expectError(await get("/organizations/users?offset=-1", token), 400, "VALIDATION_FAILED", /^offset: /)
+      const byEmail = await get("/organizations/users?email=p3%40OFFSET", token)
+      expect(byEmail.json.content.map((u: any) => u.id)).toEqual([ids[3]])
+      // `q` also searches names; `email` does not.
+      expect((await get("/organizations/users?q=offset", token)).json.totalElements).toBe(5)
+      expect((await get("/organizations/users?email=someone", token)).json.totalElements).toBe(0)
+      expect((await get("/organizations/users?email=offset&q=offset&offset=0", token)).json.totalElements).toBe(5)
+      expectError(await get("/organizations/users?email=", token), 400, "VALIDATION_FAILED", /^email: /)
+    })
+
     it("refuses malformed page and size, strictly", async () => {
       for (const page of ["1.5", "1e3", "%202", "abc", "-1", "", "0x10", "99999999999999999999"]) {
         expectError(await get(`/organizations/users?page=${page}`, h.admin), 400, "VALIDATION_FAILED", /^page: /)

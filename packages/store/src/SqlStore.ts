@@ -283,6 +283,7 @@ export const make = Effect.gen(function* () {
         OR lower(m.last_name) LIKE ${pattern}
         OR lower(m.first_name || ' ' || m.last_name) LIKE ${pattern})`)
     }
+    if (query.email !== undefined) clauses.push(sql`lower(u.email) LIKE lower(${likePattern(query.email)})`)
     return sql.and(clauses)
   }
 
@@ -298,15 +299,17 @@ export const make = Effect.gen(function* () {
       orDie(
         Effect.gen(function* () {
           const where = memberFilter(organizationId, query)
-          // The count needs the users table only to search emails; without `q` it is an index-only
-          // count of memberships.
+          // The count needs the users table only to search emails; without `q` or `email` it is an
+          // index-only count of memberships.
           const counted =
-            query.q === undefined ? sql`memberships m` : sql`memberships m JOIN users u ON u.id = m.user_id`
+            query.q === undefined && query.email === undefined
+              ? sql`memberships m`
+              : sql`memberships m JOIN users u ON u.id = m.user_id`
           const { total, items } = yield* countedPage(
             memberRows,
             sql`SELECT count(*) AS total FROM ${counted} WHERE ${where}`,
             sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE ${where}
-                ORDER BY m.created_at, m.user_id LIMIT ${query.size} OFFSET ${query.page * query.size}`
+                ORDER BY m.created_at, m.user_id LIMIT ${query.size} OFFSET ${query.offset ?? query.page * query.size}`
           )
           return { items: items.map(toMember), total, page: query.page, size: query.size }
         })

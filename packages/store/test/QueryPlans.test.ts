@@ -412,6 +412,22 @@ const shapes: ReadonlyArray<Shape> = [
     run: (p, f) => p.members.page(f.organizationId, { ...page, statuses: listed, q: "first140 last" })
   },
   {
+    name: "members.page by email",
+    run: (p, f) => p.members.page(f.organizationId, { ...page, statuses: listed, email: "user14" })
+  },
+  {
+    name: "members.page by email and q",
+    run: (p, f) => p.members.page(f.organizationId, { ...page, statuses: listed, email: "example", q: "first14" })
+  },
+  {
+    name: "members.page by email past the end (count)",
+    run: (p, f) => p.members.page(f.organizationId, { ...pastTheEnd, statuses: listed, email: "user14" })
+  },
+  {
+    name: "members.page at an offset",
+    run: (p, f) => p.members.page(f.organizationId, { ...page, offset: 25, statuses: listed })
+  },
+  {
     name: "members.page by status and role",
     run: (p, f) => p.members.page(f.organizationId, { ...page, statuses: ["ACTIVE"], roleId: f.memberRoleId })
   },

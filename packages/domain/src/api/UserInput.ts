@@ -84,13 +84,33 @@ export const pageFields = {
   })
 }
 
+/** How many items a list skips before its first: an alternative to `page`. */
+export const Offset = Schema.Int.pipe(
+  Schema.greaterThanOrEqualTo(0, { message: () => "must be a whole number, 0 or more" }),
+  Schema.lessThanOrEqualTo(2_147_483_647, { message: () => "is too large" })
+)
+
 export const ListUsers = Schema.Struct({
-  ...strictPageFields,
+  /** From 0; the first page when absent. Not with `offset`. */
+  page: Schema.optional(PageNumber),
+  size: strictPageFields.size,
+  /** Members to skip instead of whole pages (`offset=30&size=10` answers the 31st to the 40th). Not with `page`. */
+  offset: Schema.optional(Offset),
   /** ACTIVE, INACTIVE and TERMINATED when absent. */
   status: Schema.optional(Schema.NonEmptyArray(MembershipStatus)),
   roleId: Schema.optional(RoleId),
-  q: Schema.optional(SearchText)
+  /** A case-insensitive substring of the email, first name, last name or "first last". */
+  q: Schema.optional(SearchText),
+  /** A case-insensitive substring of the email alone. */
+  email: Schema.optional(SearchText)
 })
 export type ListUsers = typeof ListUsers.Type
+
+/** `ListUsers`' numbers as an operation's input takes them: as JSON or as text, `size` defaulted. */
+export const listUsersPageFields = {
+  page: Schema.optional(TextValue.integer(PageNumber, "must be a whole number, 0 or more")),
+  size: pageFields.size,
+  offset: Schema.optional(TextValue.integer(Offset, "must be a whole number, 0 or more"))
+}
 
 export { UserId }

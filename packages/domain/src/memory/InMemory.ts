@@ -243,13 +243,14 @@ export const make = Effect.gen(function* () {
           )
           .map((m) => memberOf(s, m))
           .filter((member) => query.q === undefined || matches(member, query.q))
+          .filter((member) => query.email === undefined || lower(member.user.email).includes(lower(query.email)))
           .sort(
             byCreation(
               (member) => member.membership.createdAt,
               (member) => member.user.id
             )
           )
-        const start = query.page * query.size
+        const start = query.offset ?? query.page * query.size
         return {
           items: matching.slice(start, start + query.size),
           total: matching.length,

@@ -19,9 +19,11 @@ export const listUsers = Operation.make({
   id: "list-users",
   tag: "Users",
   summary: "List the organization's members: filtered, searched and paged",
+  description:
+    "`q` searches the email and the names, `email` the email alone (both: each must match). Paged by `page`, or by `offset` (members to skip), never both.",
   guard: "organization",
   permission: "can_view_users",
-  input: Schema.Struct({ ...UserInput.ListUsers.fields, ...UserInput.pageFields }),
+  input: Schema.Struct({ ...UserInput.ListUsers.fields, ...UserInput.listUsersPageFields }),
   success: UserResponse.UserPageResponse,
   errors: [],
   run: ({ access }, input) =>

@@ -49,16 +49,21 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
         return yield* passwordHasher.hash(input.password)
       })
 
+    /** A page by number or by offset; by offset, the page answered is the one the offset falls in. */
     const list = (access: Access, query: UserInput.ListUsers) =>
       Policy.requirePermission(access, "can_view_users").pipe(
         Effect.zipRight(
-          members.page(access.organizationId, {
-            page: query.page,
-            size: query.size,
-            statuses: query.status ?? MembershipStatus.listedByDefault,
-            roleId: query.roleId,
-            q: query.q
-          })
+          query.page !== undefined && query.offset !== undefined
+            ? Effect.fail(ValidationFailed.single("offset", "cannot be given with page: page by one or the other"))
+            : members.page(access.organizationId, {
+                page: query.offset === undefined ? (query.page ?? 0) : Math.floor(query.offset / query.size),
+                size: query.size,
+                offset: query.offset,
+                statuses: query.status ?? MembershipStatus.listedByDefault,
+                roleId: query.roleId,
+                q: query.q,
+                email: query.email
+              })
         )
       )
 

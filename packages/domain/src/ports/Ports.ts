@@ -87,12 +87,17 @@ export class UserRepository extends Context.Tag("@roster/domain/UserRepository")
 >() {}
 
 export interface MemberQuery {
+  /** The page answered (as `Page.page`); the members it holds start at `offset` when one is given. */
   readonly page: number
   readonly size: number
+  /** Members to skip before the first; `page * size` when absent. */
+  readonly offset?: number | undefined
   readonly statuses: ReadonlyArray<MembershipStatus>
   readonly roleId?: RoleId | undefined
   /** Case-insensitive substring of the email, first name, last name or "first last". */
   readonly q?: string | undefined
+  /** Case-insensitive substring of the email alone; with `q`, both must match. */
+  readonly email?: string | undefined
 }
 
 export class MemberRepository extends Context.Tag("@roster/domain/MemberRepository")<

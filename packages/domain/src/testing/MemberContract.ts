@@ -259,6 +259,76 @@ export const tests = (it: It): void => {
       })
     )
 
+    it.effect("email is a case-insensitive substring of the email alone, literally; with q, both must match", () =>
+      Effect.gen(function* () {
+        const members = yield* MemberRepository
+        const acme = yield* newOrganization()
+        const tag = unique()
+        const grace = yield* newMember(
+          acme,
+          { firstName: "Grace", lastName: "Navy", createdAt: at(1) },
+          { email: `g.hopper-${tag}@Navy.example` }
+        )
+        const ada = yield* newMember(
+          acme,
+          { firstName: "Ada", lastName: "Navy", createdAt: at(2) },
+          { email: `ada_${tag}@example.com` }
+        )
+        const other = yield* newOrganization()
+        yield* newMember(other, {}, { email: `navy-${tag}@navy.example` })
+        const search = (email: string, q?: string) =>
+          members.page(acme.organization.id, { page: 0, size: 50, statuses: everyStatus, email, q }).pipe(
+            Effect.map((page) => {
+              assert.strictEqual(page.total, page.items.length, email)
+              return memberIds(page)
+            })
+          )
+        const cases: ReadonlyArray<[string, string | undefined, ReadonlyArray<Member.Member>]> = [
+          ["NAVY", undefined, [grace]],
+          ["navy.example", undefined, [grace]],
+          [tag.toUpperCase(), undefined, [grace, ada]],
+          // Names are not searched; LIKE wildcards are taken literally.
+          ["ada navy", undefined, []],
+          ["_", undefined, [ada]],
+          ["%", undefined, []],
+          ["example", "ada", [ada]],
+          ["navy", "ada", []]
+        ]
+        for (const [email, q, expected] of cases) {
+          assert.deepStrictEqual(
+            yield* search(email, q),
+            expected.map((m) => m.user.id),
+            `email=${JSON.stringify(email)} q=${JSON.stringify(q)}`
+          )
+        }
+      })
+    )
+
+    it.effect("offset starts the page at that member, whatever the page; past the end is empty with the total", () =>
+      Effect.gen(function* () {
+        const members = yield* MemberRepository
+        const acme = yield* newOrganization()
+        const all: Array<Member.Member> = []
+        for (const i of [0, 1, 2, 3, 4]) all.push(yield* newMember(acme, { createdAt: at(i) }))
+        const ids = all.map((m) => m.user.id)
+        const query = { statuses: everyStatus, page: 7 }
+        const at3 = yield* members.page(acme.organization.id, { ...query, size: 2, offset: 3 })
+        assert.deepStrictEqual([memberIds(at3), at3.total, at3.page, at3.size], [ids.slice(3, 5), 5, 7, 2])
+        const at1 = yield* members.page(acme.organization.id, { ...query, size: 3, offset: 1 })
+        assert.deepStrictEqual(memberIds(at1), ids.slice(1, 4))
+        const past = yield* members.page(acme.organization.id, { ...query, size: 3, offset: 5 })
+        assert.deepStrictEqual([past.items, past.total], [[], 5])
+        const filtered = yield* members.page(acme.organization.id, {
+          page: 0,
+          size: 10,
+          offset: 1,
+          statuses: ["ACTIVE"],
+          email: all[4]!.user.email.slice(0, 12)
+        })
+        assert.deepStrictEqual([filtered.items, filtered.total], [[], 1])
+      })
+    )
+
     it.effect("countActiveManagers counts ACTIVE memberships whose role can manage users", () =>
       Effect.gen(function* () {
         const members = yield* MemberRepository
