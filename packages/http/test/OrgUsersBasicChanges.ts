@@ -229,6 +229,12 @@ export const tests = (h: Harness) => {
       }
       expect((await users(org)).get(near.email)).toEqual({ role: "Member", state: "active" })
       expect(await events(other)).toEqual(theirEvents)
+      // An address longer than search text may be (200 characters) is still found, exactly.
+      const long = await org.add({ email: `${"l".repeat(200)}-${uniqueEmail()}` })
+      expect((await change("update", token, { org_id: org.id, user_id: long.email, state: "inactive" })).status).toBe(
+        200
+      )
+      expect((await users(org)).get(long.email)).toEqual({ role: "Member", state: "inactive" })
       expect((await users(other)).get(theirs.email)).toEqual({ role: "Member", state: "active" })
     })
   })

@@ -21,9 +21,9 @@
  *   `can_view_users`; `create`, `update` and `delete` `can_manage_users`; `usersmgmt`
  *   `can_manage_roles` — administering the user management itself (roles and what they allow), which
  *   the three flags of `can_manage_users` do not already say.
- * - update finds the user by exact email (case-insensitive), then changes the role if it differs and
- *   activates or deactivates if the state differs, all in one transaction: a refused step (the last
- *   manager, an invalid transition) leaves nothing written. It must name a role, a state or both;
+ * - update finds the user by exact email (case-insensitive; list-users' `email` filter), then
+ *   changes the role if it differs and activates or deactivates if the state differs, all in one
+ *   transaction: a refused step (the last manager, an invalid transition) leaves nothing written. It must name a role, a state or both;
  *   one equal to what is already there changes and records nothing. `active` for a TERMINATED user
  *   is 409 `INVALID_STATUS_TRANSITION`: reinstating takes Roster's own API.
  * - remove requires `reason`, which Roster keeps with the membership's event.
@@ -223,15 +223,15 @@ const roleNamed = (call: Surface.Call, name: string) =>
 
 /**
  * The user whose email is `address`, exactly (in any case), among those the list shows. Searched
- * with list-users' `q`, which also matches names and parts of other addresses: only an exact
- * email counts. Search text stops at 200 characters; an email is at most 254.
+ * with list-users' `email` filter, a substring that also matches longer addresses: only an exact
+ * one counts. Search text stops at 200 characters; an email may have 254.
  */
 const userByEmail = (call: Surface.Call, address: string) =>
   Effect.gen(function* () {
     const wanted = Text.lowerCase(address)
-    const q = Array.from(address).slice(0, 200).join("")
+    const email = Array.from(address).slice(0, 200).join("")
     for (let page = 0; ; page++) {
-      const found = yield* call(listUsers, { q, page, size: pageSize })
+      const found = yield* call(listUsers, { email, page, size: pageSize })
       const match = found.content.find((member) => Text.lowerCase(member.email) === wanted)
       if (match !== undefined) return match
       if (found.content.length < pageSize) return yield* new UserNotFound({ userId: address })
