@@ -122,6 +122,25 @@ describe("Organizations", () => {
     }).pipe(Effect.provide(TestOrganization.layer))
   )
 
+  it.effect("current is the organization a caller acts in; another organization's is not found", () =>
+    Effect.gen(function* () {
+      const organizations = yield* Organizations
+      const acme = yield* organizations.create(Actor.operator, "Acme")
+      const globex = yield* organizations.create(Actor.operator, "Globex")
+      const reader = TestOrganization.tokenAccess(acme.organization.id, [])
+      assert.deepStrictEqual(yield* organizations.current(reader), acme.organization)
+      assert.deepStrictEqual(
+        yield* organizations.current({ actor: Actor.operator, organizationId: globex.organization.id }),
+        globex.organization
+      )
+      const intruder = TestOrganization.tokenAccess(acme.organization.id, [...Permission.all], globex.organization.id)
+      assert.deepStrictEqual(
+        yield* Effect.flip(organizations.current(intruder)),
+        new OrganizationNotFound({ organization: globex.organization.id })
+      )
+    }).pipe(Effect.provide(TestOrganization.layer))
+  )
+
   it.effect("organization names are decoded trimmed, 1 to 100 characters", () =>
     Effect.gen(function* () {
       const decode = Validation.decode(Organization.OrganizationName, { root: "name" })

@@ -36,6 +36,8 @@ const successSchema = (method: string, pathname: string): ContractSchemas.Schema
   const action = userAction.exec(pathname)
   if (action !== null) return action[1] === "reset-mfa" ? "empty" : "UserResponse"
   if (pathname === "/organizations/roles") return "RoleList"
+  // Roster's own: checked against its operation's schema in /openapi/roster.json, as every answer is.
+  if (pathname === "/organizations/current") return "document"
   if (pathname === "/organizations/tokens") return method === "GET" ? "TokenList" : "CreatedToken"
   if (/^\/organizations\/tokens\/[^/]+$/.test(pathname)) return "Token"
   if (pathname === "/organizations/events") return "EventPage"

@@ -16,6 +16,14 @@ export const tests = (h: Harness) => {
     })
   })
 
+  describe("GET /organizations/current", () => {
+    it("is the organization the caller acts in, for any of its callers", async () => {
+      const reply = await get("/organizations/current", await h.acme.token([]))
+      expect(reply.status).toBe(200)
+      expect(reply.json).toEqual({ id: h.acme.id, name: expect.any(String), createdDateTime: expect.any(String) })
+    })
+  })
+
   describe("/organizations/tokens", () => {
     it("creates a token (201), whose secret is shown once and works at once", async () => {
       const created = await post("/organizations/tokens", h.admin, {

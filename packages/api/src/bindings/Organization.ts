@@ -6,6 +6,7 @@ const tokens = "/organizations/tokens"
 const user = "/organizations/users/{userId}"
 
 export const bindings: ReadonlyArray<Binding.Binding> = [
+  Binding.make(RoleOperations.viewOrganization, { method: "GET", path: "/organizations/current" }),
   Binding.make(RoleOperations.listRoles, { method: "GET", path: "/organizations/roles" }),
   Binding.make(TokenOperations.listTokens, { method: "GET", path: tokens }),
   // The only answer that ever holds the token's secret.

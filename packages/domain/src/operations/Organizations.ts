@@ -85,6 +85,18 @@ export class Organizations extends Effect.Service<Organizations>()("@roster/doma
         )
       )
 
+    /** The organization an actor acts in: any actor of it may see its name. */
+    const current = (access: Access) =>
+      Policy.requireOrganization(access).pipe(
+        Effect.zipRight(organizations.findById(access.organizationId)),
+        Effect.flatMap(
+          Option.match({
+            onNone: () => Effect.fail(new OrganizationNotFound({ organization: access.organizationId })),
+            onSome: Effect.succeed
+          })
+        )
+      )
+
     /** Any actor of the organization may see its roles: they carry no personal data. */
     const listRoles = (access: Access) =>
       Policy.requireOrganization(access).pipe(Effect.zipRight(roles.list(access.organizationId)))
@@ -103,6 +115,6 @@ export class Organizations extends Effect.Service<Organizations>()("@roster/doma
         )
       )
 
-    return { create, list, resolve, listRoles, resolveRole } as const
+    return { create, list, resolve, current, listRoles, resolveRole } as const
   })
 }) {}

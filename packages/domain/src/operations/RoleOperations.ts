@@ -1,4 +1,7 @@
-/** An organization's roles, so that a client can find the `roleId` to send. */
+/**
+ * The organization a caller acts in, and its roles, so that a client can find the `roleId` to send
+ * (and a token's holder which organization it acts in).
+ */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as OrganizationResponse from "../api/OrganizationResponse.js"
@@ -21,4 +24,21 @@ export const listRoles = Operation.make({
     )
 })
 
-export const all = [listRoles] as const
+export const viewOrganization = Operation.make({
+  id: "view-organization",
+  tag: "Roles",
+  summary: "The organization the caller acts in",
+  description:
+    "Its id, name and creation time: the organization of the token, or the one a session names in X-Organization-Id. Any caller of the organization may read it.",
+  guard: "organization",
+  permission: null,
+  input: Schema.Struct({}),
+  success: OrganizationResponse.OrganizationResponse,
+  errors: [],
+  run: ({ access }) =>
+    Effect.flatMap(Organizations, (organizations) => organizations.current(access)).pipe(
+      Effect.map(OrganizationResponse.fromOrganization)
+    )
+})
+
+export const all = [viewOrganization, listRoles] as const
