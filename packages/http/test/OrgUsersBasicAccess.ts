@@ -5,6 +5,7 @@
  * `action` or `org_id`; a session acts where its user is an ACTIVE member.
  */
 import { describe, expect, it } from "vitest"
+import * as HttpClient from "./HttpClient.js"
 import * as IdentityHarness from "./IdentityHarness.js"
 import { type Change, type Harness, actions, paths } from "./OrgUsersBasicHarness.js"
 
@@ -137,6 +138,28 @@ export const tests = (h: Harness) => {
           padding: "x".repeat(1024 * 1024)
         })
         expectFailure(huge, 413, "PAYLOAD_TOO_LARGE")
+      }
+    })
+
+    it("answers a wrong method with 405 in the surface's shape, and OPTIONS with the methods", async () => {
+      const org = await organization()
+      const token = await org.token()
+      for (const [path, allowed] of [
+        [paths.list, "GET, HEAD"],
+        [paths.add, "POST"]
+      ] as const) {
+        // Not a documented answer of any operation: sent around the document's check.
+        const wrong = await HttpClient.send(identity.url(), "PUT", `${path}?org_id=${org.id}`, {
+          auth: token,
+          body: {}
+        })
+        expect(wrong.status).toBe(405)
+        expect(wrong.headers.get("allow")).toBe(allowed)
+        expect(wrong.json).toMatchObject({ status: 405, error: { code: "METHOD_NOT_ALLOWED" } })
+        expect(wrong.json.error).toEqual(wrong.json.errors[0])
+        const options = await HttpClient.send(identity.url(), "OPTIONS", path)
+        expect(options.status).toBe(204)
+        expect(options.headers.get("allow")).toBe(`${allowed}, OPTIONS`)
       }
     })
 
