@@ -20,8 +20,9 @@ import * as Either from "effect/Either"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Os from "node:os"
 import * as Path from "node:path"
-import * as Database from "./Database.js"
+import * as Location from "./Location.js"
 import { type ConfigProblem, StoreConfigError } from "./StoreError.js"
 
 // Errors carry no path: effect prefixes the variable's name to what a primitive's `mapOrFail` returns.
@@ -112,6 +113,22 @@ const PORT = parsed("PORT", "must be a whole number from 0 to 65535", wholeNumbe
 )
 const HOST = Config.option(text("HOST"))
 
+/** A URL a server answers at. */
+export const isHttpUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text)
+    return (url.protocol === "http:" || url.protocol === "https:") && url.username === "" && url.password === ""
+  } catch {
+    return false
+  }
+}
+
+/** A profile's name: what `--profile` and `ROSTER_PROFILE` take. */
+export const isProfileName = (name: string): boolean => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)
+
+export const profileNameProblem =
+  "must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit"
+
 /**
  * Every variable Roster reads, by name. Each one's value when it is unset is its default; `None`
  * where the default depends on others (`ROSTER_DATA_DIR` and `ROSTER_KEY_FILE`: see `storage`).
@@ -123,8 +140,8 @@ export const variables = {
   HOST,
   /** A PostgreSQL server; when set, the embedded database is not used. Never echoed: it holds a password. */
   DATABASE_URL: Config.option(
-    parsed("DATABASE_URL", Database.serverUrlProblem, (url) =>
-      Database.isServerUrl(url) ? Option.some(url) : Option.none()
+    parsed("DATABASE_URL", Location.serverUrlProblem, (url) =>
+      Location.isServerUrl(url) ? Option.some(url) : Option.none()
     )
   ),
   /** The embedded database's directory (`memory://`: a throwaway one). */
@@ -178,7 +195,29 @@ export const variables = {
     parseTrustProxy
   ).pipe(Config.withDefault(false)),
   /** Any value turns the CLI's colours off (https://no-color.org). */
-  NO_COLOR: Config.option(text("NO_COLOR")).pipe(Config.map(Option.isSome))
+  NO_COLOR: Config.option(text("NO_COLOR")).pipe(Config.map(Option.isSome)),
+  /** The CLI: a Roster server to call instead of opening a database, with `ROSTER_TOKEN`. */
+  ROSTER_URL: Config.option(
+    parsed("ROSTER_URL", "must be an http:// or https:// URL, such as https://roster.example.com", (url) =>
+      isHttpUrl(url) ? Option.some(url) : Option.none()
+    )
+  ),
+  /** The CLI: the credential for `ROSTER_URL` (or for the server found holding the data directory). Never echoed. */
+  ROSTER_TOKEN: Config.option(
+    parsed("ROSTER_TOKEN", "must be an organization token (tot_…) or a session (ses_…)", (token) =>
+      /^(tot|ses)_[0-9A-Za-z]+$/.test(token) ? Option.some(Redacted.make(token)) : Option.none()
+    )
+  ),
+  /** The CLI: the profile `roster login` saved to use, instead of `default`. */
+  ROSTER_PROFILE: Config.option(
+    parsed("ROSTER_PROFILE", profileNameProblem, (name) => (isProfileName(name) ? Option.some(name) : Option.none()))
+  ),
+  /** The CLI: where its profiles are kept (`$XDG_CONFIG_HOME/roster/config.json`); `~/.config` when unset. */
+  XDG_CONFIG_HOME: Config.option(
+    parsed("XDG_CONFIG_HOME", "must be an absolute path", (dir) =>
+      Path.isAbsolute(dir) ? Option.some(dir) : Option.none()
+    )
+  )
 }
 
 /** Where the key that seals secrets comes from: `ROSTER_SECRET_KEY`, or a key file made on first use. */
@@ -209,7 +248,7 @@ export interface StorageFlags {
 
 /** The database to open and the key to seal secrets with. */
 export interface Storage {
-  readonly database: Database.Options
+  readonly database: Location.Options
   readonly secretKey: SecretKey
 }
 
@@ -224,14 +263,14 @@ export interface Storage {
 export const storage = (
   environment: StorageVariables,
   flags: StorageFlags = {},
-  defaultDataDir: string = Database.defaultDataDir
+  defaultDataDir: string = Location.defaultDataDir
 ): Either.Either<Storage, StoreConfigError> => {
   const refuse = (flag: string, problem: string) =>
     Either.left(new StoreConfigError({ problems: [{ variable: flag, problem }] }))
   if (flags.databaseUrl !== undefined) {
-    return Database.isServerUrl(flags.databaseUrl)
+    return Location.isServerUrl(flags.databaseUrl)
       ? Either.right(withKey(environment, { _tag: "Server", url: flags.databaseUrl, source: "--database-url" }))
-      : refuse("--database-url", Database.serverUrlProblem)
+      : refuse("--database-url", Location.serverUrlProblem)
   }
   if (flags.dataDir !== undefined) {
     return flags.dataDir.trim() === ""
@@ -245,16 +284,16 @@ const fromEnvironment = (environment: StorageVariables, defaultDataDir: string):
   withKey(
     environment,
     Option.match(environment.databaseUrl, {
-      onSome: (url): Database.Options => ({ _tag: "Server", url, source: "DATABASE_URL" }),
+      onSome: (url): Location.Options => ({ _tag: "Server", url, source: "DATABASE_URL" }),
       onNone: () =>
         Option.match(environment.dataDir, {
-          onSome: (dataDir): Database.Options => ({ _tag: "Embedded", dataDir, source: "ROSTER_DATA_DIR" }),
-          onNone: (): Database.Options => ({ _tag: "Embedded", dataDir: defaultDataDir })
+          onSome: (dataDir): Location.Options => ({ _tag: "Embedded", dataDir, source: "ROSTER_DATA_DIR" }),
+          onNone: (): Location.Options => ({ _tag: "Embedded", dataDir: defaultDataDir })
         })
     })
   )
 
-const withKey = (environment: StorageVariables, database: Database.Options): Storage => ({
+const withKey = (environment: StorageVariables, database: Location.Options): Storage => ({
   database,
   secretKey: Option.match(environment.secretKey, {
     onSome: (key): SecretKey => ({ _tag: "Given", key }),
@@ -265,8 +304,8 @@ const withKey = (environment: StorageVariables, database: Database.Options): Sto
   })
 })
 
-const defaultKeyFile = (database: Database.Options): string =>
-  database._tag === "Embedded" && !database.dataDir.startsWith(Database.memoryDataDir)
+const defaultKeyFile = (database: Location.Options): string =>
+  database._tag === "Embedded" && !database.dataDir.startsWith(Location.memoryDataDir)
     ? Path.join(Path.dirname(Path.resolve(database.dataDir)), "secret.key")
     : ".roster/secret.key"
 
@@ -300,10 +339,19 @@ export const server: Config.Config<Server> = Config.all({
     (read): Server => ({
       ...read,
       host: Option.getOrUndefined(read.host),
-      storage: fromEnvironment(read.storage, Database.defaultDataDir)
+      storage: fromEnvironment(read.storage, Location.defaultDataDir)
     })
   )
 )
+
+/** Which server the CLI calls, when told: `ROSTER_URL`, `ROSTER_TOKEN`, `ROSTER_PROFILE`. */
+export interface Remote {
+  readonly url: Option.Option<string>
+  readonly token: Option.Option<Redacted.Redacted<string>>
+  readonly profile: Option.Option<string>
+  /** Where profiles are kept: `$XDG_CONFIG_HOME/roster`, else `~/.config/roster`. */
+  readonly configDir: string
+}
 
 /** What the CLI reads before it knows which command runs; `storage` applies its flags. */
 export interface Cli {
@@ -311,13 +359,30 @@ export interface Cli {
   /** Where links point unless `--public-url` says otherwise. */
   readonly publicUrl: string
   readonly noColor: boolean
+  readonly remote: Remote
 }
 
-/** The CLI's configuration: storage, the public URL (and HOST and PORT, only for its default), NO_COLOR. */
+/**
+ * The CLI's configuration: storage, the public URL (and HOST and PORT, only for its default),
+ * NO_COLOR, and the server to call instead of a database.
+ */
 export const cli: Config.Config<Cli> = Config.all({
   storage: storageVariables,
   publicUrl: variables.ROSTER_PUBLIC_URL,
-  noColor: variables.NO_COLOR
+  noColor: variables.NO_COLOR,
+  remote: Config.all({
+    url: variables.ROSTER_URL,
+    token: variables.ROSTER_TOKEN,
+    profile: variables.ROSTER_PROFILE,
+    configDir: variables.XDG_CONFIG_HOME.pipe(
+      Config.map((dir) =>
+        Path.join(
+          Option.getOrElse(dir, () => Path.join(Os.homedir(), ".config")),
+          "roster"
+        )
+      )
+    )
+  })
 })
 
 /**

@@ -9,6 +9,11 @@
  * and field 22 of `/proc/<pid>/stat`), and a lock is live only while that very process runs. Without
  * /proc (macOS), and for a lock an earlier version wrote without `kernelStart`, the pid decides: a
  * live process with that pid holds the lock.
+ *
+ * A server on an embedded database also records, once it listens, where it answers (`url`) and a
+ * key beside the lock (`operator.key`, mode 0600) with which the `roster` CLI on this machine acts
+ * as the operator through it (`recordServer`, `server`): whoever may read the data directory may
+ * already do anything to the database, so the key gives no one more than they have.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -23,6 +28,9 @@ import { DatabaseUnavailable, DataDirectoryLocked } from "./StoreError.js"
 
 /** The lock file's name inside the data directory. */
 export const fileName = "roster.lock"
+
+/** The operator key's file, beside the lock, while a server holds the directory. */
+export const operatorKeyFileName = "operator.key"
 
 /** What a lock file holds, as JSON. */
 export const Holder = Schema.Struct({
@@ -39,7 +47,9 @@ export const Holder = Schema.Struct({
       /** `starttime` in `/proc/<pid>/stat`: clock ticks from boot to the process's start. */
       ticks: Schema.Int.pipe(Schema.nonNegative())
     })
-  )
+  ),
+  /** Where the holder answers, when it is a server that listens: written once it does. */
+  url: Schema.optional(Schema.String)
 })
 export type Holder = typeof Holder.Type
 
@@ -128,13 +138,99 @@ const lock = (dataDir: string): Effect.Effect<Held, DataDirectoryLocked | Databa
 
 const release = ({ content, file }: Held): Effect.Effect<void> =>
   Effect.sync(() => {
-    // Never remove a lock that is no longer ours (e.g. taken over after we were judged dead).
-    if (readIfExists(file) === content) Fs.unlinkSync(file)
+    // Never remove a lock that is no longer ours (e.g. taken over after we were judged dead); ours
+    // may since have gained the server's address.
+    if (isOurs(readIfExists(file), content)) {
+      Fs.rmSync(Path.join(Path.dirname(file), operatorKeyFileName), { force: true })
+      Fs.unlinkSync(file)
+    }
   }).pipe(
     Effect.catchAllDefect((cause) =>
       Effect.logWarning(`Could not remove the lock file ${file}: ${errorMessage(cause)}`)
     )
   )
+
+/** Whether a lock file's `current` content names the holder we wrote as `ours` (with or without an address). */
+const isOurs = (current: string | undefined, ours: string): boolean => {
+  if (current === ours) return true
+  const found = current === undefined ? undefined : parseHolder(current)
+  const mine = parseHolder(ours)
+  return (
+    found !== undefined &&
+    mine !== undefined &&
+    found.pid === mine.pid &&
+    found.hostname === mine.hostname &&
+    found.startedAt === mine.startedAt
+  )
+}
+
+/** A running server that holds a data directory, as the lock and the key beside it say. */
+export interface Server {
+  readonly pid: number
+  /** Where it answers; absent while it starts, and for a holder that does not listen. */
+  readonly url: string | undefined
+  /** The operator key, when this process may read it. */
+  readonly operatorKey: string | undefined
+}
+
+/**
+ * Records, in the lock this process holds on `dataDir`, where its server answers, and writes the
+ * operator key beside it (mode 0600). Does nothing for a lock that is not this process's (a
+ * `memory://` database has none). A failure is logged: the CLI then reports the directory as
+ * locked, as before.
+ */
+export const recordServer = (
+  dataDir: string,
+  server: { readonly url: string; readonly operatorKey?: string | undefined }
+): Effect.Effect<void> =>
+  Effect.sync(() => {
+    const file = Path.join(Path.resolve(dataDir), fileName)
+    const current = readIfExists(file)
+    const holder = current === undefined ? undefined : parseHolder(current)
+    if (holder === undefined || holder.pid !== process.pid || holder.hostname !== Os.hostname()) return
+    if (server.operatorKey !== undefined) {
+      writeAtomically(Path.join(Path.dirname(file), operatorKeyFileName), `${server.operatorKey}\n`, 0o600)
+    }
+    writeAtomically(file, JSON.stringify({ ...holder, url: server.url } satisfies Holder))
+  }).pipe(
+    Effect.catchAllDefect((cause) =>
+      Effect.logWarning(`Could not record the server's address in ${dataDir}: ${errorMessage(cause)}`)
+    )
+  )
+
+/**
+ * The live server holding `dataDir`, if any: its pid, where it answers, and the operator key when
+ * this process may read it. `undefined` when no live process holds the directory.
+ */
+export const server = (dataDir: string): Server | undefined => {
+  const dir = Path.resolve(dataDir)
+  let current: string | undefined
+  try {
+    current = readIfExists(Path.join(dir, fileName))
+  } catch {
+    return undefined
+  }
+  const holder = current === undefined ? undefined : parseHolder(current)
+  if (holder === undefined || holderState(holder) !== "alive") return undefined
+  let operatorKey: string | undefined
+  try {
+    operatorKey = readIfExists(Path.join(dir, operatorKeyFileName))?.trim() || undefined
+  } catch {
+    // Another user's server: its key is not ours to read.
+  }
+  return { pid: holder.pid, url: holder.url, operatorKey }
+}
+
+/** Writes `content` to `file` through a complete temporary file renamed over it: no reader sees half of it. */
+const writeAtomically = (file: string, content: string, mode?: number) => {
+  const temp = `${file}.${process.pid}.${Crypto.randomBytes(6).toString("hex")}.tmp`
+  Fs.writeFileSync(temp, content, { flag: "wx", ...(mode === undefined ? {} : { mode }) })
+  try {
+    Fs.renameSync(temp, file)
+  } finally {
+    Fs.rmSync(temp, { force: true })
+  }
+}
 
 /** `true` if we created the file (with our content), `false` if it already exists. */
 const createExclusive = (file: string, content: string): boolean => {

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
 import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -47,7 +48,11 @@ describe("Configuration.variables", () => {
       "LOG_FORMAT",
       "ROSTER_SIGN_IN_LIMIT",
       "ROSTER_TRUST_PROXY",
-      "NO_COLOR"
+      "NO_COLOR",
+      "ROSTER_URL",
+      "ROSTER_TOKEN",
+      "ROSTER_PROFILE",
+      "XDG_CONFIG_HOME"
     ])
     assert.strictEqual(defaults.PORT, 3000)
     assert.isTrue(Option.isNone(defaults.HOST))
@@ -61,6 +66,9 @@ describe("Configuration.variables", () => {
     assert.strictEqual(defaults.ROSTER_SIGN_IN_LIMIT, 60)
     assert.strictEqual(defaults.ROSTER_TRUST_PROXY, false)
     assert.strictEqual(defaults.NO_COLOR, false)
+    for (const name of ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"] as const) {
+      assert.isTrue(Option.isNone(defaults[name] as Option.Option<unknown>), name)
+    }
   })
 
   it("takes a blank value as unset, except for the paths and the key", () => {
@@ -226,6 +234,45 @@ describe("Configuration.cli", () => {
     assert.deepStrictEqual(refused(Configuration.cli, { PORT: "abc" }).problems, [
       { variable: "PORT", problem: "must be a whole number from 0 to 65535" }
     ])
+  })
+})
+
+describe("Configuration.cli's remote", () => {
+  const remote = (env: Record<string, string>) => ok(Configuration.cli, env).remote
+
+  it("is nothing but where profiles are kept when nothing is set: ~/.config/roster", () => {
+    const found = remote({})
+    assert.isTrue(Option.isNone(found.url) && Option.isNone(found.token) && Option.isNone(found.profile))
+    assert.strictEqual(found.configDir, Path.join(Os.homedir(), ".config", "roster"))
+    assert.strictEqual(remote({ XDG_CONFIG_HOME: "/srv/config " }).configDir, "/srv/config/roster")
+  })
+
+  it("reads ROSTER_URL, ROSTER_TOKEN (kept redacted) and ROSTER_PROFILE", () => {
+    const token = `tot_${"a".repeat(52)}`
+    const found = remote({
+      ROSTER_URL: "https://roster.example.com",
+      ROSTER_TOKEN: ` ${token} `,
+      ROSTER_PROFILE: "prod"
+    })
+    assert.deepStrictEqual(found.url, Option.some("https://roster.example.com"))
+    assert.strictEqual(Option.map(found.token, Redacted.value).pipe(Option.getOrUndefined), token)
+    assert.notInclude(String(Option.getOrUndefined(found.token)), token)
+    assert.deepStrictEqual(found.profile, Option.some("prod"))
+  })
+
+  it("refuses what cannot work, naming each variable and never quoting the token", () => {
+    const error = refused(Configuration.cli, {
+      ROSTER_URL: "ftp://roster.example.com",
+      ROSTER_TOKEN: "s3cret-value",
+      ROSTER_PROFILE: "../prod",
+      XDG_CONFIG_HOME: "relative/dir"
+    })
+    assert.deepStrictEqual(
+      error.problems.map((problem) => problem.variable),
+      ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"]
+    )
+    assert.notInclude(error.message, "s3cret-value")
+    assert.isTrue(Either.isLeft(readWith(Configuration.cli, { ROSTER_URL: "https://user:pw@roster.example.com" })))
   })
 })
 

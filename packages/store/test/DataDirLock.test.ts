@@ -1,5 +1,6 @@
 import { assert, describe, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -78,12 +79,19 @@ interface Holder {
 }
 
 /** Runs test/fixtures/lock-holder.ts in its own process; killed at the end of the scope. */
-const spawnHolder = (dataDir: string, goFile?: string) =>
+const spawnHolder = (dataDir: string, goFile?: string, server?: { readonly url: string; readonly key: string }) =>
   Effect.acquireRelease(
     Effect.sync((): Holder => {
       const child = ChildProcess.spawn(
         process.execPath,
-        ["--import", "tsx", holderScript, dataDir, ...(goFile === undefined ? [] : [goFile])],
+        [
+          "--import",
+          "tsx",
+          holderScript,
+          dataDir,
+          ...(goFile === undefined && server === undefined ? [] : [goFile ?? "-"]),
+          ...(server === undefined ? [] : [server.url, server.key])
+        ],
         { cwd: packageDir, stdio: ["pipe", "pipe", "pipe"] }
       )
       let stdout = ""
@@ -329,6 +337,85 @@ describe("DataDirLock", () => {
           assert.include(stderr, `(pid ${winners[0]!.pid})`)
         }
         assert.strictEqual(readLock(dir).pid, winners[0]!.pid)
+      })
+    )
+  })
+
+  describe("a server's address and operator key", () => {
+    const keyFile = (dir: string) => Path.join(dir, DataDirLock.operatorKeyFileName)
+
+    it.scopedLive("are recorded in this process's lock (the key 0600), found by server(), and removed on release", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            yield* DataDirLock.acquire(dir)
+            const before = readLock(dir)
+            assert.deepStrictEqual(DataDirLock.server(dir), {
+              pid: process.pid,
+              url: undefined,
+              operatorKey: undefined
+            })
+            yield* DataDirLock.recordServer(dir, { url: "http://localhost:4321", operatorKey: "rop_key" })
+            assert.deepStrictEqual(readLock(dir), { ...before, url: "http://localhost:4321" })
+            assert.strictEqual(Fs.statSync(keyFile(dir)).mode & 0o777, 0o600)
+            assert.deepStrictEqual(DataDirLock.server(dir), {
+              pid: process.pid,
+              url: "http://localhost:4321",
+              operatorKey: "rop_key"
+            })
+          })
+        )
+        assert.isFalse(Fs.existsSync(lockFile(dir)))
+        assert.isFalse(Fs.existsSync(keyFile(dir)))
+        assert.isUndefined(DataDirLock.server(dir))
+      })
+    )
+
+    it.scopedLive("are another process's to record: a lock this process does not hold is left as it is", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        const content = JSON.stringify({ pid: deadPid(), hostname: Os.hostname(), startedAt: new Date().toISOString() })
+        writeLock(dir, content)
+        yield* DataDirLock.recordServer(dir, { url: "http://localhost:1", operatorKey: "rop_key" })
+        assert.strictEqual(Fs.readFileSync(lockFile(dir), "utf8"), content)
+        assert.isFalse(Fs.existsSync(keyFile(dir)))
+        // Nobody alive holds it: no server to find.
+        assert.isUndefined(DataDirLock.server(dir))
+      })
+    )
+
+    it.scopedLive("of a server in another process are found while it runs, and gone once it stops", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        const holder = yield* spawnHolder(dir, undefined, { url: "http://127.0.0.1:5555", key: "rop_other" })
+        assert.isTrue(yield* Effect.promise(() => holder.locked))
+        assert.deepStrictEqual(DataDirLock.server(dir), {
+          pid: holder.pid,
+          url: "http://127.0.0.1:5555",
+          operatorKey: "rop_other"
+        })
+        holder.stop()
+        assert.strictEqual((yield* Effect.promise(() => holder.exited)).code, 0)
+        assert.isUndefined(DataDirLock.server(dir))
+        assert.isFalse(Fs.existsSync(keyFile(dir)))
+      })
+    )
+
+    it.scopedLive("leave the lock readable by an earlier version, and an earlier version's lock readable", () =>
+      Effect.gen(function* () {
+        const dir = yield* tempDataDir
+        yield* DataDirLock.acquire(dir)
+        yield* DataDirLock.recordServer(dir, { url: "http://localhost:4321" })
+        const earlier = Schema.Struct({ pid: Schema.Int, hostname: Schema.String, startedAt: Schema.String })
+        const content = Fs.readFileSync(lockFile(dir), "utf8")
+        assert.strictEqual(Schema.decodeUnknownSync(Schema.parseJson(earlier))(content).pid, process.pid)
+        // No key was given: none is written, and none is found.
+        assert.strictEqual(DataDirLock.server(dir)?.operatorKey, undefined)
+        const other = yield* tempDataDir
+        const pid = (yield* spawnUnrelated).pid!
+        writeLock(other, JSON.stringify({ pid, hostname: Os.hostname(), startedAt: new Date().toISOString() }))
+        assert.deepStrictEqual(DataDirLock.server(other), { pid, url: undefined, operatorKey: undefined })
       })
     )
   })
