@@ -16,6 +16,7 @@ import * as Hardening from "./Hardening.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
 import * as OpenApi from "./OpenApi.js"
+import * as OperatorChannel from "./OperatorChannel.js"
 import * as Reply from "./Reply.js"
 import * as SurfaceRoute from "./SurfaceRoute.js"
 import * as SurfaceDocuments from "./surfaces/index.js"
@@ -44,6 +45,11 @@ export interface Options {
    * `defaultSignInRateLimit`.
    */
   readonly signInRateLimit?: { readonly limit: number; readonly windowMs: number } | false
+  /**
+   * The operator key of a server that holds an embedded data directory: with it, the `roster` CLI on
+   * this machine runs its commands through the server (`OperatorChannel`). Absent: no such channel.
+   */
+  readonly operatorKey?: string
 }
 
 export const defaultSignInRateLimit = { limit: 60, windowMs: 60_000 } as const
@@ -178,6 +184,10 @@ export const make = <E>(
   for (const { path, document } of SurfaceDocuments.documents) {
     app.get(path, (req, res) => respond(req, res, Either.right(Reply.json(200, document))))
     allow(path, "GET")
+  }
+
+  if (options.operatorKey !== undefined) {
+    OperatorChannel.mount(app, { key: options.operatorKey, publicUrl: options.publicUrl ?? defaultPublicUrl, context })
   }
 
   // A known path with another method: 405 with the methods it has (OPTIONS just asks for them).

@@ -1,0 +1,18 @@
+/**
+ * The org-user-admin surface (`/v1/org/{orgId}/user…`) over real HTTP against the real app, written
+ * once and run on every storage: every operation of its document, every status the document lists,
+ * and every answer checked against the document on the way (`OrgUserAdminSchemas`).
+ */
+import { describe } from "vitest"
+import * as OrgUserAdminAccess from "./OrgUserAdminAccess.js"
+import * as OrgUserAdminChanges from "./OrgUserAdminChanges.js"
+import * as OrgUserAdminHarness from "./OrgUserAdminHarness.js"
+import * as OrgUserAdminUsers from "./OrgUserAdminUsers.js"
+
+export const suite = (name: string, makePortsLayer: () => OrgUserAdminHarness.PortsLayer) =>
+  describe(name, () => {
+    const h = OrgUserAdminHarness.setup(makePortsLayer)
+    OrgUserAdminAccess.tests(h)
+    OrgUserAdminUsers.tests(h)
+    OrgUserAdminChanges.tests(h)
+  })
