@@ -4,8 +4,8 @@
  */
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
-import { App, Log, Server } from "@roster/http"
-import { Configuration, Store } from "@roster/store"
+import { App, Log, OperatorChannel, Server } from "@roster/http"
+import { Configuration, DataDirLock, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -63,11 +63,15 @@ if (Exit.isFailure(firstRun)) {
   stop(describe(firstRun.cause))
 }
 
+// The roster CLI on this machine finds this server through the embedded database's lock, and acts
+// as the operator with this key, written beside it (DataDirLock.recordServer, below).
+const operatorKey = storage.database._tag === "Embedded" ? OperatorChannel.newKey() : undefined
 // Handed-out links point at ROSTER_PUBLIC_URL (a front end), else at this server.
 const app = App.make(runtime, {
   publicUrl,
   trustProxy,
-  signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 }
+  signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 },
+  ...(operatorKey === undefined ? {} : { operatorKey })
 })
 // Requests node's parser refuses are answered and logged by the server, through the same logger.
 const handle = await Server.listen(app, {
@@ -85,6 +89,9 @@ const handle = await Server.listen(app, {
 })
 
 const url = Configuration.serverUrl(Option.fromNullable(host), handle.port)
+if (storage.database._tag === "Embedded") {
+  await runtime.runPromise(DataDirLock.recordServer(storage.database.dataDir, { url, operatorKey }))
+}
 const where = storage.database._tag === "Server" ? "a PostgreSQL server (DATABASE_URL)" : "the embedded database"
 await runtime.runPromise(
   Logger.withMinimumLogLevel(
