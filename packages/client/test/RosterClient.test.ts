@@ -1,6 +1,6 @@
 /** The typed client against a real server: every call a real HTTP request, every failure a RosterApiError. */
 import * as TestCrypto from "@roster/crypto/test"
-import { Actor, InMemory, Organizations, Permission, Services, Tokens } from "@roster/domain"
+import { Actor, InMemory, Organizations, Permission, Platform, Services, Tokens } from "@roster/domain"
 import { App, Server } from "@roster/http"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -96,6 +96,31 @@ describe("createRosterClient", () => {
     expect(invalid).toMatchObject({ status: 400, code: "VALIDATION_FAILED" })
     expect(invalid.errors.map((error) => error.message).join("\n")).toMatch(/email/)
     expect(invalid.errors.length).toBe(2)
+  })
+
+  it("speaks the platform-users API's additions: one's own profile, limit and search, devices, a QR code", async () => {
+    await runtime.runPromise(
+      Effect.flatMap(Platform, (platform) =>
+        platform.bootstrapAdmin(Actor.operator, { email: "root@example.com", password: "root password 1" })
+      )
+    )
+    const signedIn = await createRosterClient({ baseUrl: server.url }).signIn({
+      email: "root@example.com",
+      password: "root password 1"
+    })
+    const root = createRosterClient({ baseUrl: server.url, token: signedIn.token })
+    const avatarUrl = "https://cdn.example.com/root.png"
+    expect(await root.updateMyProfile({ name: "Root", avatarUrl })).toMatchObject({ name: "Root", avatarUrl })
+    expect(await root.updateMyProfile({ avatarUrl: null })).toMatchObject({ name: "Root", avatarUrl: null })
+    const found = await root.listAccounts({ search: "root@", limit: 1 })
+    expect(found).toMatchObject({ size: 1, totalElements: 1, content: [{ email: "root@example.com", name: "Root" }] })
+    await expect(root.listAccounts({ limit: 1, size: 1 })).rejects.toMatchObject({
+      status: 400,
+      code: "VALIDATION_FAILED"
+    })
+    const [session] = await root.listMySessions()
+    expect(session).toMatchObject({ current: true, device: { browser: null, os: null, type: null } })
+    expect((await root.startMyTotpEnrolment()).qrCodeUrl).toMatch(/^data:image\/png;base64,/)
   })
 
   it("refuses a bad token with 401, and a missing one", async () => {

@@ -1,18 +1,21 @@
 /**
- * Node implementations of the domain's secrets ports: argon2id passwords, AES-256-GCM sealing,
- * HMAC-SHA-256 keyed digests, RFC 6238 one-time passwords.
+ * Node implementations of the domain's secrets ports — argon2id passwords, AES-256-GCM sealing,
+ * HMAC-SHA-256 keyed digests, RFC 6238 one-time passwords and their QR codes — and of the one other
+ * port that wants an npm library, reading a session's user agent (bowser).
  */
-import type { KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
+import type { DeviceParser, KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as AesSecretBox from "./AesSecretBox.js"
 import * as Argon2PasswordHasher from "./Argon2PasswordHasher.js"
+import * as BowserDeviceParser from "./BowserDeviceParser.js"
 import * as HmacKeyedHash from "./HmacKeyedHash.js"
 import * as OtpauthTotp from "./OtpauthTotp.js"
 import type { SecretKeyError } from "./SecretKeyError.js"
 
 export * as AesSecretBox from "./AesSecretBox.js"
 export * as Argon2PasswordHasher from "./Argon2PasswordHasher.js"
+export * as BowserDeviceParser from "./BowserDeviceParser.js"
 export * as HmacKeyedHash from "./HmacKeyedHash.js"
 export * as OtpauthTotp from "./OtpauthTotp.js"
 export * from "./SecretKeyError.js"
@@ -21,29 +24,32 @@ export * from "./SecretKeyError.js"
 const keyedBy = (key: Uint8Array): Layer.Layer<SecretBox | KeyedHash, SecretKeyError> =>
   Layer.merge(AesSecretBox.layerFromKey(key), HmacKeyedHash.layerFromKey(key))
 
+/** Every port this package implements: what the identity use cases need beyond storage (`Services.Adapters`). */
+export type Ports = PasswordHasher | SecretBox | Totp | KeyedHash | DeviceParser
+
 /**
- * The four ports as an app runs them, keyed as its configuration says (`ROSTER_SECRET_KEY` or a key
- * file, read once).
+ * The ports as an app runs them, keyed as its configuration says (`ROSTER_SECRET_KEY` or a key file,
+ * read once).
  */
-export const layer = (
-  key: AesSecretBox.KeySource
-): Layer.Layer<PasswordHasher | SecretBox | Totp | KeyedHash, SecretKeyError> =>
+export const layer = (key: AesSecretBox.KeySource): Layer.Layer<Ports, SecretKeyError> =>
   Layer.mergeAll(
     Argon2PasswordHasher.layer,
     Layer.unwrapEffect(Effect.map(AesSecretBox.readKey(key), keyedBy)),
-    OtpauthTotp.layer
+    OtpauthTotp.layer,
+    BowserDeviceParser.layer
   )
 
 /**
- * The four ports with a fixed 32-byte key and, optionally, cheaper hashing: for tests of other
- * packages, which should neither touch the file system nor spend 19 MiB per hash.
+ * The ports with a fixed 32-byte key and, optionally, cheaper hashing: for tests of other packages,
+ * which should neither touch the file system nor spend 19 MiB per hash.
  */
 export const layerWith = (options: {
   readonly key: Uint8Array
   readonly passwordHashing?: Partial<Argon2PasswordHasher.Parameters>
-}): Layer.Layer<PasswordHasher | SecretBox | Totp | KeyedHash, SecretKeyError> =>
+}): Layer.Layer<Ports, SecretKeyError> =>
   Layer.mergeAll(
     Argon2PasswordHasher.layerWith(options.passwordHashing ?? Argon2PasswordHasher.defaultParameters),
     keyedBy(options.key),
-    OtpauthTotp.layer
+    OtpauthTotp.layer,
+    BowserDeviceParser.layer
   )

@@ -2,7 +2,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Totp } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as OTPAuth from "otpauth"
+import * as QRCode from "qrcode"
 import { OtpauthTotp } from "../src/index.js"
+import * as QrCodes from "./QrCodes.js"
 
 // RFC 6238 appendix B: the SHA-1 seed is ASCII "12345678901234567890"; the 6-digit codes are the
 // last six digits of the 8-digit ones listed there.
@@ -106,6 +108,34 @@ describe("OtpauthTotp", () => {
         assert.instanceOf(parsed, OTPAuth.TOTP)
         assert.strictEqual(parsed.label, "alice@example.com")
         assert.strictEqual(parsed.issuer, "Acme Roster")
+      })
+    )
+  )
+
+  it.effect("qrCode draws the URI as a PNG data URL that a camera reads back as the same URI", () =>
+    withTotp((totp) =>
+      Effect.gen(function* () {
+        const uri = totp.uri({ secret: yield* totp.generateSecret, issuer: "Acme Roster", label: "élise@example.com" })
+        const qrCode = yield* totp.qrCode(uri)
+        assert.match(qrCode, /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
+        const read = QrCodes.read(qrCode)
+        assert.deepStrictEqual(read.png.subarray(0, 8), QrCodes.pngSignature)
+        assert.strictEqual(read.text, uri)
+        // Square, and large enough to scan from a screen.
+        assert.strictEqual(read.width, read.height)
+        assert.isAtLeast(read.width, 200)
+        // As the library draws it with these options: nothing else is in the picture.
+        assert.strictEqual(qrCode, yield* Effect.promise(() => QRCode.toDataURL(uri, OtpauthTotp.qrCodeOptions)))
+      })
+    )
+  )
+
+  it.effect("qrCode holds the longest URI an account can have (a 254-character email, a long issuer)", () =>
+    withTotp((totp) =>
+      Effect.gen(function* () {
+        const label = `${"a".repeat(64)}@${"b".repeat(185)}.com`
+        const uri = totp.uri({ secret: yield* totp.generateSecret, issuer: "Roster", label })
+        assert.strictEqual(QrCodes.read(yield* totp.qrCode(uri)).text, uri)
       })
     )
   )

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
+import { DeviceParser, KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { randomBytes } from "node:crypto"
@@ -8,28 +8,33 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Crypto from "../src/index.js"
 
-const useAllFour = Effect.gen(function* () {
+const useAll = Effect.gen(function* () {
   const hasher = yield* PasswordHasher
   const box = yield* SecretBox
   const totp = yield* Totp
   const { digest } = yield* KeyedHash
+  const devices = yield* DeviceParser
   const secret = yield* totp.generateSecret
   assert.strictEqual(yield* box.open(yield* box.seal(secret)), secret)
   assert.match(digest(secret), /^[A-Za-z0-9_-]{43}$/)
+  assert.strictEqual(
+    devices.parse("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0").type,
+    "desktop"
+  )
   return yield* hasher.hash("password")
 })
 
 describe("@roster/crypto", () => {
-  it.effect("layer provides the four ports, keyed as the configuration says", () =>
+  it.effect("layer provides every port, keyed as the configuration says", () =>
     Effect.gen(function* () {
-      const hash = yield* useAllFour
+      const hash = yield* useAll
       assert.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
     }).pipe(Effect.provide(Crypto.layer({ _tag: "Given", key: Redacted.make(new Uint8Array(randomBytes(32))) })))
   )
 
-  it.effect("layerWith provides the four ports with a fixed key and, if asked, cheaper hashing", () =>
+  it.effect("layerWith provides every port with a fixed key and, if asked, cheaper hashing", () =>
     Effect.gen(function* () {
-      const hash = yield* useAllFour
+      const hash = yield* useAll
       assert.match(hash, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/)
     }).pipe(
       Effect.provide(Crypto.layerWith({ key: randomBytes(32), passwordHashing: { memoryCost: 1024, timeCost: 1 } }))

@@ -3,7 +3,8 @@
  * test provides `layer` itself, so each one starts from empty storage.
  */
 import type { DomainEvent, InMemory as InMemoryTypes, UserInput } from "@roster/domain"
-import { Actor, Auth, InMemory, Me, Platform, Services, Time, Users } from "@roster/domain"
+import type { Device } from "@roster/domain"
+import { Actor, Auth, DeviceParser, InMemory, Me, Platform, Services, Time, Users } from "@roster/domain"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -23,6 +24,16 @@ export type Provided =
   | TestPorts
   | TestSecrets.TestSecretsLog
 
+/** A device parser that reads `Browser/1.0 (OS; type)` and nothing else, so tests name what they expect. */
+export const testDevices = Layer.succeed(DeviceParser, {
+  parse: (userAgent) => {
+    const match = /^([^/ ]+)\/\S+ \(([^;]+); (desktop|mobile|tablet|tv|bot)\)$/.exec(userAgent)
+    return match === null
+      ? { browser: null, os: null, type: null }
+      : { browser: match[1]!, os: match[2]!, type: match[3] as Device.DeviceType }
+  }
+})
+
 /** Like `layer`, over in-memory ports that `adjust` may wrap (a port that lets other fibers run, say). */
 export const layerWith = (adjust: (ports: Ports) => Ports): Layer.Layer<Provided> =>
   Services.fullLayer.pipe(
@@ -34,7 +45,7 @@ export const layerWith = (adjust: (ports: Ports) => Ports): Layer.Layer<Provided
             return InMemory.context(ports).pipe(Context.add(TestPorts, ports))
           })
         ),
-        TestSecrets.layer
+        Layer.merge(TestSecrets.layer, testDevices)
       )
     )
   )

@@ -4,7 +4,7 @@
  * tested quickly and deterministically; `@roster/crypto` implements the ports for real.
  * The keyed hash is a real HMAC-SHA-256, under a key every test knows.
  * The TOTP is real RFC 6238 (HMAC-SHA1, 6 digits, 30 s, ±1 step), so enrolment and sign-in can be
- * tested with codes computed at the TestClock's time.
+ * tested with codes computed at the TestClock's time; its "QR code" is the URI in a text data URL.
  */
 import { createHmac } from "node:crypto"
 import { KeyedHash, PasswordHasher, SecretBox, Totp } from "@roster/domain"
@@ -15,6 +15,7 @@ import * as Ref from "effect/Ref"
 
 const hashPrefix = "insecure-test-hash:"
 const sealPrefix = "insecure-test-seal:"
+const qrCodePrefix = "data:text/plain;base64,"
 
 const base64 = (text: string) => Buffer.from(text, "utf8").toString("base64")
 
@@ -63,6 +64,10 @@ export const hotp = (secret: string, counter: number): string => {
 
 export const stepAt = (at: Date): number => Math.floor(at.getTime() / 30_000)
 
+/** What the test "QR code" holds: the URI it was made of, or null when it is not one. */
+export const qrCodeText = (qrCode: string): string | null =>
+  qrCode.startsWith(qrCodePrefix) ? Buffer.from(qrCode.slice(qrCodePrefix.length), "base64").toString("utf8") : null
+
 /** The code an authenticator app would show at `at`. */
 export const totpCode = (secret: string, at: Date): string => hotp(secret, stepAt(at))
 
@@ -104,6 +109,8 @@ export const layer: Layer.Layer<PasswordHasher | SecretBox | Totp | KeyedHash | 
       ),
       uri: ({ secret, issuer, label }) =>
         `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(label)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`,
+      // Not a QR code: the URI itself, readable back by `qrCodeText`.
+      qrCode: (uri) => Effect.succeed(`${qrCodePrefix}${base64(uri)}`),
       verify: (secret, code, now) => {
         const step = stepAt(now)
         for (const candidate of [step - 1, step, step + 1]) {

@@ -177,7 +177,14 @@ export const fromAST = (root: SchemaAST.AST, side: Side, components?: Components
       }
       return { $ref: `${componentPath}${name}` }
     }
-    if (side === "parameter" && isValueOrText(ast)) return fromAST(SchemaAST.typeAST(ast), "response")
+    if (side === "parameter" && isValueOrText(ast)) {
+      // Described as the value it is, with what the field says of itself (an optional one: its member's words).
+      const value = fromAST(SchemaAST.typeAST(ast), "response")
+      const description = membersOf(ast)
+        .map(descriptionOf)
+        .find((found) => found !== undefined)
+      return description === undefined ? value : { ...value, description }
+    }
     return shape(ast, path)
   }
 

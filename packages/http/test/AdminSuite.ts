@@ -1,10 +1,12 @@
 /**
  * Credential administration by organizations (`/organizations/users/{id}/reset-password`,
  * `magic-link`, `email-verification`, `reset-mfa`, `forget`) and platform administration
- * (`/admin/users…`), end to end over HTTP on a given storage. Every test makes its own
- * organizations and users; the last-platform-admin rules run on a storage of their own.
+ * (`/admin/users…`, its list as the platform-users API asks for it too), end to end over HTTP on a
+ * given storage. Every test makes its own organizations and users; the last-platform-admin rules run
+ * on a storage of their own.
  */
 import { describe, expect, it } from "vitest"
+import * as AdminPlatformUsers from "./AdminPlatformUsers.js"
 import * as AdminAuthority from "./AdminAuthority.js"
 import * as AdminLastPlatformAdmin from "./AdminLastPlatformAdmin.js"
 import * as AdminOrganizationCredentials from "./AdminOrganizationCredentials.js"
@@ -18,6 +20,7 @@ export const suite = (name: string, makePortsLayer: () => IdentityHarness.PortsL
 
     AdminOrganizationCredentials.tests(h)
     AdminPlatform.tests(h)
+    AdminPlatformUsers.tests(h)
     AdminAuthority.tests(h)
     AdminPrivacy.tests(h)
     AdminLastPlatformAdmin.tests(makePortsLayer)

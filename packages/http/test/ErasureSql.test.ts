@@ -1,8 +1,8 @@
 /**
  * Forgetting a person leaves nothing in the database that names them: after a life of sign-ins
- * (right and wrong passwords, a second factor, links, an attempt before they were added and one after
- * they were forgotten), every row of every table is read back as text and searched for their email,
- * its local part, their names and their title. An email no account ever had, tried at sign-in, is
+ * (right and wrong passwords, a second factor, links, their own name and picture, an attempt before they
+ * were added and one after they were forgotten), every row of every table is read back as text and
+ * searched for their email, its local part, their names, their title and their picture. An email no account ever had, tried at sign-in, is
  * never stored in clear either. Real HTTP, on PGlite and on PostgreSQL when enabled.
  */
 import * as TestCrypto from "@roster/crypto/test"
@@ -53,6 +53,8 @@ for (const driver of TestDatabase.drivers()) {
         title: `Keeper of Ledgers ${tag}`,
         password: `pw-${randomUuid()}`
       }
+      // What they show of themselves: their own name and picture.
+      const own = { name: `Lady Ottoline ${tag}`, avatarUrl: `https://cdn.example.com/u/avatar-${tag}.png` }
       const unknownLocalPart = `nobody-${tag}`
       const unknownEmail = `${unknownLocalPart}@example.com`
 
@@ -88,6 +90,11 @@ for (const driver of TestDatabase.drivers()) {
       const signedIn = await request("POST", "/auth/login", { body: { email, password: person.password } })
       expect(signedIn.status, signedIn.text).toBe(200)
       const session = `Bearer ${signedIn.json.token}`
+      // Their own name and picture, changed twice: the users row and two profile events hold them.
+      for (const profile of [own, { name: `${own.name} II`, avatarUrl: `${own.avatarUrl}?v=2` }]) {
+        const updated = await request("PUT", "/me/profile", { auth: session, body: profile })
+        expect(updated.status, updated.text).toBe(200)
+      }
       // A second factor started, and a wrong password after it: rows in mfa, throttle and events.
       expect((await request("POST", "/me/mfa/totp", { auth: session })).status).toBe(201)
       expect((await request("POST", "/auth/login", { body: { email, password: "wrong-password-3" } })).status).toBe(401)
@@ -131,7 +138,7 @@ for (const driver of TestDatabase.drivers()) {
       for (const table of ["users", "memberships", "events", "login_throttle"]) {
         expect(rows.some((row) => row.startsWith(`${table}: `))).toBe(true)
       }
-      const erased = [person.email, localPart, person.firstName, person.lastName, person.title]
+      const erased = [person.email, localPart, person.firstName, person.lastName, person.title, own.name, own.avatarUrl]
       const leaks = rows.filter((row) =>
         [...erased, unknownEmail, unknownLocalPart].some((value) => row.toLowerCase().includes(value.toLowerCase()))
       )

@@ -76,7 +76,7 @@ const shiftableClock = () => {
 const successSchema = (method: string, pathname: string): Schema.Schema<any, any> | "empty" | "link" | null => {
   if (pathname === "/auth/login" || pathname === "/auth/magic-link") return IdentityResponse.LoginResponse
   if (pathname === "/auth/logout" || pathname === "/auth/verify-email") return "empty"
-  if (pathname === "/me") return IdentityResponse.MeResponse
+  if (pathname === "/me" || pathname === "/me/profile") return IdentityResponse.MeResponse
   if (pathname === "/me/organizations") return Schema.Array(IdentityResponse.MyOrganizationResponse)
   if (pathname === "/me/sessions") return Schema.Array(IdentityResponse.SessionResponse)
   if (pathname.startsWith("/me/sessions/")) return "empty"

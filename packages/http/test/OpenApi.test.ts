@@ -241,10 +241,17 @@ describe("GET /openapi/roster.json", () => {
     const list = document.paths["/admin/users"].get.parameters
     expect(list.map((p: any) => [p.name, p.in, p.required, p.schema.type, p.schema.default])).toEqual([
       ["page", "query", false, "integer", 0],
-      ["size", "query", false, "integer", 20],
+      ["size", "query", false, "integer", undefined],
+      ["limit", "query", false, "integer", undefined],
       ["q", "query", false, "string", undefined],
+      ["search", "query", false, "string", undefined],
       ["platformAdmin", "query", false, "boolean", undefined]
     ])
+    // The platform-users API's names beside Roster's, each saying it is the other's twin.
+    const described = Object.fromEntries(list.map((p: any) => [p.name, p.schema.description]))
+    expect(described.size).toMatch(/20 when absent.*`limit`/)
+    expect(described.limit).toMatch(/`size` or `limit`, not both/)
+    expect(described.search).toMatch(/`q` or `search`, not both/)
     // The contract's list, with the filters Roster adds to it.
     const users = document.paths["/organizations/users"].get.parameters.map((p: any) => p.name)
     expect(users).toEqual(["page", "size", "offset", "status", "roleId", "q", "email", "X-Organization-Id"])

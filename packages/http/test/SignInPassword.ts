@@ -20,6 +20,7 @@ export const tests = (h: IdentityHarness.Harness) => {
         id: ada.id,
         email: ada.email,
         name: null,
+        avatarUrl: null,
         // Created by an organization with a password: the address counts as confirmed.
         emailVerified: true,
         isPlatformAdmin: false,

@@ -1,4 +1,5 @@
-/** The sign-in suite's TOTP: enrolment, codes at sign-in, recovery codes, turning it off. */
+/** The sign-in suite's TOTP: enrolment (and its QR code), codes at sign-in, recovery codes, turning it off. */
+import * as QrCodes from "@roster/crypto/test/qr-codes"
 import { describe, expect, it } from "vitest"
 import type * as IdentityHarness from "./IdentityHarness.js"
 import { fixtures } from "./SignInFixtures.js"
@@ -35,6 +36,22 @@ export const tests = (h: IdentityHarness.Harness) => {
           "MFA_ALREADY_ENABLED"
         )
       })
+    })
+
+    it("shows the otpauth URL as a QR code: a PNG data URL a camera reads back as that URL", async () => {
+      const ada = await member()
+      const { auth } = await h.signIn(ada.email, ada.password)
+      const enrolment = await h.request("POST", "/me/mfa/totp", { auth })
+      expect(enrolment.status).toBe(201)
+      const { qrCodeUrl, otpauthUrl } = enrolment.json
+      expect(qrCodeUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
+      const read = QrCodes.read(qrCodeUrl)
+      expect(read.png.subarray(0, 8)).toEqual(QrCodes.pngSignature)
+      expect(read.text).toBe(otpauthUrl)
+      // A new enrolment, a new secret: a new picture.
+      const again = await h.request("POST", "/me/mfa/totp", { auth })
+      expect(QrCodes.read(again.json.qrCodeUrl).text).toBe(again.json.otpauthUrl)
+      expect(again.json.qrCodeUrl).not.toBe(qrCodeUrl)
     })
 
     it("cannot enable without an enrolment", async () => {

@@ -13,6 +13,7 @@ import * as schema0003 from "./migrations/schema_0003.js"
 import * as schema0004 from "./migrations/schema_0004.js"
 import * as schema0005 from "./migrations/schema_0005.js"
 import * as schema0006 from "./migrations/schema_0006.js"
+import * as schema0007 from "./migrations/schema_0007.js"
 
 const statements = (list: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -27,7 +28,8 @@ export const all: Migrator.Migrations = {
   "0003_platform_audit": statements(schema0003.statements),
   "0004_erasure_and_event_type_indexes": statements(schema0004.statements),
   "0005_member_tokens": statements(schema0005.statements),
-  "0006_throttle_keys_hashed": statements(schema0006.statements)
+  "0006_throttle_keys_hashed": statements(schema0006.statements),
+  "0007_user_avatar_url": statements(schema0007.statements)
 }
 
 export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

@@ -61,6 +61,7 @@ const MemberRow = Schema.Struct({
   ...Membership.Membership.fields,
   userEmail: User.User.fields.email,
   userName: User.User.fields.name,
+  userAvatarUrl: User.User.fields.avatarUrl,
   userIdpId: User.User.fields.idpId,
   userCreatedAt: User.User.fields.createdAt,
   userLastSignedInAt: User.User.fields.lastSignedInAt,
@@ -110,6 +111,7 @@ const toMember = (row: typeof MemberRow.Type): Member.Member => ({
     id: row.userId,
     email: row.userEmail,
     name: row.userName,
+    avatarUrl: row.userAvatarUrl,
     idpId: row.userIdpId,
     createdAt: row.userCreatedAt,
     lastSignedInAt: row.userLastSignedInAt,
@@ -155,7 +157,8 @@ export const make = Effect.gen(function* () {
     m.created_at, m.updated_at,
     u.email AS user_email, u.idp_id AS user_idp_id, u.created_at AS user_created_at,
     u.last_signed_in_at AS user_last_signed_in_at, u.mfa_enrolled_at AS user_mfa_enrolled_at,
-    u.erased_at AS user_erased_at, u.name AS user_name, u.email_verified_at AS user_email_verified_at,
+    u.erased_at AS user_erased_at, u.name AS user_name, u.avatar_url AS user_avatar_url,
+    u.email_verified_at AS user_email_verified_at,
     u.is_platform_admin AS user_is_platform_admin, u.disabled_at AS user_disabled_at,
     r.name AS role_name, r.permissions AS role_permissions, r.is_default AS role_is_default`
 
@@ -223,11 +226,11 @@ export const make = Effect.gen(function* () {
       orDie(
         Effect.gen(function* () {
           const inserted = yield* sql`
-            INSERT INTO users (id, email, name, idp_id, created_at, last_signed_in_at, email_verified_at,
+            INSERT INTO users (id, email, name, avatar_url, idp_id, created_at, last_signed_in_at, email_verified_at,
                                mfa_enrolled_at, is_platform_admin, disabled_at, erased_at)
-            VALUES (${user.id}, ${user.email}, ${user.name}, ${user.idpId}, ${user.createdAt}, ${user.lastSignedInAt},
-                    ${user.emailVerifiedAt}, ${user.mfaEnrolledAt}, ${user.isPlatformAdmin}, ${user.disabledAt},
-                    ${user.erasedAt})
+            VALUES (${user.id}, ${user.email}, ${user.name}, ${user.avatarUrl}, ${user.idpId}, ${user.createdAt},
+                    ${user.lastSignedInAt}, ${user.emailVerifiedAt}, ${user.mfaEnrolledAt}, ${user.isPlatformAdmin},
+                    ${user.disabledAt}, ${user.erasedAt})
             ON CONFLICT ((lower(email))) DO NOTHING
             RETURNING *`
           if (inserted.length > 0) return yield* userRows.single(inserted)
@@ -238,11 +241,19 @@ export const make = Effect.gen(function* () {
     update: (user) =>
       orDie(
         sql`
-        UPDATE users SET email = ${user.email}, name = ${user.name}, idp_id = ${user.idpId},
+        UPDATE users SET email = ${user.email}, name = ${user.name}, avatar_url = ${user.avatarUrl}, idp_id = ${user.idpId},
           last_signed_in_at = ${user.lastSignedInAt}, email_verified_at = ${user.emailVerifiedAt},
           mfa_enrolled_at = ${user.mfaEnrolledAt}, is_platform_admin = ${user.isPlatformAdmin},
           disabled_at = ${user.disabledAt}, erased_at = ${user.erasedAt}
         WHERE id = ${user.id}`.pipe(Effect.asVoid)
+      ),
+    // `erased_at IS NULL` is checked again on the row as it is once a concurrent erasure commits.
+    updateProfile: (id, profile) =>
+      orDie(
+        sql`
+        UPDATE users SET name = ${profile.name}, avatar_url = ${profile.avatarUrl}
+        WHERE id = ${id} AND erased_at IS NULL
+        RETURNING id`.pipe(Effect.map((rows) => rows.length > 0))
       ),
     findById: (id) => orDie(sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(userRows.first))),
     page: (query) =>

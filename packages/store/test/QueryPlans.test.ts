@@ -367,6 +367,10 @@ const shapes: ReadonlyArray<Shape> = [
       p.users.insertOrGet(User.make({ id: UserId.make(randomUuid()), email: f.email, createdAt: new Date() }))
   },
   { name: "users.update", run: (p, f) => Effect.flatMap(found(p.users.findById(f.userId)), p.users.update) },
+  {
+    name: "users.updateProfile",
+    run: (p, f) => p.users.updateProfile(f.userId, { name: "Ada", avatarUrl: "https://example.com/ada.png" })
+  },
   { name: "users.page", run: (p) => p.users.page(page), wholeTable: everyIdentity },
   { name: "users.page by q", run: (p) => p.users.page({ ...page, q: "user14" }), wholeTable: everyIdentityByQ },
   { name: "users.page of platform admins", run: (p) => p.users.page({ ...page, platformAdmin: true }) },

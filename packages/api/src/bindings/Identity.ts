@@ -12,6 +12,8 @@ export const bindings: ReadonlyArray<Binding.Binding> = [
   Binding.make(AuthOperations.verifyEmail, { method: "POST", path: "/auth/verify-email" }),
 
   Binding.make(MeOperations.viewMyAccount, { method: "GET", path: "/me" }),
+  // PUT, as the contract's own `PUT …/profile`: absent fields stay, null clears (what PATCH would mean).
+  Binding.make(MeOperations.updateMyProfile, { method: "PUT", path: "/me/profile" }),
   Binding.make(MeOperations.listMyOrganizations, { method: "GET", path: "/me/organizations" }),
   Binding.make(MeOperations.listMySessions, { method: "GET", path: "/me/sessions" }),
   Binding.make(MeOperations.revokeMySession, { method: "DELETE", path: "/me/sessions/{sessionId}" }),

@@ -1,10 +1,13 @@
 /** The inputs of the identity use cases, decoded by every adapter with these same schemas. */
+import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { OrganizationId, RoleId } from "../kernel/Ids.js"
 import { Password } from "../model/identity/Password.js"
 import * as Text from "../kernel/Text.js"
-import { Email, UserName } from "../model/identity/User.js"
-import { SearchText, strictPageFields } from "./UserInput.js"
+import { ValidationFailed } from "../kernel/ValidationError.js"
+import { AvatarUrl, Email, UserName } from "../model/identity/User.js"
+import * as TextValue from "../kernel/TextValue.js"
+import { PageSize, SearchText, defaultPageSize, maxPageSize, pageFields } from "./UserInput.js"
 
 /**
  * A password as typed to prove who one is. No rules beyond a bound: the rules are for new passwords,
@@ -64,26 +67,115 @@ export const SetPassword = Schema.Struct({
 })
 export type SetPassword = typeof SetPassword.Type
 
-/** `GET /admin/users`. */
+/** A page size as JSON or as text, with no default: the list takes it under two names. */
+const PageSizeValue = TextValue.integer(PageSize, `must be a whole number from 1 to ${maxPageSize}`)
+
+/**
+ * `GET /admin/users`, `roster accounts list`: as JSON or as text (a query string, a command line).
+ * The page size is `size` or `limit`, the search `q` or `search`: Roster's names and the
+ * platform-users API's mean the same, and a request may use either, not both (`accountQuery`).
+ */
 export const ListAccounts = Schema.Struct({
-  ...strictPageFields,
-  /** Case-insensitive substring of the email or the name. */
-  q: Schema.optional(SearchText),
+  page: pageFields.page,
+  size: Schema.optional(
+    PageSizeValue.annotations({
+      description: `The page size (${defaultPageSize} when absent); \`limit\` is another name for it`
+    })
+  ),
+  limit: Schema.optional(
+    PageSizeValue.annotations({
+      description: "The page size, as the platform-users API names it: give `size` or `limit`, not both"
+    })
+  ),
+  q: Schema.optional(
+    SearchText.annotations({
+      description: "Case-insensitive part of the email or the name; `search` is another name for it"
+    })
+  ),
+  search: Schema.optional(
+    SearchText.annotations({
+      description: "The search, as the platform-users API names it: give `q` or `search`, not both"
+    })
+  ),
   /** Only platform admins (true), or only the others (false). */
-  platformAdmin: Schema.optional(Schema.Boolean)
+  platformAdmin: Schema.optional(TextValue.boolean)
 })
 export type ListAccounts = typeof ListAccounts.Type
 
-/** `POST /admin/users`. With an organization, the user joins it ACTIVE with `roleId` (its default role when absent). */
+/** What the account list asks of storage: one page size and one search, whichever names they came under. */
+export interface AccountQuery {
+  readonly page: number
+  readonly size: number
+  readonly q?: string | undefined
+  readonly platformAdmin?: boolean | undefined
+}
+
+/** Both names of one field given: refused, naming both, as one of them would be ignored (strict input). */
+const conflict = (name: string, alias: string) => [
+  { field: alias, message: `is another name for ${name}: give one of ${name} and ${alias}, not both` },
+  { field: name, message: `is another name for ${alias}: give one of ${name} and ${alias}, not both` }
+]
+
+/** Nothing, or `ValidationFailed` naming both names of every field given under both (`[name, alias, value, aliased]`). */
+const oneNameEach = (
+  pairs: ReadonlyArray<readonly [name: string, alias: string, value: unknown, aliased: unknown]>
+): Effect.Effect<void, ValidationFailed> => {
+  const [first, ...rest] = pairs.flatMap(([name, alias, value, aliased]) =>
+    value !== undefined && aliased !== undefined ? conflict(name, alias) : []
+  )
+  return first === undefined ? Effect.void : Effect.fail(new ValidationFailed({ issues: [first, ...rest] }))
+}
+
+/** The list's query with each parameter under one name; `ValidationFailed` naming both names of one given twice. */
+export const accountQuery = (input: ListAccounts): Effect.Effect<AccountQuery, ValidationFailed> =>
+  oneNameEach([
+    ["size", "limit", input.size, input.limit],
+    ["q", "search", input.q, input.search]
+  ]).pipe(
+    Effect.as({
+      page: input.page,
+      size: input.size ?? input.limit ?? defaultPageSize,
+      q: input.q ?? input.search,
+      platformAdmin: input.platformAdmin
+    })
+  )
+
+/**
+ * `POST /admin/users`. With an organization, the user joins it ACTIVE with `roleId` (its default role
+ * when absent); `orgId` is another name for `organizationId` (the platform-users API's), not both.
+ */
 export const CreateAccount = Schema.Struct({
   email: Email,
   name: Schema.optional(UserName),
-  organizationId: Schema.optional(OrganizationId),
+  organizationId: Schema.optional(
+    OrganizationId.annotations({ description: "The organization to join, ACTIVE; `orgId` is another name for it" })
+  ),
+  orgId: Schema.optional(
+    OrganizationId.annotations({
+      description: "The organization, as the platform-users API names it: give `organizationId` or `orgId`, not both"
+    })
+  ),
   roleId: Schema.optional(RoleId),
   password: Schema.optional(Password),
   askUserToUpdatePasswordOnLogin: Schema.optional(Schema.Boolean)
 })
 export type CreateAccount = typeof CreateAccount.Type
+
+/** The organization a new account joins, under whichever name it came; both names is `ValidationFailed`. */
+export const organizationToJoin = (input: CreateAccount): Effect.Effect<OrganizationId | undefined, ValidationFailed> =>
+  oneNameEach([["organizationId", "orgId", input.organizationId, input.orgId]]).pipe(
+    Effect.as(input.organizationId ?? input.orgId)
+  )
+
+/**
+ * `PUT /me/profile`: what the user shows of themselves. A field that is absent stays as it is; `null`
+ * clears it.
+ */
+export const UpdateMyProfile = Schema.Struct({
+  name: Schema.optional(Schema.NullOr(UserName)),
+  avatarUrl: Schema.optional(Schema.NullOr(AvatarUrl))
+})
+export type UpdateMyProfile = typeof UpdateMyProfile.Type
 
 /** `roster admins create`. */
 export const BootstrapAdmin = Schema.Struct({

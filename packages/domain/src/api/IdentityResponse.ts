@@ -8,6 +8,7 @@ import { IsoDateTime } from "../kernel/Time.js"
 import type { OrganizationMembership, Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
 import { MembershipStatus } from "../model/membership/MembershipStatus.js"
+import { Device } from "../model/access/Device.js"
 import { Permission } from "../model/access/Permission.js"
 import type { Account, Profile, SessionView, SignedIn, TotpEnrolment } from "../model/account/AccountView.js"
 import type * as User from "../model/identity/User.js"
@@ -22,6 +23,8 @@ export const AccountUserResponse = Schema.Struct({
   id: Schema.UUID,
   email: Schema.String,
   name: Schema.NullOr(Schema.String),
+  /** The user's picture: an https:// URL they set (`PUT /me/profile`), or null. */
+  avatarUrl: Schema.NullOr(Schema.String),
   emailVerified: Schema.Boolean,
   isPlatformAdmin: Schema.Boolean,
   mfaEnabled: Schema.Boolean
@@ -32,6 +35,7 @@ export const fromUser = (user: User.User): AccountUserResponse => ({
   id: user.id,
   email: user.email,
   name: user.name,
+  avatarUrl: user.avatarUrl,
   emailVerified: user.emailVerifiedAt !== null,
   isPlatformAdmin: user.isPlatformAdmin,
   mfaEnabled: user.mfaEnrolledAt !== null
@@ -107,7 +111,10 @@ export const SessionResponse = Schema.Struct({
   lastSeenAt: DateTime,
   expiresAt: DateTime,
   userAgent: Schema.NullOr(Schema.String),
+  /** What the user agent says of the device: browser, operating system, kind (each null when it does not say). */
+  device: Device,
   ip: Schema.NullOr(Schema.String),
+  /** The session this request was made with. */
   current: Schema.Boolean
 })
 export type SessionResponse = typeof SessionResponse.Type
@@ -116,12 +123,13 @@ export type SessionResponse = typeof SessionResponse.Type
 export const SessionListResponse = Schema.Array(SessionResponse)
 export type SessionListResponse = typeof SessionListResponse.Type
 
-export const fromSession = ({ session, current }: SessionView): SessionResponse => ({
+export const fromSession = ({ session, device, current }: SessionView): SessionResponse => ({
   id: session.id,
   createdAt: session.createdAt.toISOString(),
   lastSeenAt: session.lastSeenAt.toISOString(),
   expiresAt: session.expiresAt.toISOString(),
   userAgent: session.userAgent,
+  device,
   ip: session.ip,
   current
 })
@@ -130,6 +138,8 @@ export const fromSession = ({ session, current }: SessionView): SessionResponse 
 export const TotpEnrolmentResponse = Schema.Struct({
   secret: Schema.String,
   otpauthUrl: Schema.String,
+  /** `otpauthUrl` as a QR code to show: a `data:image/png;base64,…` URL. */
+  qrCodeUrl: Schema.String,
   recoveryCodes: Schema.Array(Schema.String)
 })
 export type TotpEnrolmentResponse = typeof TotpEnrolmentResponse.Type
@@ -137,6 +147,7 @@ export type TotpEnrolmentResponse = typeof TotpEnrolmentResponse.Type
 export const fromTotpEnrolment = (enrolment: TotpEnrolment): TotpEnrolmentResponse => ({
   secret: enrolment.secret,
   otpauthUrl: enrolment.otpauthUrl,
+  qrCodeUrl: enrolment.qrCodeUrl,
   recoveryCodes: [...enrolment.recoveryCodes]
 })
 

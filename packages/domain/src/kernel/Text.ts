@@ -34,6 +34,24 @@ export const maxCharacters =
       })
     )
 
+// C0 controls (tab and line breaks included), DEL and C1 controls: the point is to find them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches control characters on purpose
+const controlCharacter = /[\u0000-\u001F\u007F-\u009F]/
+
+/** Whether `text` holds a control character: a line break, a tab, an escape, NUL, DEL, a C1 control. */
+export const hasControlCharacter = (text: string): boolean => controlCharacter.test(text)
+
+/**
+ * No control characters (line breaks, tabs, escapes): for text shown on one line, such as a display
+ * name, where they would break what shows it.
+ */
+export const withoutControlCharacters = <A extends string, I, R>(self: Schema.Schema<A, I, R>) =>
+  self.pipe(
+    Schema.filter((text: A) => !hasControlCharacter(text), {
+      message: () => "must not contain control characters (line breaks, tabs, escapes)"
+    })
+  )
+
 /**
  * Lower case as PostgreSQL's `lower()` makes it — one character at a time (so "Σ" is always "σ",
  * never a final "ς"), and "İ" becomes a plain "i" — so that text compared here and text compared in

@@ -193,6 +193,12 @@ export const make = Effect.gen(function* () {
         })
       ),
     update: (user) => write((s) => ({ ...s, users: put(s.users, user.id, user) })),
+    updateProfile: (id, profile) =>
+      Ref.modify(state, (s) => {
+        const user = s.users.get(id)
+        if (user === undefined || user.erasedAt !== null) return [false, s] as const
+        return [true, { ...s, users: put(s.users, id, { ...user, ...profile }) }] as const
+      }),
     page: (query) =>
       read((s) => {
         const needle = query.q === undefined ? undefined : lower(query.q)

@@ -18,6 +18,7 @@ import type { SessionId } from "../kernel/Ids.js"
 import type * as IdentityInput from "../api/IdentityInput.js"
 import * as LoginThrottle from "../model/identity/LoginThrottle.js"
 import { MfaAlreadyEnabled, NoPendingEnrolment } from "../model/identity/MfaError.js"
+import { UserNotFound } from "../model/membership/MembershipError.js"
 import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
 import {
@@ -30,10 +31,12 @@ import {
   UserRepository
 } from "../ports/Ports.js"
 import * as RecoveryCode from "../model/identity/RecoveryCode.js"
+import { DeviceParser } from "../ports/Devices.js"
 import { KeyedHash, PasswordHasher, SecretBox, Totp } from "../ports/Secrets.js"
+import * as Device from "../model/access/Device.js"
 import { now } from "../kernel/Time.js"
 import * as TotpFactor from "../model/identity/TotpFactor.js"
-import type * as User from "../model/identity/User.js"
+import * as User from "../model/identity/User.js"
 import { ValidationFailed } from "../kernel/ValidationError.js"
 import type { Profile, SessionView, TotpEnrolment } from "../model/account/AccountView.js"
 export type { Profile, SessionView, TotpEnrolment } from "../model/account/AccountView.js"
@@ -55,6 +58,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
     const box = yield* SecretBox
     const totp = yield* Totp
     const { digest } = yield* KeyedHash
+    const devices = yield* DeviceParser
     const accounts = yield* Accounts.make
 
     /**
@@ -105,7 +109,43 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
       Effect.gen(function* () {
         yield* requireFull(actor)
         const usable = yield* sessions.listUsable(actor.userId, yield* now)
-        return usable.map((session): SessionView => ({ session, current: session.id === actor.sessionId }))
+        return usable.map(
+          (session): SessionView => ({
+            session,
+            device: session.userAgent === null ? Device.unknown : devices.parse(session.userAgent),
+            current: session.id === actor.sessionId
+          })
+        )
+      })
+
+    /**
+     * Changes what the user shows of themselves: their name and picture (absent: as it is; null:
+     * cleared). A change is recorded with both values before and after; no change records nothing.
+     */
+    const updateProfile = (actor: Actor.SessionActor, input: IdentityInput.UpdateMyProfile) =>
+      Effect.gen(function* () {
+        yield* requireFull(actor)
+        const at = yield* now
+        yield* transaction(null)(
+          Effect.gen(function* () {
+            const user = yield* accounts.findUser(actor.userId)
+            const updated: User.User = {
+              ...user,
+              ...(input.name === undefined ? {} : { name: input.name }),
+              ...(input.avatarUrl === undefined ? {} : { avatarUrl: input.avatarUrl })
+            }
+            const before = User.profileSnapshot(user)
+            const after = User.profileSnapshot(updated)
+            if (before.name === after.name && before.avatarUrl === after.avatarUrl) return
+            if (!(yield* users.updateProfile(user.id, after))) {
+              return yield* new UserNotFound({ userId: user.id, scope: "platform" })
+            }
+            yield* events.append(
+              DomainEvent.make({ actor, type: "identity.profile_updated", at, userId: user.id, before, after })
+            )
+          })
+        )
+        return yield* profile(actor)
       })
 
     /** Ends one of the user's own sessions (the current one too). Another user's is `SessionNotFound`. */
@@ -187,9 +227,11 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
             )
           })
         )
+        const otpauthUrl = totp.uri({ secret, issuer: TotpFactor.issuer, label: user.email })
         return {
           secret,
-          otpauthUrl: totp.uri({ secret, issuer: TotpFactor.issuer, label: user.email }),
+          otpauthUrl,
+          qrCodeUrl: yield* totp.qrCode(otpauthUrl),
           recoveryCodes
         } satisfies TotpEnrolment
       })
@@ -239,6 +281,7 @@ export class Me extends Effect.Service<Me>()("@roster/domain/Me", {
 
     return {
       profile,
+      updateProfile,
       organizations,
       sessions: listSessions,
       revokeSession,

@@ -23,6 +23,21 @@ export const viewMyAccount = Operation.make({
   run: ({ session }) => Effect.flatMap(Me, (me) => me.profile(session)).pipe(Effect.map(IdentityResponse.fromProfile))
 })
 
+export const updateMyProfile = Operation.make({
+  id: "update-my-profile",
+  tag: "Me",
+  summary: "Change one's name or picture",
+  description:
+    "A field that is absent stays as it is; `null` clears it. `avatarUrl` is an https:// URL without credentials. Answers the account as it now is.",
+  guard: "session",
+  input: IdentityInput.UpdateMyProfile,
+  success: IdentityResponse.MeResponse,
+  events: ["identity.profile_updated"],
+  errors: ["UserNotFound"],
+  run: ({ session }, input) =>
+    Effect.flatMap(Me, (me) => me.updateProfile(session, input)).pipe(Effect.map(IdentityResponse.fromProfile))
+})
+
 export const listMyOrganizations = Operation.make({
   id: "list-my-organizations",
   tag: "Me",
@@ -80,7 +95,7 @@ export const changeMyPassword = Operation.make({
 export const startMyTotpEnrolment = Operation.make({
   id: "start-my-totp-enrolment",
   tag: "Me",
-  summary: "Start TOTP enrolment: the secret and ten recovery codes, shown once",
+  summary: "Start TOTP enrolment: the secret, its QR code and ten recovery codes, shown once",
   guard: "session",
   input: none,
   success: IdentityResponse.TotpEnrolmentResponse,
@@ -116,6 +131,7 @@ export const disableMyMfa = Operation.make({
 
 export const all = [
   viewMyAccount,
+  updateMyProfile,
   listMyOrganizations,
   listMySessions,
   revokeMySession,

@@ -15,7 +15,7 @@ import type { PasswordChangeRequired } from "../model/identity/AuthError.js"
 import * as DomainEvent from "../model/event/DomainEvent.js"
 import { EmailTaken, LastPlatformAdmin } from "../model/identity/IdentityError.js"
 import { MembershipId, UserId, randomUuid } from "../kernel/Ids.js"
-import type * as IdentityInput from "../api/IdentityInput.js"
+import * as IdentityInput from "../api/IdentityInput.js"
 import type { Page } from "../model/membership/Member.js"
 import * as Membership from "../model/membership/Membership.js"
 import { NoDefaultRole, RoleNotFound } from "../model/membership/MembershipError.js"
@@ -139,13 +139,17 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
     const hashPassword = (password: string, email: string) =>
       Password.check(password, email).pipe(Effect.zipRight(hasher.hash(password)))
 
-    /** Identities that are not erased, by email; `q` searches email and name. */
+    /**
+     * Identities that are not erased, by email; `q` (or `search`) searches email and name. A page
+     * size or a search given under both its names is `ValidationFailed`, once the caller may ask.
+     */
     const list = (
       actor: Actor.Actor,
-      query: IdentityInput.ListAccounts
-    ): Effect.Effect<Page<User.User>, Forbidden | PasswordChangeRequired> =>
+      input: IdentityInput.ListAccounts
+    ): Effect.Effect<Page<User.User>, Forbidden | PasswordChangeRequired | ValidationFailed> =>
       Policy.requirePlatformAdmin(actor).pipe(
-        Effect.zipRight(
+        Effect.zipRight(IdentityInput.accountQuery(input)),
+        Effect.flatMap((query) =>
           users.page({ page: query.page, size: query.size, q: query.q, platformAdmin: query.platformAdmin })
         )
       )
@@ -160,8 +164,9 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
     const create = (actor: Actor.Actor, input: IdentityInput.CreateAccount) =>
       Effect.gen(function* () {
         yield* Policy.requirePlatformAdmin(actor)
+        const joining = yield* IdentityInput.organizationToJoin(input)
         // Fields that would otherwise be ignored, silently: refused, naming them.
-        if (input.roleId !== undefined && input.organizationId === undefined) {
+        if (input.roleId !== undefined && joining === undefined) {
           return yield* ValidationFailed.single(
             "roleId",
             "applies only with organizationId: a role belongs to an organization"
@@ -172,7 +177,7 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         }
         const passwordHash = input.password === undefined ? undefined : yield* hashPassword(input.password, input.email)
         const at = yield* now
-        const organizationId = input.organizationId ?? null
+        const organizationId = joining ?? null
         // The "platform" lock first (authorized again there), then the organization's.
         const user = yield* authority.asPlatformAdmin(actor)(() =>
           transaction(organizationId)(

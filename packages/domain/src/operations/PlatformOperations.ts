@@ -7,9 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as IdentityInput from "../api/IdentityInput.js"
 import * as IdentityResponse from "../api/IdentityResponse.js"
-import * as UserInput from "../api/UserInput.js"
 import { UserId } from "../kernel/Ids.js"
-import * as TextValue from "../kernel/TextValue.js"
 import type * as Actor from "../model/access/Actor.js"
 import type { Account } from "../model/account/AccountView.js"
 import type { EventType } from "../model/event/DomainEvent.js"
@@ -23,12 +21,9 @@ export const listAccounts = Operation.make({
   tag: "Platform",
   summary: "List every identity, searched and paged",
   guard: "platform",
-  // Page, size and `platformAdmin` as JSON or as text (a query string, a command line).
-  input: Schema.Struct({
-    ...IdentityInput.ListAccounts.fields,
-    ...UserInput.pageFields,
-    platformAdmin: Schema.optional(TextValue.boolean)
-  }),
+  description:
+    "`limit` is another name for `size`, and `search` for `q` (the platform-users API's names): give one of each pair.",
+  input: IdentityInput.ListAccounts,
   success: IdentityResponse.AccountPageResponse,
   errors: [],
   run: ({ actor }, input) =>

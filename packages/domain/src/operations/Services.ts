@@ -7,6 +7,7 @@ import type * as InMemory from "../memory/InMemory.js"
 import { Me } from "./Me.js"
 import { Organizations } from "./Organizations.js"
 import { Platform } from "./Platform.js"
+import type { DeviceParser } from "../ports/Devices.js"
 import {
   type KeyedHash,
   type PasswordHasher,
@@ -26,6 +27,12 @@ export type IdentityUseCases = Auth | Me | Credentials | Platform
 /** The ports the secrets need (`@roster/crypto` implements them on Node). */
 export type Secrets = PasswordHasher | SecretBox | Totp | KeyedHash
 
+/**
+ * What the identity use cases need beyond storage: the secrets, and reading a session's user agent
+ * (`@roster/crypto` implements them all on Node).
+ */
+export type Adapters = Secrets | DeviceParser
+
 /** The organization use cases, over the storage ports and a `PasswordHasher` (for `Users.add` with a password). */
 const organizationLayer = Layer.mergeAll(
   Organizations.Default,
@@ -44,8 +51,8 @@ export const layer: Layer.Layer<UseCases, never, InMemory.Ports> = organizationL
   Layer.provide(passwordsUnavailable)
 )
 
-/** The identity use cases: they need the secrets ports as well as the storage ports. */
-export const identityLayer: Layer.Layer<IdentityUseCases, never, InMemory.Ports | Secrets> = Layer.mergeAll(
+/** The identity use cases: they need the secrets ports and the device parser as well as the storage ports. */
+export const identityLayer: Layer.Layer<IdentityUseCases, never, InMemory.Ports | Adapters> = Layer.mergeAll(
   Auth.Default,
   Me.Default,
   Credentials.Default,
@@ -53,7 +60,7 @@ export const identityLayer: Layer.Layer<IdentityUseCases, never, InMemory.Ports 
 )
 
 /** Every use case, as an application composes them: storage and secrets provided once, to all. */
-export const fullLayer: Layer.Layer<UseCases | IdentityUseCases, never, InMemory.Ports | Secrets> = Layer.mergeAll(
+export const fullLayer: Layer.Layer<UseCases | IdentityUseCases, never, InMemory.Ports | Adapters> = Layer.mergeAll(
   organizationLayer,
   identityLayer
 )

@@ -74,6 +74,15 @@ export class UserRepository extends Context.Tag("@roster/domain/UserRepository")
     /** Replaces every field of the stored user with the same id. */
     readonly update: (user: User) => Effect.Effect<void>
     /**
+     * Sets the name and picture of an identity that is not erased; false (writing nothing) when it is
+     * erased or unknown. It writes those two fields alone, so that it cannot bring back what an
+     * erasure committed meanwhile cleared.
+     */
+    readonly updateProfile: (
+      id: UserId,
+      profile: { readonly name: string | null; readonly avatarUrl: string | null }
+    ) => Effect.Effect<boolean>
+    /**
      * Every identity that is not erased (`erasedAt` null), for platform admins: ordered by lowercase
      * email, then id; `q` filters. A page past the end is empty, with the true total.
      */

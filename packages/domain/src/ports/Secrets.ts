@@ -65,6 +65,11 @@ export class Totp extends Context.Tag("@roster/domain/Totp")<
     /** The `otpauth://totp/…` URL an authenticator app scans. */
     readonly uri: (options: { readonly secret: string; readonly issuer: string; readonly label: string }) => string
     /**
+     * `uri` as a QR code an authenticator app scans from the screen: a PNG, as a
+     * `data:image/png;base64,…` URL a page can show as it is. It holds the secret.
+     */
+    readonly qrCode: (uri: string) => Effect.Effect<string>
+    /**
      * The time step the code belongs to, if it is valid at `now` (one step of drift either way),
      * else null. Callers refuse a step at or before the last one used, so a code works once.
      */

@@ -80,6 +80,7 @@ export const makeUser = (fields: Partial<User.User> = {}): User.User => ({
   id: id<UserId>(),
   email: `user-${randomUuid()}@example.com`,
   name: null,
+  avatarUrl: null,
   idpId: null,
   createdAt: at(1),
   lastSignedInAt: null,

@@ -35,7 +35,11 @@ export const tests = (it: It): void => {
         const members = yield* MemberRepository
         const acme = yield* newOrganization()
         const globex = yield* newOrganization()
-        const member = yield* newMember(acme, { roleId: acme.admin.id, firstName: "Ada", title: "Countess" })
+        const member = yield* newMember(
+          acme,
+          { roleId: acme.admin.id, firstName: "Ada", title: "Countess" },
+          { name: "Ada King", avatarUrl: "https://example.com/ada.png" }
+        )
         assert.deepStrictEqual(yield* members.find(acme.organization.id, member.user.id), Option.some(member))
         assert.deepStrictEqual(yield* members.find(globex.organization.id, member.user.id), Option.none())
         assert.deepStrictEqual(yield* members.find(acme.organization.id, id()), Option.none())

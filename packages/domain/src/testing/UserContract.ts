@@ -13,7 +13,11 @@ export const tests = (it: It): void => {
     it.effect("insertOrGet stores a new user and returns it; findByEmail ignores case", () =>
       Effect.gen(function* () {
         const users = yield* UserRepository
-        const user = makeUser({ email: `Ada.Lovelace+${unique()}@Example.COM`, idpId: "idp|ada" })
+        const user = makeUser({
+          email: `Ada.Lovelace+${unique()}@Example.COM`,
+          idpId: "idp|ada",
+          avatarUrl: "https://example.com/ada.png"
+        })
         assert.deepStrictEqual(yield* users.insertOrGet(user), user)
         for (const email of [user.email, user.email.toLowerCase(), user.email.toUpperCase()]) {
           assert.deepStrictEqual(yield* users.findByEmail(email), Option.some(user), email)
@@ -47,6 +51,22 @@ export const tests = (it: It): void => {
       })
     )
 
+    it.effect("updateProfile sets the name and picture alone, and never those of an erased identity", () =>
+      Effect.gen(function* () {
+        const users = yield* UserRepository
+        const user = yield* newUser({ name: "Ada", idpId: "idp|ada", emailVerifiedAt: at(2) })
+        const profile = { name: "Ada King", avatarUrl: "https://example.com/ada.png" }
+        assert.isTrue(yield* users.updateProfile(user.id, profile))
+        assert.deepStrictEqual(yield* users.findById(user.id), Option.some({ ...user, ...profile }))
+        assert.isTrue(yield* users.updateProfile(user.id, { name: null, avatarUrl: null }))
+        assert.deepStrictEqual(yield* users.findById(user.id), Option.some({ ...user, name: null, avatarUrl: null }))
+        const erased = yield* newUser({ erasedAt: at(3) })
+        assert.isFalse(yield* users.updateProfile(erased.id, profile))
+        assert.deepStrictEqual(yield* users.findById(erased.id), Option.some(erased))
+        assert.isFalse(yield* users.updateProfile(id(), profile))
+      })
+    )
+
     it.effect("update round-trips every field, dates to the millisecond and nulls", () =>
       Effect.gen(function* () {
         const users = yield* UserRepository
@@ -55,6 +75,7 @@ export const tests = (it: It): void => {
           ...user,
           email: `changed-${unique()}@example.com`,
           name: "Ada King",
+          avatarUrl: `https://cdn.example.com/avatars/${"a".repeat(2000)}.png`,
           idpId: "idp|123",
           lastSignedInAt: new Date("1970-01-01T00:00:00.001Z"),
           emailVerifiedAt: at(-0.5),

@@ -3,6 +3,7 @@
  * to a platform admin (`Account`), or on signing in (`SignedIn`). The API's responses are built from
  * these.
  */
+import type * as Device from "../access/Device.js"
 import type * as Session from "../access/Session.js"
 import type * as User from "../identity/User.js"
 import type { OrganizationMembership } from "../membership/Member.js"
@@ -28,6 +29,8 @@ export interface Profile {
 
 export interface SessionView {
   readonly session: Session.Session
+  /** What its user agent says of the device it was signed in from. */
+  readonly device: Device.Device
   /** The session this call was made with. */
   readonly current: boolean
 }
@@ -36,6 +39,8 @@ export interface SessionView {
 export interface TotpEnrolment {
   readonly secret: string
   readonly otpauthUrl: string
+  /** The `otpauthUrl` as a QR code: a `data:image/png;base64,…` URL. */
+  readonly qrCodeUrl: string
   readonly recoveryCodes: ReadonlyArray<string>
 }
 

@@ -26,6 +26,7 @@ export const identityTypes = [
   "identity.reactivated",
   "identity.deleted",
   "identity.email_verified",
+  "identity.profile_updated",
   "platform_admin.promoted",
   "platform_admin.demoted",
   "session.created",
