@@ -10,6 +10,7 @@ import express from "express"
 import { rateLimit } from "express-rate-limit"
 import * as Body from "./Body.js"
 import * as Contract from "./Contract.js"
+import * as Docs from "./Docs.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as Handler from "./Handler.js"
 import * as Hardening from "./Hardening.js"
@@ -185,6 +186,8 @@ export const make = <E>(
     app.get(path, (req, res) => respond(req, res, Either.right(Reply.json(200, document))))
     allow(path, "GET")
   }
+  // The API reference pages over those documents (with their own CSP).
+  Docs.mount(app, allow)
 
   if (options.operatorKey !== undefined) {
     OperatorChannel.mount(app, { key: options.operatorKey, publicUrl: options.publicUrl ?? defaultPublicUrl, context })
