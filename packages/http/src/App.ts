@@ -179,13 +179,14 @@ export const make = <E>(
     allow(route.path, route.method)
   }
 
-  // The compatible surfaces: other APIs' shapes over the same operations, and their documents.
-  for (const surface of surfaces)
-    SurfaceRoute.mount(app, surface, context, options.publicUrl ?? defaultPublicUrl, allow)
+  // The compatible surfaces' documents, then their routes: other APIs' shapes over the same
+  // operations. Documents first, so that a surface's catch-all under its prefix leaves them be.
   for (const { path, document } of SurfaceDocuments.documents) {
     app.get(path, (req, res) => respond(req, res, Either.right(Reply.json(200, document))))
     allow(path, "GET")
   }
+  for (const surface of surfaces)
+    SurfaceRoute.mount(app, surface, context, options.publicUrl ?? defaultPublicUrl, allow)
   // The API reference pages over those documents (with their own CSP).
   Docs.mount(app, allow)
 
