@@ -163,6 +163,18 @@ export const tests = (h: Harness) => {
       }
     })
 
+    it("answers an unknown path under the surface with 404 in its shape; its document is still served", async () => {
+      for (const path of ["/v1/organizations/users/nowhere", "/v1/organizations/users/list/extra"]) {
+        const missing = await HttpClient.send(identity.url(), "GET", path)
+        expect(missing.status).toBe(404)
+        expect(missing.json).toMatchObject({ status: 404, error: { code: "NOT_FOUND" } })
+        expect(missing.json.error).toEqual(missing.json.errors[0])
+      }
+      const document = await HttpClient.send(identity.url(), "GET", "/v1/organizations/users/openapi.json")
+      expect(document.status).toBe(200)
+      expect(document.json.openapi).toMatch(/^3\./)
+    })
+
     it("lets a session act where its user is an ACTIVE member, and nowhere else", async () => {
       const org = await organization()
       const other = await organization()

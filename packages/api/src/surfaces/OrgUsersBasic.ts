@@ -396,6 +396,8 @@ export const surface: Surface.Surface = {
   id: "org-users-basic",
   title: "Organization users (org-users-basic)",
   routes: [list, add, update, remove],
+  // Every other path under it is this surface's 404 (its document, mounted first, excepted).
+  prefix: "/v1/organizations/users",
   // Roster's own statuses: the reference states only its successes.
   status: (failure) => failure.status,
   error: (failure, status) =>
