@@ -245,7 +245,7 @@ export const make = Effect.gen(function* () {
           last_signed_in_at = ${user.lastSignedInAt}, email_verified_at = ${user.emailVerifiedAt},
           mfa_enrolled_at = ${user.mfaEnrolledAt}, is_platform_admin = ${user.isPlatformAdmin},
           disabled_at = ${user.disabledAt}, erased_at = ${user.erasedAt}
-        WHERE id = ${user.id}`.pipe(Effect.asVoid)
+        WHERE id = ${user.id} AND erased_at IS NULL`.pipe(Effect.asVoid)
       ),
     // `erased_at IS NULL` is checked again on the row as it is once a concurrent erasure commits.
     updateProfile: (id, profile) =>

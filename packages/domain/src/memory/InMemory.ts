@@ -192,7 +192,8 @@ export const make = Effect.gen(function* () {
           onNone: () => [user, { ...s, users: put(s.users, user.id, user) }] as const
         })
       ),
-    update: (user) => write((s) => ({ ...s, users: put(s.users, user.id, user) })),
+    update: (user) =>
+      write((s) => (s.users.get(user.id)?.erasedAt != null ? s : { ...s, users: put(s.users, user.id, user) })),
     updateProfile: (id, profile) =>
       Ref.modify(state, (s) => {
         const user = s.users.get(id)

@@ -71,7 +71,11 @@ export class UserRepository extends Context.Tag("@roster/domain/UserRepository")
      * whichever is stored. Safe when two organizations add the same new email at once.
      */
     readonly insertOrGet: (user: User) => Effect.Effect<User>
-    /** Replaces every field of the stored user with the same id. */
+    /**
+     * Replaces every field of the stored user with the same id, unless it is erased: erasure is
+     * final, so a write that read the user before a concurrent erasure committed changes nothing
+     * (it cannot bring back what was erased).
+     */
     readonly update: (user: User) => Effect.Effect<void>
     /**
      * Sets the name and picture of an identity that is not erased; false (writing nothing) when it is

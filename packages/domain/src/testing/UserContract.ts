@@ -2,8 +2,7 @@
 import { assert, describe } from "vitest"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { Transactor, UserRepository, randomUuid } from "../index.js"
-import type { User } from "../index.js"
+import { Transactor, User, UserRepository, randomUuid } from "../index.js"
 import type { It } from "./Contract.js"
 import { at, id, makeUser, newUser, unique } from "./Fixtures.js"
 
@@ -97,6 +96,20 @@ export const tests = (it: It): void => {
 /** What identity needs of users: find by id, the platform's pages, its admins. */
 export const identityTests = (it: It): void => {
   describe("UserRepository (identity)", () => {
+    it.effect(
+      "update never writes an erased identity again: a write that read it before its erasure changes nothing",
+      () =>
+        Effect.gen(function* () {
+          const users = yield* UserRepository
+          const before = yield* newUser({ name: "Ada", avatarUrl: "https://example.com/ada.png" })
+          const erased = User.erase(before, at(5))
+          yield* users.update(erased)
+          // A platform action or a second factor's change that read `before` commits after the erasure.
+          yield* users.update({ ...before, emailVerifiedAt: at(6), mfaEnrolledAt: null })
+          assert.deepStrictEqual(yield* users.findById(before.id), Option.some(erased))
+        })
+    )
+
     it.effect("findById returns any identity, erased ones included", () =>
       Effect.gen(function* () {
         const users = yield* UserRepository
