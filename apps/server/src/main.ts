@@ -4,7 +4,7 @@
  */
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
-import { App, Log, OperatorChannel, Server } from "@roster/http"
+import { App, Log, Metrics, Monitoring, OperatorChannel, Server } from "@roster/http"
 import { Configuration, DataDirLock, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import * as Path from "node:path"
 import * as FirstRun from "./FirstRun.js"
 import * as Logging from "./Logging.js"
+import * as ServerMonitoring from "./Monitoring.js"
 
 const stop = (message: string): never => {
   process.stderr.write(`roster: ${message}\n`)
@@ -28,17 +29,40 @@ const stop = (message: string): never => {
 const config = Either.getOrElse(Configuration.read(Configuration.server), (error) =>
   stop(`invalid configuration: ${error.message}`)
 )
-const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, storage } = config
+const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, adminPort, storage } = config
 
 const logging = Logging.layer(logFormat, logLevel)
 
 const runtime = ManagedRuntime.make(
   Services.fullLayer.pipe(
-    Layer.provide(Store.layer(storage.database)),
+    // Merged: the store's Monitor serves readiness and metrics (ServerMonitoring).
+    Layer.provideMerge(Store.layer(storage.database)),
     Layer.provide(Crypto.layer(storage.secretKey)),
     Layer.provideMerge(logging)
   )
 )
+
+/** Set once a signal asks the server to stop: readiness then fails, so that no new traffic comes. */
+let stopping = false
+/** What stopping closes: the listeners start-up opened. */
+const listeners: Array<Server.Handle> = []
+let startedUp: () => void = () => undefined
+const started = new Promise<void>((resolve) => {
+  startedUp = resolve
+})
+const shutdown = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  // Caught as early as possible (the default would kill the process): a signal during start-up
+  // stops the server once start-up is done, when what it opened is known.
+  await started
+  await runtime.runPromise(Effect.logInfo(`${signal}: finishing requests in flight, then stopping`))
+  await Promise.all(listeners.map((listener) => listener.close()))
+  await runtime.dispose()
+  process.exit(0)
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"))
+process.on("SIGINT", () => void shutdown("SIGINT"))
 
 /** The message of a failure (a locked data directory, an unreachable database), else the cause. */
 const describe = (cause: Cause.Cause<unknown>): string =>
@@ -66,10 +90,16 @@ if (Exit.isFailure(firstRun)) {
 // The roster CLI on this machine finds this server through the embedded database's lock, and acts
 // as the operator with this key, written beside it (DataDirLock.recordServer, below).
 const operatorKey = storage.database._tag === "Embedded" ? OperatorChannel.newKey() : undefined
+const probes = ServerMonitoring.probes(runtime, () => stopping)
+const metrics = Metrics.make(probes.gauges)
 // Handed-out links point at ROSTER_PUBLIC_URL (a front end), else at this server.
 const app = App.make(runtime, {
   publicUrl,
   trustProxy,
+  metrics,
+  readiness: probes.readiness,
+  // With ROSTER_ADMIN_PORT, health checks and metrics are served there only.
+  serveMonitoring: adminPort === undefined,
   signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 },
   ...(operatorKey === undefined ? {} : { operatorKey })
 })
@@ -88,6 +118,29 @@ const handle = await Server.listen(app, {
   )
 })
 
+// The second listener, for health checks and metrics, when ROSTER_ADMIN_PORT asks for one.
+const admin =
+  adminPort === undefined
+    ? undefined
+    : await Server.listen(
+        Monitoring.adminApp({ metrics, readiness: probes.readiness, logger: Log.fromRuntime(runtime) }),
+        {
+          port: adminPort,
+          ...(host === undefined ? {} : { host }),
+          logger: Log.fromRuntime(runtime)
+        }
+      ).catch(async (error: NodeJS.ErrnoException) => {
+        await handle.close()
+        await runtime.dispose().catch(() => undefined)
+        return stop(
+          error.code === "EADDRINUSE"
+            ? `ROSTER_ADMIN_PORT ${adminPort} is already in use on ${host ?? "this machine"}; choose another`
+            : `cannot listen on ${host === undefined ? "every interface" : `HOST ${host}`}, ROSTER_ADMIN_PORT ${adminPort}: ${error.message}`
+        )
+      })
+
+listeners.push(handle, ...(admin === undefined ? [] : [admin]))
+
 const url = Configuration.serverUrl(Option.fromNullable(host), handle.port)
 if (storage.database._tag === "Embedded") {
   await runtime.runPromise(DataDirLock.recordServer(storage.database.dataDir, { url, operatorKey }))
@@ -96,22 +149,19 @@ const where = storage.database._tag === "Server" ? "a PostgreSQL server (DATABAS
 await runtime.runPromise(
   Logger.withMinimumLogLevel(
     // Start-up always says where it listens, whatever LOG_LEVEL filters later.
-    Effect.logInfo(`Roster is listening on ${url}, on ${where}`),
+    Effect.logInfo(`Roster is listening on ${url}, on ${where}`).pipe(
+      Effect.zipRight(
+        admin === undefined
+          ? Effect.void
+          : Effect.logInfo(
+              `Health checks and metrics are on ${Configuration.serverUrl(Option.fromNullable(host), admin.port)}`
+            )
+      )
+    ),
     LogLevel.Info
   )
 )
 if (Exit.isSuccess(firstRun) && Option.isSome(firstRun.value)) {
   process.stdout.write(`${FirstRun.welcomeMessage(firstRun.value.value, url)}\n`)
 }
-
-let stopping = false
-const shutdown = async (signal: string) => {
-  if (stopping) return
-  stopping = true
-  await runtime.runPromise(Effect.logInfo(`${signal}: finishing requests in flight, then stopping`))
-  await handle.close()
-  await runtime.dispose()
-  process.exit(0)
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"))
-process.on("SIGINT", () => void shutdown("SIGINT"))
+startedUp()

@@ -16,6 +16,8 @@ import * as Handler from "./Handler.js"
 import * as Hardening from "./Hardening.js"
 import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
+import * as Metrics from "./Metrics.js"
+import * as Monitoring from "./Monitoring.js"
 import * as OpenApi from "./OpenApi.js"
 import * as OperatorChannel from "./OperatorChannel.js"
 import * as Reply from "./Reply.js"
@@ -46,6 +48,18 @@ export interface Options {
    * `defaultSignInRateLimit`.
    */
   readonly signInRateLimit?: { readonly limit: number; readonly windowMs: number } | false
+  /**
+   * Where requests are timed and counted for `/metrics`, and the gauges it adds: make one with
+   * `Metrics.make` to share it with `Monitoring.adminApp`. One of its own by default.
+   */
+  readonly metrics?: Metrics.Metrics
+  /** `/health/ready`'s checks. Default: none (ready while the process answers). */
+  readonly readiness?: Monitoring.Probe
+  /**
+   * Whether this app serves `/health/live`, `/health/ready` and `/metrics` (default true); false
+   * when `Monitoring.adminApp` serves them on another port. `/health` is served either way.
+   */
+  readonly serveMonitoring?: boolean
   /**
    * The operator key of a server that holds an embedded data directory: with it, the `roster` CLI on
    * this machine runs its commands through the server (`OperatorChannel`). Absent: no such channel.
@@ -88,7 +102,7 @@ export const make = <E>(
     const failure = Either.isLeft(outcome) ? outcome.left : undefined
     const startedAt = (req as Timed)[started]
     log({
-      level: reply.status >= 500 ? "Error" : "Info",
+      level: Monitoring.logLevel(req.path, reply.status),
       message: `${req.method} ${pathOf(req)} ${reply.status}`,
       annotations: {
         method: req.method,
@@ -110,6 +124,8 @@ export const make = <E>(
   // The query string is decoded per route, strictly, from the raw URL.
   app.set("query parser", false)
   app.use(Hardening.middleware)
+  const metrics = options.metrics ?? Metrics.make()
+  app.use(metrics.middleware)
   app.use((req, _res, next) => {
     ;(req as Timed)[started] = performance.now()
     next()
@@ -120,8 +136,10 @@ export const make = <E>(
   const unsafeGets = new Set<string>()
   const allow = (path: string, method: string) => allowed.set(path, (allowed.get(path) ?? new Set()).add(method))
 
-  app.get("/health", (req, res) => respond(req, res, Either.right(Reply.json(200, { status: "ok" }))))
-  allow("/health", "GET")
+  Monitoring.mountHealth(app, respond, allow)
+  if (options.serveMonitoring !== false) {
+    Monitoring.mount(app, { metrics, readiness: options.readiness ?? Monitoring.alwaysReady }, respond, allow)
+  }
   app.get("/openapi.json", (req, res) => respond(req, res, Either.right(Reply.json(200, Contract.document))))
   allow("/openapi.json", "GET")
   const served = routes(options.publicUrl ?? defaultPublicUrl)

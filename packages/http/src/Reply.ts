@@ -1,4 +1,4 @@
-/** What a route answers, written to the socket exactly: status, headers and a JSON body or none. */
+/** What a route answers, written to the socket exactly: status, headers and a JSON body, a text, or none. */
 import type * as Http from "node:http"
 
 export interface Reply {
@@ -6,8 +6,10 @@ export interface Reply {
   /** Serialized as JSON; absent for an empty body (reset-mfa's 202). */
   readonly body?: unknown
   readonly headers?: Readonly<Record<string, string>>
-  /** The Content-Type of a JSON body. */
+  /** The Content-Type of a JSON body, or of `text`. */
   readonly contentType?: string
+  /** A body that is not JSON (`/metrics`), sent as it is, in place of `body`. */
+  readonly text?: string
 }
 
 /** The contract's success media type, byte for byte (express would rewrite it as `; charset=utf-8`). */
@@ -25,6 +27,8 @@ export const json = (status: number, body: unknown, headers?: Readonly<Record<st
 
 export const empty = (status: number): Reply => ({ status })
 
+export const text = (status: number, text: string, contentType: string): Reply => ({ status, text, contentType })
+
 /**
  * Writes with node's own API rather than `res.json`/`res.send`, which would rewrite the
  * Content-Type's charset and add an ETag.
@@ -32,6 +36,13 @@ export const empty = (status: number): Reply => ({ status })
 export const write = (res: Http.ServerResponse, reply: Reply): void => {
   res.statusCode = reply.status
   for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value)
+  if (reply.text !== undefined) {
+    const payload = Buffer.from(reply.text, "utf8")
+    res.setHeader("Content-Type", reply.contentType ?? "text/plain; charset=utf-8")
+    res.setHeader("Content-Length", String(payload.length))
+    res.end(payload)
+    return
+  }
   if (reply.body === undefined) {
     res.setHeader("Content-Length", "0")
     res.end()

@@ -194,6 +194,13 @@ export const variables = {
     "must be true, false, a number of proxy hops, or comma-separated proxy addresses (loopback, 10.0.0.0/8, …)",
     parseTrustProxy
   ).pipe(Config.withDefault(false)),
+  /**
+   * A second port for `/health/live`, `/health/ready` and `/metrics`, which then leave the main one
+   * (`/health` stays on both); on the main port when unset. 0 takes any free port.
+   */
+  ROSTER_ADMIN_PORT: Config.option(
+    parsed("ROSTER_ADMIN_PORT", "must be a whole number from 0 to 65535, other than PORT", wholeNumber(65_535))
+  ),
   /** Any value turns the CLI's colours off (https://no-color.org). */
   NO_COLOR: Config.option(text("NO_COLOR")).pipe(Config.map(Option.isSome)),
   /** The CLI: a Roster server to call instead of opening a database, with `ROSTER_TOKEN`. */
@@ -321,6 +328,8 @@ export interface Server {
   /** Failed sign-in requests per minute per client address; 0: no limit. */
   readonly signInLimit: number
   readonly trustProxy: TrustProxy
+  /** Where health and metrics are served apart from the API; on the API's port when absent. */
+  readonly adminPort: number | undefined
   readonly storage: Storage
 }
 
@@ -333,14 +342,21 @@ export const server: Config.Config<Server> = Config.all({
   publicUrl: variables.ROSTER_PUBLIC_URL,
   signInLimit: variables.ROSTER_SIGN_IN_LIMIT,
   trustProxy: variables.ROSTER_TRUST_PROXY,
+  adminPort: variables.ROSTER_ADMIN_PORT,
   storage: storageVariables
 }).pipe(
-  Config.map(
-    (read): Server => ({
-      ...read,
-      host: Option.getOrUndefined(read.host),
-      storage: fromEnvironment(read.storage, Location.defaultDataDir)
-    })
+  Config.mapOrFail((read) =>
+    // Two listeners on one port: the second could never start.
+    Option.isSome(read.adminPort) && read.adminPort.value !== 0 && read.adminPort.value === read.port
+      ? Either.left(
+          ConfigError.InvalidData(["ROSTER_ADMIN_PORT"], "must be a whole number from 0 to 65535, other than PORT")
+        )
+      : Either.right<Server>({
+          ...read,
+          host: Option.getOrUndefined(read.host),
+          adminPort: Option.getOrUndefined(read.adminPort),
+          storage: fromEnvironment(read.storage, Location.defaultDataDir)
+        })
   )
 )
 

@@ -17,7 +17,6 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Str from "effect/String"
 import * as Path from "node:path"
@@ -40,6 +39,28 @@ export const memoryDataDir = "memory://"
 
 /** The services every database layer provides. */
 export type Client = PgClient.PgClient | SqlClient.SqlClient
+
+/** A pool's connections at one moment, as node-postgres counts them. */
+export interface PoolStats {
+  /** The most connections the pool opens. */
+  readonly max: number
+  /** Connections open, busy or idle. */
+  readonly total: number
+  readonly idle: number
+  /** Queries waiting for a connection. */
+  readonly waiting: number
+}
+
+/** The database's connection pool, for metrics. Every database layer provides it beside `Client`. */
+export class ConnectionPool extends Context.Tag("@roster/store/ConnectionPool")<
+  ConnectionPool,
+  { readonly stats: () => PoolStats }
+>() {}
+
+const poolOf = (pool: pg.Pool, max: number): ConnectionPool["Type"] =>
+  ConnectionPool.of({
+    stats: () => ({ max, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
+  })
 
 const int8 = 20
 const date = 1082
@@ -101,14 +122,20 @@ export const isServerUrl = (url: string): boolean => {
 export const serverUrlProblem =
   "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
 
-const clientContext = (client: PgClient.PgClient): Context.Context<Client> =>
-  Context.make(PgClient.PgClient, client).pipe(Context.add(SqlClient.SqlClient, client))
+const clientContext = (
+  client: PgClient.PgClient,
+  pool: ConnectionPool["Type"]
+): Context.Context<Client | ConnectionPool> =>
+  Context.make(PgClient.PgClient, client).pipe(
+    Context.add(SqlClient.SqlClient, client),
+    Context.add(ConnectionPool, pool)
+  )
 
 /** Opens PGlite at `location` and puts a client on it; both are closed with the scope. */
 const openPglite = (
   location: string,
   target: string
-): Effect.Effect<Context.Context<Client>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
+): Effect.Effect<Context.Context<Client | ConnectionPool>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const unavailable = (cause: unknown) => new DatabaseUnavailable({ target, reason: Reason.describe(cause) })
     const pglite = yield* Effect.acquireRelease(
@@ -128,6 +155,7 @@ const openPglite = (
           Effect.catchAll((error) => Effect.logWarning(`Could not close PGlite at ${location}`, error))
         )
     )
+    let opened: pg.Pool | undefined
     const client = yield* PgClient.fromPool({
       ...clientOptions,
       acquire: Effect.acquireRelease(
@@ -144,16 +172,17 @@ const openPglite = (
           // node-postgres emits an idle client's error on the pool (and drops that client);
           // unhandled, that event would crash the process.
           pool.on("error", () => {})
+          opened = pool
           return pool
         }),
         (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(Duration.seconds(5)))
       )
     }).pipe(Effect.mapError(unavailable))
-    return clientContext(client)
+    return clientContext(client, poolOf(opened!, 1))
   })
 
 /** PGlite in memory: nothing is kept, nothing is locked. */
-export const layerMemory: Layer.Layer<Client, DatabaseUnavailable> = Layer.scopedContext(
+export const layerMemory: Layer.Layer<Client | ConnectionPool, DatabaseUnavailable> = Layer.scopedContext(
   openPglite(memoryDataDir, memoryDataDir)
 ).pipe(Layer.provide(Reactivity.layer))
 
@@ -165,7 +194,7 @@ export const layerEmbedded = (
   dataDir: string,
   /** Where the directory was named, for messages: `ROSTER_DATA_DIR` or `--data-dir`. */
   source = "ROSTER_DATA_DIR"
-): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
+): Layer.Layer<Client | ConnectionPool, DataDirectoryLocked | DatabaseUnavailable> => {
   if (dataDir.startsWith(memoryDataDir)) return layerMemory
   const location = Path.resolve(dataDir)
   return Layer.scopedContext(
@@ -174,38 +203,61 @@ export const layerEmbedded = (
   ).pipe(Layer.provide(Reactivity.layer))
 }
 
+/** The most connections a server's pool opens. */
+export const serverMaxConnections = 10
+
 /**
  * A PostgreSQL server. Connects at once, so a wrong host, database or password stops start-up with
- * a message naming DATABASE_URL and the host and database (never the password).
+ * a message naming DATABASE_URL and the host and database (never the password). The pool is made
+ * here, as `PgClient.make` would make it, so that its counts can be read (`ConnectionPool`).
  */
 export const layerServer = (
   url: string,
   /** Where the URL was given, for messages: `DATABASE_URL` or `--database-url`. */
   source = "DATABASE_URL"
-): Layer.Layer<Client, DatabaseUnavailable> =>
+): Layer.Layer<Client | ConnectionPool, DatabaseUnavailable> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       if (!isServerUrl(url)) {
         return yield* new DatabaseUnavailable({ target: source, reason: serverUrlProblem })
       }
-      const client = yield* PgClient.make({
-        ...clientOptions,
-        url: Redacted.make(url),
-        maxConnections: 10,
-        idleTimeout: Duration.seconds(60),
-        connectTimeout: Duration.seconds(10)
-      }).pipe(
-        Effect.mapError(
-          (error) =>
-            new DatabaseUnavailable({ target: `${describeUrl(url)} (${source})`, reason: Reason.describe(error) })
-        )
+      const unavailable = (error: unknown) =>
+        new DatabaseUnavailable({ target: `${describeUrl(url)} (${source})`, reason: Reason.describe(error) })
+      const connectTimeout = Duration.seconds(10)
+      const pool = yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const pool = new pg.Pool({
+            connectionString: url,
+            max: serverMaxConnections,
+            idleTimeoutMillis: 60_000,
+            connectionTimeoutMillis: Duration.toMillis(connectTimeout),
+            application_name: clientOptions.applicationName,
+            types
+          } as pg.PoolConfig)
+          // An idle connection's error (the server restarted) is emitted on the pool: unhandled, it
+          // would crash the process; the pool drops that connection.
+          pool.on("error", () => {})
+          return pool
+        }),
+        (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(Duration.seconds(5)))
       )
-      return clientContext(client)
+      yield* Effect.tryPromise({ try: () => pool.query("SELECT 1"), catch: unavailable }).pipe(
+        Effect.timeoutFail({
+          duration: connectTimeout,
+          onTimeout: () => unavailable(new Error("connection timed out"))
+        })
+      )
+      const client = yield* PgClient.fromPool({ ...clientOptions, acquire: Effect.succeed(pool) }).pipe(
+        Effect.mapError(unavailable)
+      )
+      return clientContext(client, poolOf(pool, serverMaxConnections))
     })
   ).pipe(Layer.provide(Reactivity.layer))
 
 /** The database `options` name. */
-export const layer = (options: Options): Layer.Layer<Client, DataDirectoryLocked | DatabaseUnavailable> => {
+export const layer = (
+  options: Options
+): Layer.Layer<Client | ConnectionPool, DataDirectoryLocked | DatabaseUnavailable> => {
   switch (options._tag) {
     case "Embedded":
       return layerEmbedded(options.dataDir, options.source)

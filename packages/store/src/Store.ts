@@ -9,15 +9,16 @@ import * as Layer from "effect/Layer"
 import * as Database from "./Database.js"
 import type { MigrationFailed } from "./MigrationError.js"
 import * as Migrations from "./Migrations.js"
+import * as Monitor from "./Monitor.js"
 import * as SqlIdentity from "./SqlIdentity.js"
 import * as SqlStore from "./SqlStore.js"
 import type { StoreError } from "./StoreError.js"
 
 export type Options = Database.Options
 
-/** Every port, on a migrated database. */
-export const layer = (options: Options): Layer.Layer<InMemory.Ports, StoreError | MigrationFailed> =>
-  Layer.mergeAll(SqlStore.layer, SqlIdentity.layer).pipe(
+/** Every port, on a migrated database, and what operators watch of it (`Monitor`). */
+export const layer = (options: Options): Layer.Layer<InMemory.Ports | Monitor.Monitor, StoreError | MigrationFailed> =>
+  Layer.mergeAll(SqlStore.layer, SqlIdentity.layer, Monitor.layer).pipe(
     Layer.provide(Migrations.layer),
     Layer.provide(Database.layer(options))
   )

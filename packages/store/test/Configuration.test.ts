@@ -48,6 +48,7 @@ describe("Configuration.variables", () => {
       "LOG_FORMAT",
       "ROSTER_SIGN_IN_LIMIT",
       "ROSTER_TRUST_PROXY",
+      "ROSTER_ADMIN_PORT",
       "NO_COLOR",
       "ROSTER_URL",
       "ROSTER_TOKEN",
@@ -65,6 +66,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(defaults.LOG_FORMAT, "logfmt")
     assert.strictEqual(defaults.ROSTER_SIGN_IN_LIMIT, 60)
     assert.strictEqual(defaults.ROSTER_TRUST_PROXY, false)
+    assert.isTrue(Option.isNone(defaults.ROSTER_ADMIN_PORT))
     assert.strictEqual(defaults.NO_COLOR, false)
     for (const name of ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"] as const) {
       assert.isTrue(Option.isNone(defaults[name] as Option.Option<unknown>), name)
@@ -96,6 +98,7 @@ describe("Configuration.variables", () => {
       LOG_FORMAT: "JSON",
       ROSTER_SIGN_IN_LIMIT: "0",
       ROSTER_TRUST_PROXY: "loopback, 10.0.0.0/8",
+      ROSTER_ADMIN_PORT: " 9090",
       NO_COLOR: "1"
     })
     assert.strictEqual(values.PORT, 0)
@@ -108,6 +111,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(values.LOG_FORMAT, "json")
     assert.strictEqual(values.ROSTER_SIGN_IN_LIMIT, 0)
     assert.deepStrictEqual(values.ROSTER_TRUST_PROXY, ["loopback", "10.0.0.0/8"])
+    assert.deepStrictEqual(values.ROSTER_ADMIN_PORT, Option.some(9090))
     assert.strictEqual(values.NO_COLOR, true)
     for (const [text, trust] of [
       ["true", true],
@@ -174,6 +178,8 @@ describe("Configuration.variables", () => {
     ["LOG_FORMAT", "xml", "must be logfmt or json"],
     ["ROSTER_SIGN_IN_LIMIT", "many", "must be a whole number of requests per minute, from 0 (no limit) to 1000000"],
     ["ROSTER_SIGN_IN_LIMIT", "2000000", "must be a whole number of requests per minute, from 0 (no limit) to 1000000"],
+    ["ROSTER_ADMIN_PORT", "metrics", "must be a whole number from 0 to 65535, other than PORT"],
+    ["ROSTER_ADMIN_PORT", "65536", "must be a whole number from 0 to 65535, other than PORT"],
     [
       "ROSTER_TRUST_PROXY",
       "maybe please",
@@ -207,11 +213,23 @@ describe("Configuration.server", () => {
       publicUrl: "http://localhost:3000",
       signInLimit: 60,
       trustProxy: false,
+      adminPort: undefined,
       storage: {
         database: { _tag: "Embedded", dataDir: ".roster/data" },
         secretKey: { _tag: "File", path: Path.resolve(".roster/secret.key") }
       }
     })
+  })
+
+  it("takes ROSTER_ADMIN_PORT apart from PORT; the same port twice is refused (0, any free port, is not)", () => {
+    assert.strictEqual(ok(Configuration.server, { ROSTER_ADMIN_PORT: "9090" }).adminPort, 9090)
+    assert.strictEqual(ok(Configuration.server, { PORT: "0", ROSTER_ADMIN_PORT: "0" }).adminPort, 0)
+    assert.deepStrictEqual(refused(Configuration.server, { PORT: "8080", ROSTER_ADMIN_PORT: "8080" }).problems, [
+      { variable: "ROSTER_ADMIN_PORT", problem: "must be a whole number from 0 to 65535, other than PORT" }
+    ])
+    assert.deepStrictEqual(refused(Configuration.server, { ROSTER_ADMIN_PORT: "3000" }).problems, [
+      { variable: "ROSTER_ADMIN_PORT", problem: "must be a whole number from 0 to 65535, other than PORT" }
+    ])
   })
 
   it("ignores NO_COLOR, which only the CLI reads", () => {

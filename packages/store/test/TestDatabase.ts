@@ -35,11 +35,11 @@ export interface Options {
 
 export type Failure = DataDirectoryLocked | DatabaseUnavailable | MigrationFailed
 
+/** What an opened test database provides: the client, and its pool's counts. */
+export type Opened = Database.Client | Database.ConnectionPool
+
 /** `database` with `migrations` applied before anything uses it. */
-const migrated = <E>(
-  database: Layer.Layer<Database.Client, E>,
-  options: Options
-): Layer.Layer<Database.Client, E | MigrationFailed> =>
+const migrated = <E>(database: Layer.Layer<Opened, E>, options: Options): Layer.Layer<Opened, E | MigrationFailed> =>
   Migrator.layer(options.migrations ?? Migrations.all).pipe(Layer.provideMerge(database))
 
 /**
@@ -65,7 +65,7 @@ const tempMigratedDataDir: Effect.Effect<string, never, Scope.Scope> = Effect.ac
  * PGlite in a fresh temporary data directory (so the lock and the file system are exercised as in
  * production), removed when the layer closes.
  */
-export const embeddedTemp = (options: Options = {}): Layer.Layer<Database.Client, Failure> =>
+export const embeddedTemp = (options: Options = {}): Layer.Layer<Opened, Failure> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       // With the store's own schema, start from a migrated copy; the migrator then finds nothing to do.
@@ -76,7 +76,7 @@ export const embeddedTemp = (options: Options = {}): Layer.Layer<Database.Client
   )
 
 /** PGlite in memory: the cheapest database for a test that does not care about files. */
-export const memory = (options: Options = {}): Layer.Layer<Database.Client, DatabaseUnavailable | MigrationFailed> =>
+export const memory = (options: Options = {}): Layer.Layer<Opened, DatabaseUnavailable | MigrationFailed> =>
   migrated(Database.layerMemory, options)
 
 /**
@@ -84,9 +84,7 @@ export const memory = (options: Options = {}): Layer.Layer<Database.Client, Data
  * `ROSTER_TEST_DATABASE_URL`), created through that admin connection and dropped, with any
  * connection still open to it, when the layer closes.
  */
-export const server = (
-  options: Options & { readonly url?: string | undefined } = {}
-): Layer.Layer<Database.Client, Failure> =>
+export const server = (options: Options & { readonly url?: string | undefined } = {}): Layer.Layer<Opened, Failure> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       const adminUrl = options.url ?? serverUrl()
@@ -197,7 +195,7 @@ export const dump: Effect.Effect<ReadonlyArray<string>, SqlError, SqlClient.SqlC
 /** A driver a suite runs against. */
 export interface Driver {
   readonly name: "embedded" | "server"
-  readonly layer: (options?: Options) => Layer.Layer<Database.Client, Failure>
+  readonly layer: (options?: Options) => Layer.Layer<Opened, Failure>
 }
 
 /**
