@@ -2,6 +2,9 @@
 /**
  * Bundles an app (apps/*) into one ES module per entry point in its `dist/`, run by plain `node`.
  * Usage, from the app's directory: `node ../../scripts/build-app.mjs src/main.ts [more entries…]`.
+ * With `--split`, a module the entry imports dynamically (`await import("./Database.js")`) and what
+ * only it uses go into a chunk of their own (`dist/chunks/`), loaded when that import runs: the
+ * CLI's API path never loads the database's code.
  *
  * Everything is inlined — the workspace packages (from their built `dist/`, so this runs after
  * `^build`) and the npm packages, effect included — except the packages named by `--external`: those
@@ -16,7 +19,8 @@ import * as esbuild from "esbuild"
 
 const args = process.argv.slice(2)
 const external = args.flatMap((arg, i) => (args[i - 1] === "--external" ? [arg, `${arg}/*`] : []))
-const entries = args.filter((arg, i) => arg !== "--external" && args[i - 1] !== "--external")
+const split = args.includes("--split")
+const entries = args.filter((arg, i) => arg !== "--external" && arg !== "--split" && args[i - 1] !== "--external")
 if (entries.length === 0) {
   process.stderr.write("usage: node ../../scripts/build-app.mjs src/main.ts [--external <npm package>]…\n")
   process.exit(2)
@@ -41,6 +45,8 @@ const result = await esbuild
     format: "esm",
     target: "node20.19",
     external,
+    splitting: split,
+    chunkNames: "chunks/[name]-[hash]",
     sourcemap: "linked",
     metafile: true,
     logLevel: "warning",

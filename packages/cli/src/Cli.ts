@@ -4,19 +4,28 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
+import * as Backend from "./Backend.js"
+import * as Connection from "./Connection.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Failure from "./Failure.js"
 import { type Io, readProcessStdin } from "./Io.js"
+import * as Login from "./Login.js"
 import type { Output } from "./Plan.js"
 import * as Program from "./Program.js"
+import * as Remote from "./Remote.js"
 import * as Render from "./Render.js"
+import * as Runner from "./Runner.js"
 
 /** Commander's ways of saying "help (or the version) was shown": not failures. */
 const helpCodes = new Set(["commander.helpDisplayed", "commander.help", "commander.version"])
 
+/** Where links point when neither `--public-url` nor the app (`Io.publicUrl`) says: the server's default address. */
+const defaultPublicUrl = "http://localhost:3000"
+
 /**
  * Runs one `roster` command. `argv` holds the user's arguments only (`process.argv.slice(2)`).
- * Storage is opened only when a valid command is about to run, and closed before returning.
+ * Where it goes is decided first (`Connection`); storage is opened only when a valid command is
+ * about to run on the database, and closed before returning.
  */
 export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> => {
   const fail = (failure: Failure.Failure) => {
@@ -37,21 +46,60 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
   }
   if (invocation === undefined) return ExitCode.success
 
+  let environment: Connection.Environment
+  try {
+    environment = io.environment?.() ?? Connection.databaseOnly
+  } catch (error) {
+    return fail(Failure.fromError(error))
+  }
+
+  switch (invocation._tag) {
+    case "Login":
+      return finish(
+        io,
+        await Effect.runPromiseExit(Login.login(invocation.options, invocation.line, environment)),
+        invocation.json,
+        fail
+      )
+    case "Logout":
+      return finish(io, await Effect.runPromiseExit(Login.logout(invocation, environment)), invocation.json, fail)
+    case "Operation":
+      break
+  }
+  const { binding, line, json } = invocation
+
+  const connected = Effect.runSyncExit(
+    Connection.decide({ storage: invocation.storage, profile: invocation.profile }, environment)
+  )
+  if (Exit.isFailure(connected)) return fail(Failure.fromCause(connected.cause))
+  const connection = connected.value
+  const settings = { json, publicUrl: io.publicUrl ?? defaultPublicUrl }
+
+  if (connection._tag !== "Database") {
+    const backend =
+      connection._tag === "Api"
+        ? Remote.api({ url: connection.url, token: connection.token, fetch: environment.fetch })
+        : Remote.operator({ url: connection.url, key: connection.key, fetch: environment.fetch })
+    // Checking the input needs no server.
+    const checked = Effect.runSyncExit(Runner.plan(binding, line, settings, backend))
+    if (Exit.isFailure(checked)) return fail(Failure.fromCause(checked.cause))
+    return finish(io, await Effect.runPromiseExit(checked.value), json, fail)
+  }
+
   // Checking the input needs no database.
-  const checked = Effect.runSyncExit(invocation.plan)
+  const checked = Effect.runSyncExit(Runner.plan(binding, line, settings, Backend.local))
   if (Exit.isFailure(checked)) return fail(Failure.fromCause(checked.cause))
 
   let runtime: ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>
   try {
-    runtime = io.makeRuntime(invocation.storage)
+    runtime = await io.makeRuntime(connection.storage)
   } catch (error) {
     return fail(Failure.fromError(error))
   }
 
   let code: number
   try {
-    const exit = await runtime.runPromiseExit(checked.value)
-    code = Exit.isSuccess(exit) ? print(io, exit.value, invocation.json) : fail(Failure.fromCause(exit.cause))
+    code = finish(io, await runtime.runPromiseExit(checked.value), json, fail)
   } catch (error) {
     code = fail(Failure.internal(error))
   }
@@ -63,7 +111,15 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
   return code
 }
 
-const print = (io: Io, output: Output, json: boolean): number => {
+/** Prints a success, or reports a failure. */
+const finish = (
+  io: Io,
+  exit: Exit.Exit<Output, unknown>,
+  json: boolean,
+  fail: (failure: Failure.Failure) => number
+): number => {
+  if (Exit.isFailure(exit)) return fail(Failure.fromCause(exit.cause))
+  const output = exit.value
   const text = json ? JSON.stringify(output.json, null, 2) : output.text(Render.make(io.color ?? false))
   io.stdout(text.endsWith("\n") ? text : `${text}\n`)
   return ExitCode.success

@@ -1,5 +1,5 @@
 /** The exit status of every outcome: one table, so scripts can tell failures apart. */
-import type { ErrorCode } from "@roster/domain"
+import { ErrorCode } from "@roster/domain"
 
 export const success = 0
 /** Anything unexpected: a defect, a storage failure. */
@@ -44,3 +44,18 @@ export const byTag: { readonly [T in ErrorCode.DomainError["_tag"]]: number } = 
 }
 
 export const of = (error: ErrorCode.DomainError): number => byTag[error._tag]
+
+/** The exit status of an error code as the API answers it (`USER_NOT_FOUND`), else of its HTTP status. */
+export const ofCode = (code: string, status: number): number => {
+  const tag = tagsByCode.get(code)
+  if (tag !== undefined) return byTag[tag]
+  if (status === 400 || status === 413 || status === 422) return usage
+  if (status === 401 || status === 403) return forbidden
+  if (status === 404) return notFound
+  if (status === 409 || status === 429) return conflict
+  return unexpected
+}
+
+const tagsByCode = new Map(
+  Object.entries(ErrorCode.codes).map(([tag, code]) => [code, tag as ErrorCode.DomainError["_tag"]] as const)
+)

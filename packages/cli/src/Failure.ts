@@ -2,6 +2,7 @@
 import * as Cause from "effect/Cause"
 import * as Option from "effect/Option"
 import { ErrorCode } from "@roster/domain"
+import { CliError } from "./CliError.js"
 import * as ExitCode from "./ExitCode.js"
 
 export interface Failure {
@@ -25,6 +26,7 @@ export const internal = (defect: unknown): Failure => ({
 })
 
 export const fromError = (error: unknown): Failure => {
+  if (error instanceof CliError) return { code: error.code, message: error.message, exitCode: error.exitCode }
   if (ErrorCode.isDomainError(error)) {
     return { code: ErrorCode.codeOf(error), message: error.message, exitCode: ExitCode.of(error) }
   }

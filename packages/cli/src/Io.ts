@@ -1,5 +1,6 @@
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
+import type { Environment } from "./Connection.js"
 
 /** Where the data lives, as the command line says; the app fills in the environment and defaults. */
 export interface Storage {
@@ -18,7 +19,18 @@ export interface Io {
    */
   readonly makeRuntime: (
     storage: Storage
-  ) => ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>
+  ) =>
+    | ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>
+    | Promise<ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>>
+  /**
+   * The world beyond storage: `ROSTER_URL`, `ROSTER_TOKEN`, `ROSTER_PROFILE`, where profiles are
+   * kept and which server holds a data directory (`Connection`). Called when a command is about to
+   * run; what it throws (a wrong variable) is reported as `makeRuntime`'s would be. Default: none of
+   * them, so every command opens storage.
+   */
+  readonly environment?: () => Environment
+  /** The terminal, when one is there: prompts (secrets unseen) and its width. */
+  readonly terminal?: Terminal
   /** Colours in tables. Default false; pass true only when stdout is a terminal that wants them. */
   readonly color?: boolean
   /** Reads all of standard input (for `--password-stdin`). Default: `process.stdin`. */
@@ -30,6 +42,18 @@ export interface Io {
    * configuration reads (`ROSTER_PUBLIC_URL`, else the server's address). Default `http://localhost:3000`.
    */
   readonly publicUrl?: string
+}
+
+/** A terminal a person reads and types on. */
+export interface Terminal {
+  /** Whether standard input is a terminal, so that a person can be asked. */
+  readonly interactive: boolean
+  /** Its width in columns, when standard output is one. */
+  readonly columns?: number | undefined
+  /** Asks on stderr and reads a line, the typing unseen. */
+  readonly secret: (question: string) => Promise<string>
+  /** Asks on stderr and reads a line. */
+  readonly line: (question: string) => Promise<string>
 }
 
 /** All of `process.stdin`, as text. */

@@ -3,7 +3,10 @@
  * first decodes (no database), then yields the program that runs the operation.
  */
 import type * as Effect from "effect/Effect"
-import type { ErrorCode, ValidationFailed } from "@roster/domain"
+import type { ValidationFailed } from "@roster/domain"
+import type { Failure } from "./Backend.js"
+import type { CliError } from "./CliError.js"
+import type { Terminal } from "./Io.js"
 import type { Renderer } from "./Render.js"
 
 export interface Output {
@@ -13,9 +16,9 @@ export interface Output {
   readonly text: (render: Renderer) => string
 }
 
-export type Program<R> = Effect.Effect<Output, ErrorCode.DomainError, R>
+export type Program<R> = Effect.Effect<Output, Failure, R>
 
-export type Plan<R> = Effect.Effect<Program<R>, ValidationFailed>
+export type Plan<R> = Effect.Effect<Program<R>, ValidationFailed | CliError>
 
 /** The arguments and options of one parsed command, global options included. */
 export interface CommandLine {
@@ -29,15 +32,19 @@ export interface CommandLine {
   readonly has: (name: string) => boolean
   /** Everything on standard input (read only by commands that take `--password-stdin`). */
   readonly readStdin: () => Promise<string>
+  /** The terminal a person types on, when standard input is one: secrets are asked for, unseen. */
+  readonly terminal?: Terminal | undefined
 }
 
 export const commandLine = (
   args: ReadonlyArray<string>,
   options: Readonly<Record<string, unknown>>,
-  readStdin: () => Promise<string> = () => Promise.resolve("")
+  readStdin: () => Promise<string> = () => Promise.resolve(""),
+  terminal?: Terminal
 ): CommandLine => ({
   args,
   readStdin,
+  terminal,
   text: (name) => (typeof options[name] === "string" ? (options[name] as string) : undefined),
   texts: (name) => (Array.isArray(options[name]) ? (options[name] as ReadonlyArray<string>) : undefined),
   flag: (name) => options[name] === true,

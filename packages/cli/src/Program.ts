@@ -3,19 +3,25 @@
  * chosen command's plan comes from the runner.
  */
 import { Command, Option } from "commander"
-import * as Backend from "./Backend.js"
 import type { Binding } from "./Binding.js"
 import * as Commands from "./Commands.js"
-import type { Storage } from "./Io.js"
-import { type Plan, commandLine } from "./Plan.js"
-import * as Runner from "./Runner.js"
+import type { Storage, Terminal } from "./Io.js"
+import type * as Login from "./Login.js"
+import { type CommandLine, commandLine } from "./Plan.js"
 
 /** A command the user asked for, parsed but not yet run. */
-export interface Invocation {
-  readonly plan: Plan<Backend.UseCases>
-  readonly json: boolean
-  readonly storage: Storage
-}
+export type Invocation =
+  | {
+      readonly _tag: "Operation"
+      readonly binding: Binding
+      readonly line: CommandLine
+      readonly json: boolean
+      readonly storage: Storage
+      /** `--profile`. */
+      readonly profile: string | undefined
+    }
+  | { readonly _tag: "Login"; readonly options: Login.LoginOptions; readonly line: CommandLine; readonly json: boolean }
+  | { readonly _tag: "Logout"; readonly profile: string | undefined; readonly json: boolean }
 
 const examples = `
 Examples:
@@ -25,8 +31,10 @@ Examples:
   roster users list --org acme --status ACTIVE --status INACTIVE --json
   roster users terminate --org acme 0b6c1f9e-2f4d-4c31-9a55-2f1f6c8e3b7a
 
-Storage: an embedded database in --data-dir (or ROSTER_DATA_DIR, default .roster/data),
-or a PostgreSQL server at --database-url (or DATABASE_URL).
+Where: an embedded database in --data-dir (or ROSTER_DATA_DIR, default .roster/data), a
+PostgreSQL server at --database-url (or DATABASE_URL), or a Roster server through its API:
+roster login --url <url> saves a profile (--profile, ROSTER_PROFILE), or set ROSTER_URL and
+ROSTER_TOKEN. A data directory a running server holds is reached through that server.
 Errors print one line, "error CODE: message", on stderr. Exit status: 0 success, 1 unexpected,
 2 usage or invalid input, 3 not found, 4 conflict with the current state, 5 forbidden.`
 
@@ -34,9 +42,10 @@ interface GlobalOptions {
   readonly json?: boolean
   readonly dataDir?: string
   readonly databaseUrl?: string
+  readonly profile?: string
 }
 
-/** `--json`, `--data-dir`, `--database-url`: accepted before the noun and after the verb. */
+/** `--json`, `--data-dir`, `--database-url`, `--profile`: accepted before the noun and after the verb. */
 const addGlobalOptions = (command: Command): Command =>
   command
     .addOption(new Option("--json", "print machine-readable JSON on stdout").helpGroup("Global options:"))
@@ -51,6 +60,12 @@ const addGlobalOptions = (command: Command): Command =>
         "Global options:"
       )
     )
+    .addOption(
+      new Option(
+        "--profile <name>",
+        "go through the API with a profile roster login saved (default: $ROSTER_PROFILE, else default)"
+      ).helpGroup("Global options:")
+    )
 
 /**
  * Builds the tree. Commander never exits the process: errors are thrown as `CommanderError`, help
@@ -61,7 +76,7 @@ export const make = (
     readonly stdout: (text: string) => void
     readonly version?: string
     readonly readStdin?: () => Promise<string>
-    readonly publicUrl?: string
+    readonly terminal?: Terminal
   },
   invoke: (invocation: Invocation) => void
 ): Command => {
@@ -81,7 +96,6 @@ export const make = (
   if (io.version !== undefined) program.version(io.version, "-V, --version", "print the version")
   addGlobalOptions(program)
 
-  const publicUrl = io.publicUrl ?? defaultPublicUrl
   const define = (command: Command, binding: Binding) => {
     addGlobalOptions(command)
     return command.action((...params: Array<unknown>) => {
@@ -101,19 +115,18 @@ export const make = (
         if (value !== undefined && value.trim() === "")
           self.error(`option '${flag}' must not be empty`, { exitCode: 2, code: "roster.emptyOption" })
       }
-      const json = options.json === true
+      if (options.profile !== undefined && options.profile.trim() === "")
+        self.error("option '--profile' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
       invoke({
-        plan: Runner.plan(
-          binding,
-          commandLine(self.processedArgs as Array<string>, options, io.readStdin),
-          { json, publicUrl },
-          Backend.local
-        ),
-        json,
+        _tag: "Operation",
+        binding,
+        line: commandLine(self.processedArgs as Array<string>, options, io.readStdin, io.terminal),
+        json: options.json === true,
         storage: {
           ...(dataDir === undefined ? {} : { dataDir }),
           ...(databaseUrl === undefined ? {} : { databaseUrl })
-        }
+        },
+        profile: options.profile
       })
     })
   }
@@ -125,7 +138,71 @@ export const make = (
     }
     addGlobalOptions(parent)
   }
+  defineLogin(program, io, invoke)
   return program
+}
+
+/** `roster login` and `roster logout`: profiles, not operations. */
+const defineLogin = (
+  program: Command,
+  io: { readonly readStdin?: () => Promise<string>; readonly terminal?: Terminal },
+  invoke: (invocation: Invocation) => void
+) => {
+  const global = (command: Command) =>
+    command
+      .addOption(new Option("--json", "print machine-readable JSON on stdout").helpGroup("Global options:"))
+      .addOption(
+        new Option("--profile <name>", "the profile's name (default: $ROSTER_PROFILE, else default)").helpGroup(
+          "Global options:"
+        )
+      )
+  global(
+    program
+      .command("login")
+      .description(
+        "Save a profile: a Roster server and a credential for it (a token, or a sign-in), checked with the server first"
+      )
+      .requiredOption("--url <url>", "where the server answers, e.g. https://roster.example.com")
+      .addOption(
+        new Option("--token <token>", "an organization token (tot_…), as tokens create prints it").conflicts("email")
+      )
+      .option("--email <email>", "sign in with this account's email and its password (asked for, unseen)")
+      .option("--password-stdin", "with --email, when not on a terminal: read the password from standard input")
+      .option("--code <code>", "with --email: the code of the account's second factor (asked for on a terminal)")
+      .addHelpText(
+        "after",
+        "\nThe profile is kept in $XDG_CONFIG_HOME/roster/config.json (default ~/.config/roster), mode 0600;\nwithout --profile it is the profile named default, which commands use when nothing else says where to go."
+      )
+  ).action((...params: Array<unknown>) => {
+    const self = params[params.length - 1] as Command
+    const options = self.optsWithGlobals<Record<string, unknown>>()
+    const text = (name: string) => (typeof options[name] === "string" ? (options[name] as string) : undefined)
+    invoke({
+      _tag: "Login",
+      options: {
+        url: text("url")!,
+        token: text("token"),
+        email: text("email"),
+        code: text("code"),
+        profile: text("profile")
+      },
+      line: commandLine([], options, io.readStdin, io.terminal),
+      json: options.json === true
+    })
+  })
+  global(
+    program
+      .command("logout")
+      .description("Remove a profile (a session's ends on the server too; a token stays valid until revoked)")
+  ).action((...params: Array<unknown>) => {
+    const self = params[params.length - 1] as Command
+    const options = self.optsWithGlobals<Record<string, unknown>>()
+    invoke({
+      _tag: "Logout",
+      profile: typeof options.profile === "string" ? options.profile : undefined,
+      json: options.json === true
+    })
+  })
 }
 
 /** A binding's command: its arguments, then its options as its flags declare them. */
@@ -135,7 +212,8 @@ const leaf = (parent: Command, binding: Binding): Command => {
   for (const flag of binding.flags) {
     for (const declared of flag.options) {
       const option = new Option(declared.flags, declared.description)
-      if (declared.required === true) option.makeOptionMandatory()
+      // `--org` may be implied (a token acts in its own organization): the runner asks for it.
+      if (declared.required === true && flag._tag !== "Org") option.makeOptionMandatory()
       if (declared.repeatable === true) option.argParser(collect)
       if (declared.conflicts !== undefined) option.conflicts(declared.conflicts)
       command.addOption(option)
@@ -149,6 +227,3 @@ const collect = (value: string, previous: ReadonlyArray<string> | undefined): Re
   ...(previous ?? []),
   value
 ]
-
-/** Where links point when neither `--public-url` nor the app (`Io.publicUrl`) says: the server's default address. */
-const defaultPublicUrl = "http://localhost:3000"

@@ -1,15 +1,16 @@
 /**
- * Runs any bound operation from its command line, the same way for every command:
- * 1. before storage is opened: the command line decoded into the operation's input with the
- *    operation's own input schema, every problem named by the flag a person typed;
- * 2. then: the password read from stdin, `--org` and `--role` looked up, the whole input decoded,
- *    the operation run by the backend as the operator, and its answer printed — `--json` as the
- *    API's success body, text through the binding's view of that same body.
+ * Runs any bound operation from its command line, the same way for every command and whichever
+ * backend runs it (the database, a server's API, this machine's server):
+ * 1. before anything is opened or called: the command line decoded into the operation's input with
+ *    the operation's own input schema, every problem named by the flag a person typed, and what the
+ *    backend cannot do refused (the operator's own commands through the API, say);
+ * 2. then: the password read, `--org` and `--role` looked up, the whole input decoded, the
+ *    operation run by the backend, and its answer printed — `--json` as the API's success body,
+ *    text through the binding's view of that same body.
  */
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import {
-  type ErrorCode,
   type Operation,
   type OrganizationResponse,
   PublicUrl,
@@ -18,8 +19,10 @@ import {
   Time,
   ValidationFailed
 } from "@roster/domain"
-import type { Backend, Scope } from "./Backend.js"
+import type { Backend, Failure, Scope } from "./Backend.js"
 import type { Binding } from "./Binding.js"
+import { CliError, usage } from "./CliError.js"
+import * as ExitCode from "./ExitCode.js"
 import type * as Flag from "./Flag.js"
 import * as Input from "./Input.js"
 import type { CommandLine, Plan } from "./Plan.js"
@@ -33,19 +36,25 @@ export interface Settings {
   readonly publicUrl: string
 }
 
-/** The plan of one command: its input checked now, its program run once storage is open. */
+/** The plan of one command: its input checked now, its program run by `backend`. */
 export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings, backend: Backend<R>): Plan<R> =>
   Effect.gen(function* () {
+    const command = `${binding.noun} ${binding.verb}`
     const orgText = line.text("org")
-    // `events list` without `--org`: every organization's events, by another operation.
-    const operation = orgText === undefined && binding.withoutOrg !== undefined ? binding.withoutOrg : binding.operation
+    // Without `--org`: a token acts in its own organization; anyone else, where the binding says
+    // (`events list`: every organization's events, by another operation), or nowhere.
+    const operation =
+      orgText === undefined && binding.withoutOrg !== undefined && backend.actor !== "token"
+        ? binding.withoutOrg
+        : binding.operation
+    yield* refusals(command, operation, line, backend)
     const org = orgText === undefined ? undefined : yield* Input.reference("--org", orgText)
     const read = yield* readLine(binding, operation, line)
     const publicUrl =
       read.publicUrl === undefined
         ? settings.publicUrl
         : yield* Input.decodeValue(PublicUrl.PublicUrl, read.publicUrl, "--public-url")
-    // Everything the command line alone says, checked before any storage is opened.
+    // Everything the command line alone says, checked before anything is opened.
     yield* Input.decode(struct(operation.input.omit(...read.late)), without(read.given, read.late), read.names)
 
     return Effect.gen(function* () {
@@ -59,7 +68,12 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
           input[flag.field] = text
         }
       }
-      const organization = org === undefined ? undefined : yield* backend.organization(org)
+      const organization =
+        org !== undefined
+          ? yield* backend.organization(org)
+          : operation.guard === "organization"
+            ? yield* backend.implied
+            : undefined
       const scope: Scope = { organizationId: organization?.id as Scope["organizationId"], publicUrl }
       for (const flag of binding.flags) {
         if (flag._tag === "Org" && flag.field !== undefined && organization !== undefined) {
@@ -69,7 +83,7 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
       const roles = yield* Effect.cached(
         backend.run(RoleOperations.listRoles, {}, scope) as Effect.Effect<
           OrganizationResponse.RoleListResponse,
-          ErrorCode.DomainError,
+          Failure,
           R
         >
       )
@@ -105,6 +119,32 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
       }
     })
   })
+
+/** What `backend` cannot run as asked, refused before anything is called. */
+const refusals = <R>(command: string, operation: Operation.Any, line: CommandLine, backend: Backend<R>) =>
+  Effect.gen(function* () {
+    if (operation.guard === "operator" && backend.actor !== "operator") {
+      return yield* forbidden(
+        `${command} is the operator's: it runs on the database (--data-dir or --database-url, on the server's machine), not through the API at ${backend.where}`
+      )
+    }
+    if (operation.guard === "platform" && backend.actor === "token") {
+      return yield* forbidden(
+        `${command} needs a platform admin's session, and a token acts in its own organization alone: roster login --url ${backend.where} --email <admin's email>`
+      )
+    }
+    if (operation.guard === "organization" && line.text("org") === undefined && backend.actor !== "token") {
+      return yield* usage("required option '--org <org>' not specified")
+    }
+    if (line.text("publicUrl") !== undefined && backend.actor !== "operator") {
+      return yield* ValidationFailed.single(
+        "--public-url",
+        `applies on the database or this machine's server only: through the API at ${backend.where}, links point where its ROSTER_PUBLIC_URL says`
+      )
+    }
+  })
+
+const forbidden = (reason: string) => new CliError({ code: "FORBIDDEN", reason, exitCode: ExitCode.forbidden })
 
 /** What the command line says, before anything is looked up. */
 interface Read {

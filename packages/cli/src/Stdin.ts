@@ -4,12 +4,13 @@ import { ValidationFailed } from "@roster/domain"
 import type { CommandLine } from "./Plan.js"
 
 /**
- * All of standard input, one trailing newline (LF or CRLF) stripped. Never echoed: a problem names
+ * All of standard input, one trailing newline (LF or CRLF) stripped; on a terminal, asked for
+ * with the typing unseen (read as is, it would be echoed). Never echoed: a problem names
  * `password`, not the value.
  */
 export const password = (line: CommandLine): Effect.Effect<string, ValidationFailed> =>
   Effect.tryPromise({
-    try: line.readStdin,
+    try: () => (line.terminal?.interactive === true ? line.terminal.secret("Password: ") : line.readStdin()),
     catch: () => ValidationFailed.single("password", "could not read the password from stdin")
   }).pipe(
     Effect.map((text) => text.replace(/\r?\n$/, "")),

@@ -7,8 +7,10 @@ import { type Io, run } from "../src/index.js"
 import * as CliHarness from "./CliHarness.js"
 import * as CliSuite from "./CliSuite.js"
 import * as InMemoryStorage from "./InMemoryStorage.js"
+import * as ServerStorage from "./ServerStorage.js"
 
 CliSuite.suite("in memory", InMemoryStorage.make)
+CliSuite.suite("behind a running server", ServerStorage.make, "server")
 /** Where a terminal colour code starts. */
 const ansi = "\u001b["
 

@@ -8,7 +8,7 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import { DomainEvent, Permission, UserResponse } from "@roster/domain"
 import type { Services } from "@roster/domain"
-import { type Io, type Storage, run } from "../src/index.js"
+import { type Environment, type Io, type Storage, run } from "../src/index.js"
 
 export interface TestStorage {
   /**
@@ -19,6 +19,8 @@ export interface TestStorage {
     storage: Storage
   ) => ManagedRuntime.ManagedRuntime<Services.UseCases | Services.IdentityUseCases, unknown>
   readonly close?: () => Promise<void>
+  /** The command line's world, when it is not the database alone (a server holding it, say). */
+  readonly environment?: () => Environment
 }
 
 export interface Result {
@@ -128,8 +130,10 @@ export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cl
   const io = (out: Array<string>, err: Array<string>): Io => ({
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
+    ...(storage.environment === undefined ? {} : { environment: storage.environment }),
     makeRuntime: (options) => {
       opened.push(options)
+      if (storage.environment !== undefined) throw new Error("a command behind a running server opened the database")
       const runtime = storage.makeRuntime(options)
       const dispose = runtime.dispose.bind(runtime)
       return Object.assign(Object.create(runtime), {

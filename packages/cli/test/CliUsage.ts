@@ -2,7 +2,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { assertFailure, assertSuccess, missingId, ansi, type Cli } from "./CliHarness.js"
 
-export const tests = (cli: Cli) => {
+export const tests = (cli: Cli, path: "database" | "server" = "database") => {
   const { roster, createOrg, opened, disposed } = cli
 
   describe("help and usage", () => {
@@ -118,7 +118,7 @@ export const tests = (cli: Cli) => {
     })
   })
 
-  describe("storage options", () => {
+  describe.skipIf(path === "server")("storage options", () => {
     it("--data-dir, --database-url and --json are accepted before the noun and after the verb", async () => {
       await createOrg()
       for (const argv of [

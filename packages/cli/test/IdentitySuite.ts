@@ -1,6 +1,6 @@
 /**
  * The identity commands, in process, with cheap real crypto: written once, run on every storage
- * (`Identity.test.ts` in memory, `CliSql.test.ts` on PGlite and PostgreSQL).
+ * (`Identity.test.ts` in memory and behind a running server, `CliSql.test.ts` on PGlite and PostgreSQL).
  */
 import { afterEach, assert, beforeEach, describe, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
@@ -33,7 +33,15 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
       const code = await run(argv, {
         stdout: (text) => out.push(text),
         stderr: (text) => err.push(text),
-        makeRuntime: storage.makeRuntime,
+        ...(storage.environment === undefined
+          ? { makeRuntime: storage.makeRuntime }
+          : {
+              // Behind a server, no command opens storage.
+              makeRuntime: () => {
+                throw new Error("a command behind a running server opened the database")
+              },
+              environment: storage.environment
+            }),
         readStdin: () => (stdin === undefined ? Promise.reject(new Error("no stdin")) : Promise.resolve(stdin))
       })
       const result = { code, stdout: out.join(""), stderr: err.join("") }

@@ -123,11 +123,6 @@ export const isHttpUrl = (text: string): boolean => {
   }
 }
 
-/** A profile's name: what `--profile` and `ROSTER_PROFILE` take. */
-export const isProfileName = (name: string): boolean => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)
-
-export const profileNameProblem =
-  "must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit"
 
 /**
  * Every variable Roster reads, by name. Each one's value when it is unset is its default; `None`
@@ -215,10 +210,8 @@ export const variables = {
       /^(tot|ses)_[0-9A-Za-z]+$/.test(token) ? Option.some(Redacted.make(token)) : Option.none()
     )
   ),
-  /** The CLI: the profile `roster login` saved to use, instead of `default`. */
-  ROSTER_PROFILE: Config.option(
-    parsed("ROSTER_PROFILE", profileNameProblem, (name) => (isProfileName(name) ? Option.some(name) : Option.none()))
-  ),
+  /** The CLI: the profile `roster login` saved to use, instead of `default` (the CLI checks its name). */
+  ROSTER_PROFILE: Config.option(text("ROSTER_PROFILE")),
   /** The CLI: where its profiles are kept (`$XDG_CONFIG_HOME/roster/config.json`); `~/.config` when unset. */
   XDG_CONFIG_HOME: Config.option(
     parsed("XDG_CONFIG_HOME", "must be an absolute path", (dir) =>

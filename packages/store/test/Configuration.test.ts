@@ -282,12 +282,11 @@ describe("Configuration.cli's remote", () => {
     const error = refused(Configuration.cli, {
       ROSTER_URL: "ftp://roster.example.com",
       ROSTER_TOKEN: "s3cret-value",
-      ROSTER_PROFILE: "../prod",
       XDG_CONFIG_HOME: "relative/dir"
     })
     assert.deepStrictEqual(
       error.problems.map((problem) => problem.variable),
-      ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"]
+      ["ROSTER_URL", "ROSTER_TOKEN", "XDG_CONFIG_HOME"]
     )
     assert.notInclude(error.message, "s3cret-value")
     assert.isTrue(Either.isLeft(readWith(Configuration.cli, { ROSTER_URL: "https://user:pw@roster.example.com" })))
