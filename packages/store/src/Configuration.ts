@@ -123,7 +123,6 @@ export const isHttpUrl = (text: string): boolean => {
   }
 }
 
-
 /**
  * Every variable Roster reads, by name. Each one's value when it is unset is its default; `None`
  * where the default depends on others (`ROSTER_DATA_DIR` and `ROSTER_KEY_FILE`: see `storage`).
