@@ -5,6 +5,7 @@
  * `ROSTER_URL`, and a running server found on a data directory.
  */
 import { afterEach, assert, describe, it } from "@effect/vitest"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -397,6 +398,78 @@ describe("profiles", () => {
     const again: World = { environment: { url: server.url, token: session } }
     assertFailure(await roster(["users", "list", "--org", "acme"], again), "UNAUTHORIZED", 5)
     for (const output of [ada.stdout, root.stdout]) assert.notInclude(output, password)
+  })
+})
+
+/** The TOTP code of a base32 secret now (RFC 6238: SHA-1, 6 digits, 30 s). */
+const totp = (secret: string) => {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+  const bits = [...secret.replace(/=+$/, "").toUpperCase()]
+    .map((char) => alphabet.indexOf(char).toString(2).padStart(5, "0"))
+    .join("")
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => Number.parseInt(byte, 2)))
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)))
+  const mac = Crypto.createHmac("sha1", key).update(counter).digest()
+  const offset = mac[mac.length - 1]! & 0xf
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0")
+}
+
+describe("login with a second factor", () => {
+  it("asks for the code on a terminal, takes --code otherwise, and refuses without one", async () => {
+    const { server, operator } = await serverWithAcme()
+    await json(["admins", "create", "--email", "root@example.com", "--password-stdin"], {
+      ...operator,
+      stdin: `${password}\n`
+    })
+    const post = async (path: string, body: unknown, session?: string) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(session === undefined ? {} : { authorization: `Bearer ${session}` })
+        },
+        body: JSON.stringify(body)
+      })
+      return response.status === 204 ? undefined : response.json()
+    }
+    const session = (await post("/auth/login", { email: "root@example.com", password })).token
+    const enrolment = await post("/me/mfa/totp", {}, session)
+    await post("/me/mfa/totp/enable", { code: totp(enrolment.secret) }, session)
+    const [first, second] = enrolment.recoveryCodes as Array<string>
+
+    const configDir = Path.join(tempDir(), "roster")
+    const login = ["login", "--url", server.url, "--email", "root@example.com"]
+    assertFailure(
+      await roster([...login, "--password-stdin"], { environment: { configDir }, stdin: `${password}\n` }),
+      "MFA_REQUIRED",
+      5,
+      /: pass it with --code <code>\n$/
+    )
+    assertSuccess(
+      await roster([...login, "--password-stdin", "--code", first!], {
+        environment: { configDir },
+        stdin: `${password}\n`
+      })
+    )
+    const asked: Array<string> = []
+    const terminal: Terminal = {
+      interactive: true,
+      secret: async (question) => {
+        asked.push(question)
+        return password
+      },
+      line: async (question) => {
+        asked.push(question)
+        return ` ${second} `
+      }
+    }
+    assertSuccess(await roster([...login, "--profile", "root"], { environment: { configDir }, terminal }))
+    assert.deepStrictEqual(asked, ["Password: ", "Code from your authenticator app (or a recovery code): "])
+    assert.strictEqual(
+      (await json(["accounts", "list", "--profile", "root"], { environment: { configDir } })).totalElements,
+      1
+    )
   })
 })
 
