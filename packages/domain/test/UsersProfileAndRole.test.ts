@@ -83,6 +83,48 @@ describe("Users", () => {
     )
   })
 
+  describe("a change that changes nothing", () => {
+    it.effect("the same role, or the profile as it is, writes and records nothing, and answers the member", () =>
+      Effect.gen(function* () {
+        const acme = yield* TestOrganization.make()
+        const users = yield* Users
+        const ada = yield* TestOrganization.add(acme, { email: "ada@example.com", firstName: "Ada", title: "CTO" })
+        const id = ada.user.id
+        const before = yield* users.get(acme.operator, id)
+        const eventsBefore = yield* TestOrganization.events(acme, id)
+
+        assert.deepStrictEqual(yield* users.changeRole(acme.operator, id, { roleId: acme.member.id }), before)
+        assert.deepStrictEqual(
+          yield* users.updateProfile(acme.operator, id, { firstName: "Ada", title: "CTO" }),
+          before
+        )
+        assert.deepStrictEqual(yield* users.updateProfile(acme.operator, id, {}), before)
+        assert.deepStrictEqual(yield* users.updateProfile(acme.operator, id, { lastName: null }), before)
+        assert.deepStrictEqual(yield* users.get(acme.operator, id), before)
+        assert.deepStrictEqual(yield* TestOrganization.events(acme, id), eventsBefore)
+
+        // A change that does change something still does, once.
+        yield* users.updateProfile(acme.operator, id, { title: "CEO" })
+        const after = yield* TestOrganization.events(acme, id)
+        assert.deepStrictEqual(
+          after.filter((event) => !eventsBefore.some((old) => old.id === event.id)).map((event) => event.type),
+          ["user.profile_updated"]
+        )
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+
+    it.effect("a second factor reset still acts on a member it leaves as they are", () =>
+      Effect.gen(function* () {
+        const acme = yield* TestOrganization.make()
+        const users = yield* Users
+        const ada = yield* TestOrganization.add(acme, { email: "ada@example.com" })
+        const eventsBefore = yield* TestOrganization.events(acme, ada.user.id)
+        yield* users.resetMfa(acme.operator, ada.user.id)
+        assert.strictEqual((yield* TestOrganization.events(acme, ada.user.id)).length, eventsBefore.length + 1)
+      }).pipe(Effect.provide(TestOrganization.layer))
+    )
+  })
+
   describe("change role and reinstate", () => {
     it.effect("changes the role; the member's responses follow", () =>
       Effect.gen(function* () {

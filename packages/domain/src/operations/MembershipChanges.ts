@@ -3,7 +3,7 @@
  * in one transaction with the organization's other changes, give the role (no escalation), find
  * the member, ask the state machine, apply the transition's own checks, keep the last manager,
  * write the change, do what the transition does beyond its move (clear a second factor, erase),
- * and record its event. The use cases authorize first (`Users` by permission, `Platform` as a
+ * and record its event — unless it changes nothing, which writes and records nothing. The use cases authorize first (`Users` by permission, `Platform` as a
  * platform admin).
  */
 import * as Effect from "effect/Effect"
@@ -29,6 +29,11 @@ const givenFields = <A extends object>(fields: A | undefined): { [K in keyof A]?
   Object.fromEntries(Object.entries(fields ?? {}).filter(([, value]) => value !== undefined)) as {
     [K in keyof A]?: Exclude<A[K], undefined>
   }
+
+const sameSnapshot = (a: Membership.Membership, b: Membership.Membership) => {
+  const [before, after] = [Membership.snapshot(a), Membership.snapshot(b)]
+  return (Object.keys(before) as Array<keyof typeof before>).every((key) => before[key] === after[key])
+}
 
 export const make = Effect.gen(function* () {
   const members = yield* MemberRepository
@@ -146,6 +151,11 @@ export const make = Effect.gen(function* () {
             status,
             roleId: role.id,
             updatedAt: at
+          }
+          // A change that changes nothing (the role it has, the profile as it is) writes and records
+          // nothing: the answer is the member as they are. Clearing a factor or erasing always acts.
+          if (declared.clearsMfa !== true && declared.erases !== true && sameSnapshot(before, membership)) {
+            return member
           }
           let user = member.user
           yield* members.update(membership)
