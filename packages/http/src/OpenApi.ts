@@ -138,7 +138,7 @@ const responseNames = (): ReadonlyMap<SchemaAST.AST, string> => {
 }
 
 /** The default a parameter takes when left out: what decoding nothing gives. */
-const defaultOf = (schema: Schema.Schema<any, any>, name: string): Json | undefined => {
+export const defaultOf = (schema: Schema.Schema<any, any>, name: string): Json | undefined => {
   const field = (schema as unknown as Partial<Schema.Struct<Schema.Struct.Fields>>).fields?.[name]
   if (field === undefined) return undefined
   const alone = Schema.Struct({ [name]: field }) as unknown as Schema.Schema<Record<string, unknown>, unknown>

@@ -11,12 +11,12 @@ import { STATUS_CODES } from "node:http"
 import type { Surface } from "@roster/api"
 import { Catalog, Operation } from "@roster/domain"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as SchemaAST from "effect/SchemaAST"
 import * as ErrorResponse from "./ErrorResponse.js"
+import { defaultOf } from "./OpenApi.js"
 import * as Schemas from "./Schemas.js"
 
-type Json = Schemas.Json
 type JsonObject = Schemas.JsonObject
 
 export interface Options {
@@ -116,16 +116,6 @@ const identified = (roots: ReadonlyArray<SchemaAST.AST>): ReadonlyMap<SchemaAST.
     pending.push(...partsOf(ast))
   }
   return names
-}
-
-/** The default a query parameter takes when left out: what decoding nothing gives. */
-const defaultOf = (schema: Schema.Schema<any, any>, name: string): Json | undefined => {
-  const field = (schema as unknown as Partial<Schema.Struct<Schema.Struct.Fields>>).fields?.[name]
-  if (field === undefined) return undefined
-  const alone = Schema.Struct({ [name]: field }) as unknown as Schema.Schema<Record<string, unknown>, unknown>
-  const decoded = Schema.decodeUnknownOption(alone)({})
-  const value = Option.isSome(decoded) ? decoded.value[name] : undefined
-  return typeof value === "number" || typeof value === "string" || typeof value === "boolean" ? value : undefined
 }
 
 const code = (text: string): string => `\`${text}\``
