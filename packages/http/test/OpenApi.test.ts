@@ -5,12 +5,9 @@
  * `Authorization` parameter); clean by Redocly's recommended rules; and good for generating a typed
  * client. That responses match the schemas it names is checked by the suites (`DocumentSchemas`).
  */
-import { execFile } from "node:child_process"
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
 import * as TestCrypto from "@roster/crypto/test"
 import { InMemory, Operation, Services } from "@roster/domain"
 import { Validator } from "@seriousme/openapi-schema-validator"
@@ -18,44 +15,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { App, Contract, ErrorResponse, OpenApi, type Route, Schemas, Server } from "../src/index.js"
-
-const run = promisify(execFile)
-const packageRoot = fileURLToPath(new URL("..", import.meta.url))
-const bin = (path: string) => join(packageRoot, "node_modules", path)
-
-/**
- * Loaded before a tool runs: any attempt to reach the network is written to stderr (and refused),
- * so that a check passes only if the tool works offline.
- */
-const offline = `
-import net from "node:net"
-import tls from "node:tls"
-const refuse = (what) => {
-  process.stderr.write("NETWORK ATTEMPT: " + what + "\\n")
-  throw new Error("no network in this check: " + what)
-}
-globalThis.fetch = async (input) => refuse(String(input?.url ?? input))
-net.Socket.prototype.connect = function (options) { refuse(JSON.stringify(options)) }
-tls.connect = (options) => refuse(JSON.stringify(options))
-`
-
-/** Runs a Node script offline, in `cwd`; never throws on a failing exit (its output says why). */
-const runOffline = async (cwd: string, script: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) => {
-  const guard = join(cwd, "offline.mjs")
-  await writeFile(guard, offline)
-  return run(process.execPath, ["--import", guard, script, ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    maxBuffer: 64 * 1024 * 1024
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: error.code ?? 1,
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? ""
-    })
-  )
-}
+import { bin, packageRoot, redoclyLint, run, runOffline } from "./Offline.js"
 
 const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 
@@ -325,14 +285,8 @@ describe("GET /openapi/roster.json", () => {
   })
 
   it("passes Redocly's recommended rules with no error and no warning, offline", { timeout: 90_000 }, async () => {
-    const { stdout, stderr } = await runOffline(
-      scratch,
-      bin("@redocly/cli/bin/cli.js"),
-      ["lint", "roster.json", "--extends=recommended", "--format=json"],
-      { REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" }
-    )
+    const { report, stderr } = await redoclyLint(scratch, "roster.json")
     expect(stderr).not.toContain("NETWORK ATTEMPT")
-    const report = JSON.parse(stdout)
     expect(report.problems.map((problem: any) => `${problem.ruleId}: ${problem.message}`)).toEqual([])
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
   })

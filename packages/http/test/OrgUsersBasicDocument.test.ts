@@ -6,12 +6,9 @@
  * in the shape it documents. That every other answer matches it is checked by the suites
  * (`OrgUsersBasicHarness`).
  */
-import { execFile } from "node:child_process"
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
 import { OrgUsersBasic } from "@roster/api"
 import * as TestCrypto from "@roster/crypto/test"
 import { Actor, Catalog, InMemory, Operation, Organizations, Services, Tokens } from "@roster/domain"
@@ -25,23 +22,7 @@ import * as SurfaceOpenApi from "../src/SurfaceOpenApi.js"
 import * as Document from "../src/surfaces/OrgUsersBasicDocument.js"
 import * as DocumentSchemas from "./DocumentSchemas.js"
 import * as HttpClient from "./HttpClient.js"
-
-const run = promisify(execFile)
-const packageRoot = fileURLToPath(new URL("..", import.meta.url))
-const bin = (path: string) => join(packageRoot, "node_modules", path)
-
-/** Loaded before the linter: any attempt to reach the network is written to stderr and refused. */
-const offline = `
-import net from "node:net"
-import tls from "node:tls"
-const refuse = (what) => {
-  process.stderr.write("NETWORK ATTEMPT: " + what + "\\n")
-  throw new Error("no network in this check: " + what)
-}
-globalThis.fetch = async (input) => refuse(String(input?.url ?? input))
-net.Socket.prototype.connect = function (options) { refuse(JSON.stringify(options)) }
-tls.connect = (options) => refuse(JSON.stringify(options))
-`
+import { redoclyLint } from "./Offline.js"
 
 const { surface } = OrgUsersBasic
 const document = Document.document as any
@@ -220,30 +201,8 @@ describe("GET /v1/organizations/users/openapi.json", () => {
 
   it("passes Redocly's recommended rules with no error and no warning, offline", { timeout: 90_000 }, async () => {
     await writeFile(join(scratch, "org-users-basic.json"), JSON.stringify(document))
-    const guard = join(scratch, "offline.mjs")
-    await writeFile(guard, offline)
-    const { stdout, stderr } = await run(
-      process.execPath,
-      [
-        "--import",
-        guard,
-        bin("@redocly/cli/bin/cli.js"),
-        "lint",
-        "org-users-basic.json",
-        "--extends=recommended",
-        "--format=json"
-      ],
-      {
-        cwd: scratch,
-        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-        maxBuffer: 64 * 1024 * 1024
-      }
-    ).catch((error: { stdout?: string; stderr?: string }) => ({
-      stdout: error.stdout ?? "",
-      stderr: error.stderr ?? ""
-    }))
+    const { report, stderr } = await redoclyLint(scratch, "org-users-basic.json")
     expect(stderr).not.toContain("NETWORK ATTEMPT")
-    const report = JSON.parse(stdout)
     expect(report.problems.map((problem: any) => `${problem.ruleId}: ${problem.message}`)).toEqual([])
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 })
   })
