@@ -13,7 +13,14 @@ import type { Context, View } from "./View.js"
 export interface Argument {
   readonly field: string
   readonly description: string
+  /**
+   * What else than an id it may be, looked up when the command runs: a member by email (`member`),
+   * an account by email (`account`), a token by name (`token`).
+   */
+  readonly lookup?: Lookup
 }
+
+export type Lookup = "member" | "account" | "token"
 
 type InputOf<O extends Operation.Any> = Schema.Struct.Type<O["input"]["fields"]>
 
@@ -37,6 +44,16 @@ export interface Row<O extends Operation.Any, A> {
   readonly receipt?: (input: InputOf<O>) => A
   /** The line printed before the view: what happened. */
   readonly summary?: (answer: A, context: Context) => string
+  /**
+   * A change that may change nothing: `read` (on the same input) before it, and when the answer is
+   * what was read, `summary` says so instead.
+   */
+  readonly unchanged?: { readonly read: Operation.Any; readonly summary: (answer: A, context: Context) => string }
+  /**
+   * A change that cannot be undone asks first, `--yes` going ahead without asking (and required
+   * when nobody can be asked): the question, from the arguments as typed.
+   */
+  readonly confirm?: (typed: Readonly<Record<string, string>>, context: Context) => string
   /** The answer, for people. */
   readonly view: View<A>
 }
@@ -55,6 +72,10 @@ export interface Binding {
   readonly show: Operation.Any | undefined
   readonly receipt: ((input: any) => unknown) | undefined
   readonly summary: ((answer: any, context: Context) => string) | undefined
+  readonly unchanged:
+    | { readonly read: Operation.Any; readonly summary: (answer: any, context: Context) => string }
+    | undefined
+  readonly confirm: ((typed: Readonly<Record<string, string>>, context: Context) => string) | undefined
   readonly view: View<any>
 }
 
@@ -74,7 +95,7 @@ export const make = <O extends Operation.Any, A = Operation.OutputOf<O>>(
   if (operation.guard === "session" || operation.guard === "public") {
     throw new Error(`${command}: ${operation.id} is not the operator's to run`)
   }
-  const given = row.flags ?? []
+  const given = [...(row.flags ?? []), ...(row.confirm === undefined ? [] : [Flag.yes])]
   const flags =
     operation.guard === "organization" && !given.some((flag) => flag._tag === "Org") ? [orgFlag, ...given] : given
   const fields = [
@@ -99,6 +120,8 @@ export const make = <O extends Operation.Any, A = Operation.OutputOf<O>>(
     show: row.show,
     receipt: row.receipt as Binding["receipt"],
     summary: row.summary as Binding["summary"],
+    unchanged: row.unchanged as Binding["unchanged"],
+    confirm: row.confirm,
     view: row.view
   }
 }

@@ -40,6 +40,8 @@ export interface Value extends Common {
   readonly read: (line: CommandLine) => Effect.Effect<unknown, ValidationFailed>
   /** Words it takes besides the field's own (`all` permissions). */
   readonly words?: ReadonlyArray<string>
+  /** Read again when the command runs, not only when it is checked: a time from now (`--expires-in`). */
+  readonly fromNow?: boolean
 }
 
 /** A role by id or name (case-insensitive), looked up among the organization's roles. */
@@ -68,7 +70,12 @@ export interface PublicUrl extends Common {
   readonly _tag: "PublicUrl"
 }
 
-export type Flag = Value | Role | Password | Org | PublicUrl
+/** `--yes`: a command that asks before it destroys goes ahead without asking. */
+export interface Yes extends Common {
+  readonly _tag: "Yes"
+}
+
+export type Flag = Value | Role | Password | Org | PublicUrl | Yes
 
 /** `--first-name <name>` → `--first-name`. */
 const nameOf = (flags: string) => flags.split(/[ ,]/)[0]!
@@ -95,6 +102,8 @@ interface TextOptions {
   readonly upperCase?: boolean
   /** Text that is not yet the field's value: `2030-01-31` or `30d` for a date-time. */
   readonly parse?: (text: string, flag: string) => Effect.Effect<unknown, ValidationFailed>
+  /** Parsed again when the command runs (a time from now). */
+  readonly fromNow?: boolean
 }
 
 /** `--email <email>`: the text as typed. */
@@ -104,6 +113,7 @@ export const text = (field: string, flags: string, description: string, options:
     _tag: "Value",
     field,
     ...base,
+    ...(options.fromNow === true ? { fromNow: true } : {}),
     read: (line) => {
       const given = line.text(base.attribute)
       if (given === undefined) return Effect.succeed(undefined)
@@ -114,6 +124,35 @@ export const text = (field: string, flags: string, description: string, options:
       })
     }
   }
+}
+
+/**
+ * `--page <n>`: pages count from 1 on the command line, as people count them; the API's `page`
+ * counts from 0, so the field gets one less.
+ */
+export const page = (description = "page number, from 1 (default: 1)"): Value => {
+  const base = common({ flags: "--page <n>", description })
+  return {
+    _tag: "Value",
+    field: "page",
+    ...base,
+    read: (line) =>
+      Effect.flatMap(Input.integer(base.name, line.text(base.attribute)), (page) =>
+        page === undefined
+          ? Effect.succeed(undefined)
+          : page >= 1
+            ? Effect.succeed(page - 1)
+            : Effect.fail(
+                Input.invalid(base.name, `must be a whole number, 1 or more (pages count from 1), not ${page}`)
+              )
+      )
+  }
+}
+
+/** `--yes`: go ahead without being asked. */
+export const yes: Yes = {
+  _tag: "Yes",
+  ...common({ flags: "--yes", description: "do it without asking (required when not on a terminal)" })
 }
 
 /** `--page <n>`: a whole number; the field's schema checks its range. */

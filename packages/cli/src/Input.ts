@@ -122,23 +122,49 @@ export const Reference = Schema.Trim.pipe(Schema.minLength(1, { message: () => "
 
 export const reference = (flag: string, text: string) => decodeValue(Reference, text, flag)
 
+/** A problem with what `flag` was given. */
+export const invalid = (flag: string, message: string): ValidationFailed => ValidationFailed.single(flag, message)
+
 const units: { readonly [unit: string]: number } = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
 
-/** `90m`, `12h`, `30d`, `2w` in milliseconds. */
-export const duration = (flag: string, text: string): Effect.Effect<number, ValidationFailed> => {
-  const match = /^\s*(\d+)\s*([mhdw])\s*$/i.exec(text)
-  const millis = match === null ? 0 : Number(match[1]) * units[match[2]!.toLowerCase()]!
+/**
+ * `90m`, `12h`, `30d`, `2w` or `1y` from `now`: a year is a calendar year (the same day, a year on;
+ * February 29th goes to March 1st).
+ */
+export const later = (flag: string, text: string, now: Date): Effect.Effect<Date, ValidationFailed> => {
+  const match = /^\s*(\d+)\s*([mhdwy])\s*$/i.exec(text)
+  const amount = match === null ? 0 : Number(match[1])
+  const unit = match?.[2]?.toLowerCase()
+  const millis =
+    unit === undefined
+      ? 0
+      : unit === "y"
+        ? amount <= maxYears
+          ? yearsFrom(now, amount).getTime() - now.getTime()
+          : Number.POSITIVE_INFINITY
+        : amount * units[unit]!
   return millis > 0 && Number.isSafeInteger(millis) && millis <= maxDuration
-    ? Effect.succeed(millis)
+    ? Effect.succeed(new Date(now.getTime() + millis))
     : Effect.fail(
         ValidationFailed.single(
           flag,
-          `must be a positive duration such as 90m, 12h, 30d or 2w, not ${JSON.stringify(text)}`
+          `must be a positive duration such as 90m, 12h, 30d, 2w or 1y, up to 100 years, not ${JSON.stringify(text)}`
         )
       )
 }
 
-// About 100 years: beyond that a date is no longer a date.
+const yearsFrom = (now: Date, years: number) => {
+  const date = new Date(now)
+  date.setUTCFullYear(date.getUTCFullYear() + years)
+  return date
+}
+
+/** `90m`, `12h`, `30d`, `2w`, `1y` in milliseconds from `now` (default: this instant). */
+export const duration = (flag: string, text: string, now = new Date()): Effect.Effect<number, ValidationFailed> =>
+  Effect.map(later(flag, text, now), (date) => date.getTime() - now.getTime())
+
+// 100 years: beyond that a date is no longer a date.
+const maxYears = 100
 const maxDuration = 100 * 366 * units.d!
 
 const isoDate =

@@ -28,13 +28,17 @@ Examples:
   roster orgs create --name Acme
   roster tokens create --org acme --name hr-sync --permission can_manage_users --expires-in 90d
   roster users add --org acme --email ada@example.com --first-name Ada --role Admin
-  roster users list --org acme --status ACTIVE --status INACTIVE --json
-  roster users terminate --org acme 0b6c1f9e-2f4d-4c31-9a55-2f1f6c8e3b7a
+  roster users list --org acme --status ACTIVE --status INACTIVE --page 2 --json
+  roster users terminate --org acme ada@example.com
+  roster login --url https://roster.example.com --token tot_…
 
 Where: an embedded database in --data-dir (or ROSTER_DATA_DIR, default .roster/data), a
 PostgreSQL server at --database-url (or DATABASE_URL), or a Roster server through its API:
 roster login --url <url> saves a profile (--profile, ROSTER_PROFILE), or set ROSTER_URL and
 ROSTER_TOKEN. A data directory a running server holds is reached through that server.
+A <user> is an email or an id, a <token> a name or an id; pages count from 1 (the API's page
+that --json prints counts from 0). forget, remove, tokens revoke and accounts delete ask first;
+off a terminal they need --yes.
 Errors print one line, "error CODE: message", on stderr. Exit status: 0 success, 1 unexpected,
 2 usage or invalid input, 3 not found, 4 conflict with the current state, 5 forbidden.`
 

@@ -44,8 +44,9 @@ export const lines = (values: ReadonlyArray<string>): string => (values.length =
 export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
 
 /**
- * "page 1 of 3, 45 users (next: --page 1)": pages count from 0 on the command line, as in the API.
- * Nothing at all is "0 users"; a page past the end says so, and where the last one is.
+ * "page 1 of 3, 45 users (next: --page 2)": pages count from 1 on the command line (the API's
+ * `number`, which `--json` prints, counts from 0). Nothing at all is "0 users"; a page past the end
+ * says so, and which is the last.
  */
 export const pageLine = (
   page: { readonly number: number; readonly totalPages: number; readonly totalElements: number },
@@ -54,8 +55,8 @@ export const pageLine = (
   const total = plural(page.totalElements, noun)
   if (page.totalElements === 0) return total
   if (page.number >= page.totalPages) {
-    return `page ${page.number + 1} is past the last, page ${page.totalPages} (--page ${page.totalPages - 1}), of ${total}`
+    return `page ${page.number + 1} is past the last, page ${page.totalPages} (--page ${page.totalPages}), of ${total}`
   }
-  const next = page.number + 1 < page.totalPages ? ` (next: --page ${page.number + 1})` : ""
+  const next = page.number + 1 < page.totalPages ? ` (next: --page ${page.number + 2})` : ""
   return `page ${page.number + 1} of ${page.totalPages}, ${total}${next}`
 }

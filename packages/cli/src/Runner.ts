@@ -11,16 +11,25 @@
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import {
+  type AuditResponse,
+  type IdentityResponse,
+  MembershipStatus,
   type Operation,
   type OrganizationResponse,
+  PlatformOperations,
   PublicUrl,
   RoleNotFound,
   RoleOperations,
   Time,
+  TokenNotFound,
+  TokenOperations,
+  UserNotFound,
+  UserOperations,
+  type UserResponse,
   ValidationFailed
 } from "@roster/domain"
 import type { Backend, Failure, Scope } from "./Backend.js"
-import type { Binding } from "./Binding.js"
+import type { Binding, Lookup } from "./Binding.js"
 import { CliError, usage } from "./CliError.js"
 import * as ExitCode from "./ExitCode.js"
 import type * as Flag from "./Flag.js"
@@ -56,6 +65,14 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
         : yield* Input.decodeValue(PublicUrl.PublicUrl, read.publicUrl, "--public-url")
     // Everything the command line alone says, checked before anything is opened.
     yield* Input.decode(struct(operation.input.omit(...read.late)), without(read.given, read.late), read.names)
+    // Asked only once the command line is right; off a terminal nobody can answer.
+    if (binding.confirm !== undefined && !line.flag("yes") && line.terminal?.interactive !== true) {
+      return yield* new CliError({
+        code: "CONFIRMATION_REQUIRED",
+        reason: `${command} asks before it acts, and nobody can answer here (not a terminal): pass --yes to go ahead`,
+        exitCode: ExitCode.usage
+      })
+    }
 
     return Effect.gen(function* () {
       const input: Record<string, unknown> = { ...read.given }
@@ -80,6 +97,14 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
           input[flag.field] = organization.id
         }
       }
+      // What was typed instead of an id: a member's or an account's email, a token's name.
+      for (const [field, lookup, text] of read.lookups) input[field] = yield* find(backend, scope, lookup, text)
+      // A time from now, from when the command runs rather than when it was checked.
+      for (const flag of binding.flags) {
+        if (flag._tag === "Value" && flag.fromNow === true && line.has(flag.attribute)) {
+          input[flag.field] = yield* flag.read(line)
+        }
+      }
       const roles = yield* Effect.cached(
         backend.run(RoleOperations.listRoles, {}, scope) as Effect.Effect<
           OrganizationResponse.RoleListResponse,
@@ -90,6 +115,24 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
       for (const [field, reference] of read.roles) input[field] = yield* roleIdOf(yield* roles, reference)
 
       const decoded = yield* Input.decode(struct(operation.input), input, read.names)
+      if (binding.confirm !== undefined && !line.flag("yes")) {
+        const typed = Object.fromEntries(
+          binding.arguments.map((argument, index) => [argument.field, line.args[index]!])
+        )
+        const question = binding.confirm(typed, { organization, roles: [], now: yield* Time.now })
+        const answered = yield* Effect.promise(() => line.terminal!.line(`${question} [y/N] `))
+        if (!/^\s*y(es)?\s*$/i.test(answered)) {
+          return yield* new CliError({ code: "CANCELLED", reason: "Nothing was done", exitCode: ExitCode.unexpected })
+        }
+      }
+      const before =
+        binding.unchanged === undefined
+          ? undefined
+          : yield* backend.run(
+              binding.unchanged.read,
+              pick(decoded, Object.keys(binding.unchanged.read.input.fields)),
+              scope
+            )
       const answer = yield* backend
         .run(operation, decoded, scope)
         .pipe(
@@ -109,13 +152,17 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
         roles: !settings.json && binding.view.roles === true && organization !== undefined ? yield* roles : [],
         now: yield* Time.now
       }
+      // A change that changed nothing says so (the answer is what was there before).
+      const summary =
+        binding.unchanged !== undefined && JSON.stringify(before) === JSON.stringify(shown)
+          ? binding.unchanged.summary
+          : binding.summary
       return {
         json: shown,
         text: (render) =>
-          [
-            ...(binding.summary === undefined ? [] : [binding.summary(shown, context)]),
-            binding.view.text(render, shown, context)
-          ].join("\n")
+          [...(summary === undefined ? [] : [summary(shown, context)]), binding.view.text(render, shown, context)].join(
+            "\n"
+          )
       }
     })
   })
@@ -156,6 +203,8 @@ interface Read {
   readonly late: ReadonlySet<string>
   /** `--role` references, by the field they fill. */
   readonly roles: ReadonlyArray<readonly [string, string]>
+  /** Arguments typed as something to look up (an email, a name), by the field they fill. */
+  readonly lookups: ReadonlyArray<readonly [string, Lookup, string]>
   readonly publicUrl: string | undefined
 }
 
@@ -167,11 +216,19 @@ const readLine = (binding: Binding, operation: Operation.Any, line: CommandLine)
       }
     }
     const given: Record<string, unknown> = { ...binding.fixed }
-    binding.arguments.forEach((argument, index) => {
-      given[argument.field] = line.args[index]
-    })
     const names: Record<string, Input.Field> = {}
     const late = new Set<string>()
+    const lookups: Array<readonly [string, Lookup, string]> = []
+    for (const [index, argument] of binding.arguments.entries()) {
+      const text = line.args[index]
+      given[argument.field] = text
+      if (argument.lookup === undefined || text === undefined || isUuid(text)) continue
+      if (argument.lookup !== "token" && !/^[^@\s]+@[^@\s]+$/.test(text.trim())) {
+        return yield* ValidationFailed.single(argument.field, `must be an email or an id, not ${JSON.stringify(text)}`)
+      }
+      late.add(argument.field)
+      lookups.push([argument.field, argument.lookup, text])
+    }
     const roles: Array<readonly [string, string]> = []
     let publicUrl: string | undefined
     let filled = false
@@ -206,12 +263,14 @@ const readLine = (binding: Binding, operation: Operation.Any, line: CommandLine)
         case "PublicUrl":
           publicUrl = line.text(flag.attribute)
           break
+        case "Yes":
+          break
       }
     }
     if (binding.nothingGiven !== undefined && !filled) {
       return yield* ValidationFailed.single("options", binding.nothingGiven)
     }
-    return { given, names, late, roles, publicUrl } satisfies Read
+    return { given, names, late, roles, lookups, publicUrl } satisfies Read
   })
 
 /** How problems with a field name it, and the words it takes when it takes only a few. */
@@ -227,6 +286,73 @@ const roleIdOf = (roles: OrganizationResponse.RoleListResponse, reference: strin
     roles.find((role) => role.id.toLowerCase() === wanted) ?? roles.find((role) => role.name.toLowerCase() === wanted)
   return found === undefined ? Effect.fail(new RoleNotFound({ roleId: reference })) : Effect.succeed(found.id)
 }
+
+const isUuid = (text: string) => /^\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*$/i.test(text)
+
+/** Every page of a list, 200 at a time, until `pick` finds what it looks for. */
+const search = <R, P extends { readonly totalPages: number }, A>(
+  page: (page: number) => Effect.Effect<P, Failure, R>,
+  pick: (found: P) => A | undefined
+): Effect.Effect<A | undefined, Failure, R> =>
+  Effect.gen(function* () {
+    for (let number = 0; ; number++) {
+      const found = yield* page(number)
+      const picked = pick(found)
+      if (picked !== undefined) return picked
+      if (number + 1 >= found.totalPages) return undefined
+    }
+  })
+
+/** The id of what `text` names: a member's or an account's email (any case), or a token's name. */
+const find = <R>(backend: Backend<R>, scope: Scope, lookup: Lookup, text: string) =>
+  Effect.gen(function* () {
+    const wanted = text.trim().toLowerCase()
+    const list = <O extends Operation.Any, P>(operation: O, input: Record<string, unknown>) =>
+      Effect.flatMap(Input.decode(struct(operation.input), input, {}), (decoded) =>
+        backend.run(operation, decoded, scope)
+      ) as Effect.Effect<P, Failure, R>
+    switch (lookup) {
+      case "member": {
+        const found = yield* search(
+          (page) =>
+            list<typeof UserOperations.listUsers, UserResponse.UserPageResponse>(UserOperations.listUsers, {
+              q: text.trim(),
+              status: [...MembershipStatus.all],
+              page,
+              size: 200
+            }),
+          (found) => found.content.find((user) => user.email.toLowerCase() === wanted)?.id
+        )
+        return found ?? (yield* new UserNotFound({ userId: text }))
+      }
+      case "account": {
+        const found = yield* search(
+          (page) =>
+            list<typeof PlatformOperations.listAccounts, IdentityResponse.AccountPageResponse>(
+              PlatformOperations.listAccounts,
+              { q: text.trim(), page, size: 200 }
+            ),
+          (found) => found.content.find((account) => account.email.toLowerCase() === wanted)?.id
+        )
+        return found ?? (yield* new UserNotFound({ userId: text, scope: "platform" }))
+      }
+      case "token": {
+        const tokens = yield* list<typeof TokenOperations.listTokens, AuditResponse.TokenListResponse>(
+          TokenOperations.listTokens,
+          {}
+        )
+        const named = tokens.filter((token) => token.name.toLowerCase() === wanted)
+        // A name given to several tokens: the one not revoked, if that tells them apart.
+        const live = named.length > 1 ? named.filter((token) => token.revokedAt === null) : named
+        if (live.length === 1) return live[0]!.id
+        if (named.length === 0) return yield* new TokenNotFound({ tokenId: text })
+        return yield* ValidationFailed.single(
+          "tokenId",
+          `${named.length} tokens are named ${JSON.stringify(text)}: give the id of the one to revoke (see tokens list)`
+        )
+      }
+    }
+  })
 
 // An operation's input as any struct of fields: what a generic runner decodes with.
 const struct = (schema: Schema.Struct<any>) =>

@@ -116,11 +116,11 @@ const scenario = async (roster: (...argv: Array<string>) => Promise<Result>) => 
   await step("users", "reinstate", ...org, bob, "--role", "Member")
   await step("users", "reset-mfa", ...org, bob)
   await step("users", "magic-link", ...org, ada)
-  await step("users", "remove", ...org, bob, "--reason", "Left")
-  await step("users", "forget", ...org, bob)
+  await step("users", "remove", ...org, bob, "--reason", "Left", "--yes")
+  await step("users", "forget", ...org, "bob@example.com", "--yes")
   await step("roles", "list", ...org)
   const token = idOf(await step("tokens", "create", ...org, "--name", "hr", "--permission", "can_view_users", "--json"))
-  await step("tokens", "revoke", ...org, token)
+  await step("tokens", "revoke", ...org, token, "--yes")
   // Refusals, each with its code and exit status.
   await step("users", "show", ...org, missingId)
   await step("users", "add", ...org, "--email", "ada@example.com")
@@ -128,7 +128,7 @@ const scenario = async (roster: (...argv: Array<string>) => Promise<Result>) => 
   await step("users", "set-role", ...org, ada, "--role", "Owner")
   await step("users", "terminate", ...org, ada)
   await step("users", "list", "--org", "globex")
-  await step("tokens", "revoke", ...org, missingId)
+  await step("tokens", "revoke", ...org, missingId, "--yes")
   await step("users", "list", ...org, "--size", "500")
   return results
 }

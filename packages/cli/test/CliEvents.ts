@@ -39,7 +39,7 @@ export const tests = (cli: Cli) => {
         typed.content.map((event: { type: string }) => event.type),
         ["user.deactivated", "organization.created"]
       )
-      const paged = await json("events", "list", "--org", "acme", "--size", "3", "--page", "1")
+      const paged = await json("events", "list", "--org", "acme", "--size", "3", "--page", "2")
       assert.deepStrictEqual([paged.content.length, paged.totalPages, paged.number], [1, 2, 1])
     })
 

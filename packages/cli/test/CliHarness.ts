@@ -8,7 +8,7 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import { DomainEvent, Permission, UserResponse } from "@roster/domain"
 import type { Services } from "@roster/domain"
-import { type Environment, type Io, type Storage, run } from "../src/index.js"
+import { type Environment, type Io, type Storage, type Terminal, run } from "../src/index.js"
 
 export interface TestStorage {
   /**
@@ -97,6 +97,8 @@ export const assertSuccess = (result: Result) => {
 export interface Cli {
   /** Runs `roster` with these arguments and captures what it printed. */
   readonly roster: (...argv: Array<string>) => Promise<Result>
+  /** `roster` on a terminal, where a person answers each question as `answer` says (and records it). */
+  readonly onTerminal: (answer: (question: string) => string) => (...argv: Array<string>) => Promise<Result>
   /** Runs a command that must succeed with `--json`, and returns what it printed, parsed. */
   readonly json: (...argv: Array<string>) => Promise<any>
   readonly createOrg: (orgName?: string) => Promise<typeof CreatedOrganization.Type>
@@ -111,6 +113,9 @@ export interface Cli {
   /** This test's storage. */
   readonly storage: () => TestStorage
 }
+
+/** The user commands that ask before they act (the suite runs off a terminal: it passes `--yes`). */
+export const asks = (command: string) => command === "remove" || command === "forget"
 
 /** Registers `beforeEach`/`afterEach` that give every test fresh storage; call inside a `describe`. */
 export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cli => {
@@ -127,7 +132,8 @@ export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cl
     await storage.close?.()
   })
 
-  const io = (out: Array<string>, err: Array<string>): Io => ({
+  const io = (out: Array<string>, err: Array<string>, terminal?: Terminal): Io => ({
+    ...(terminal === undefined ? {} : { terminal }),
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
     ...(storage.environment === undefined ? {} : { environment: storage.environment }),
@@ -145,12 +151,21 @@ export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cl
     }
   })
 
-  const roster = async (...argv: Array<string>): Promise<Result> => {
-    const out: Array<string> = []
-    const err: Array<string> = []
-    const code = await run(argv, io(out, err))
-    return { code, stdout: out.join(""), stderr: err.join("") }
-  }
+  const rosterOn =
+    (terminal?: Terminal) =>
+    async (...argv: Array<string>): Promise<Result> => {
+      const out: Array<string> = []
+      const err: Array<string> = []
+      const code = await run(argv, io(out, err, terminal))
+      return { code, stdout: out.join(""), stderr: err.join("") }
+    }
+  const roster = rosterOn()
+  const onTerminal = (answer: (question: string) => string) =>
+    rosterOn({
+      interactive: true,
+      secret: () => Promise.reject(new Error("no secret asked for here")),
+      line: (question) => Promise.resolve(answer(question))
+    })
 
   const json = async (...argv: Array<string>): Promise<any> => {
     const result = await roster(...argv, "--json")
@@ -160,10 +175,12 @@ export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cl
 
   return {
     roster,
+    onTerminal,
     json,
     createOrg: (orgName = "Acme") => json("orgs", "create", "--name", orgName).then(decodeStrict(CreatedOrganization)),
     addUser: (email, ...more) => json("users", "add", "--org", "acme", "--email", email, ...more).then(asUser),
-    user: (command, userId, ...more) => json("users", command, "--org", "acme", userId, ...more).then(asUser),
+    user: (command, userId, ...more) =>
+      json("users", command, "--org", "acme", userId, ...more, ...(asks(command) ? ["--yes"] : [])).then(asUser),
     opened,
     disposed: () => disposed,
     storage: () => storage

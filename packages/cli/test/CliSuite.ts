@@ -9,6 +9,7 @@ import { describe } from "@effect/vitest"
 import * as CliEvents from "./CliEvents.js"
 import * as CliHarness from "./CliHarness.js"
 import * as CliOrganizations from "./CliOrganizations.js"
+import * as CliPolish from "./CliPolish.js"
 import * as CliTokens from "./CliTokens.js"
 import * as CliUsage from "./CliUsage.js"
 import * as CliUserChanges from "./CliUserChanges.js"
@@ -28,4 +29,5 @@ export const suite = (
     CliUsers.tests(cli)
     CliUserChanges.tests(cli)
     CliEvents.tests(cli)
+    CliPolish.tests(cli)
   })

@@ -129,11 +129,12 @@ export const tests = (cli: Cli) => {
       for (const text of [created.id, "ci", "can_view_users", "active", "never"]) assert.include(table.stdout, text)
       for (const output of [JSON.stringify(listed), table.stdout]) assert.notInclude(output, created.token)
 
-      const revoked = decodeStrict(Token)(await json("tokens", "revoke", "--org", "acme", created.id))
+      const revoked = decodeStrict(Token)(await json("tokens", "revoke", "--org", "acme", created.id, "--yes"))
       assert.match(revoked.revokedAt ?? "", isoDateTime)
-      const again = await json("tokens", "revoke", "--org", "acme", created.id)
+      // By name, too.
+      const again = await json("tokens", "revoke", "--org", "acme", "CI", "--yes")
       assert.strictEqual(again.revokedAt, revoked.revokedAt)
-      const human = await roster("tokens", "revoke", "--org", "acme", created.id)
+      const human = await roster("tokens", "revoke", "--org", "acme", created.id, "--yes")
       assertSuccess(human)
       assert.include(human.stdout, "revoked")
       assert.include((await roster("tokens", "list", "--org", "acme")).stdout, "revoked")
@@ -190,9 +191,14 @@ export const tests = (cli: Cli) => {
         2,
         /--name: must not be empty/
       )
-      assertFailure(await roster("tokens", "revoke", "--org", "acme", "nope"), "VALIDATION_FAILED", 2, /tokenId/)
       assertFailure(
-        await roster("tokens", "revoke", "--org", "acme", missingId),
+        await roster("tokens", "revoke", "--org", "acme", "nope", "--yes"),
+        "TOKEN_NOT_FOUND",
+        3,
+        "No token nope in this organization"
+      )
+      assertFailure(
+        await roster("tokens", "revoke", "--org", "acme", missingId, "--yes"),
         "TOKEN_NOT_FOUND",
         3,
         `No token ${missingId} in this organization`

@@ -1,6 +1,6 @@
 /** The CLI suite's `roster users` commands that change a member: profile, role, the lifecycle, reset-mfa. */
 import { assert, describe, it } from "@effect/vitest"
-import { assertFailure, assertSuccess, missingId, type Cli } from "./CliHarness.js"
+import { asks, assertFailure, assertSuccess, missingId, type Cli } from "./CliHarness.js"
 
 export const tests = (cli: Cli) => {
   const { roster, json, createOrg, addUser, user } = cli
@@ -125,7 +125,7 @@ export const tests = (cli: Cli) => {
       )
       assert.notStrictEqual(forgotten.email, "ada@example.com")
       assertFailure(
-        await roster("users", "forget", "--org", "acme", ada.id),
+        await roster("users", "forget", "--org", "acme", ada.id, "--yes"),
         "INVALID_STATUS_TRANSITION",
         4,
         "Cannot forget a user whose status is FORGOTTEN"
@@ -146,7 +146,15 @@ export const tests = (cli: Cli) => {
         [["forget"], `Forgot user ${ada.id}`, "FORGOTTEN"]
       ]
       for (const [[command, ...more], summary, status] of cases) {
-        const result = await roster("users", command!, "--org", "acme", ada.id, ...more)
+        const result = await roster(
+          "users",
+          command!,
+          "--org",
+          "acme",
+          ada.id,
+          ...more,
+          ...(asks(command!) ? ["--yes"] : [])
+        )
         assertSuccess(result)
         assert.include(result.stdout, summary, command)
         assert.include(result.stdout, status, command)
@@ -178,7 +186,15 @@ export const tests = (cli: Cli) => {
         ["remove", "--reason", "bye"]
       ]) {
         assertFailure(
-          await roster("users", argv[0]!, "--org", "acme", boss.id, ...argv.slice(1)),
+          await roster(
+            "users",
+            argv[0]!,
+            "--org",
+            "acme",
+            boss.id,
+            ...argv.slice(1),
+            ...(asks(argv[0]!) ? ["--yes"] : [])
+          ),
           "LAST_MANAGER",
           4,
           /last active member who can manage users/
@@ -221,13 +237,21 @@ export const tests = (cli: Cli) => {
           2,
           /userId/
         )
+        const yes = asks(command!) ? ["--yes"] : []
         assertFailure(
-          await roster("users", command!, "--org", "acme", missingId, ...more, "--json"),
+          await roster("users", command!, "--org", "acme", missingId, ...more, ...yes, "--json"),
           "USER_NOT_FOUND",
           3
         )
+        // An email is looked up, in any case, whatever the member's status.
         assertFailure(
-          await roster("users", command!, "--org", "nowhere", missingId, ...more),
+          await roster("users", command!, "--org", "acme", "nobody@example.com", ...more, ...yes),
+          "USER_NOT_FOUND",
+          3,
+          "No user nobody@example.com in this organization"
+        )
+        assertFailure(
+          await roster("users", command!, "--org", "nowhere", missingId, ...more, ...yes),
           "ORGANIZATION_NOT_FOUND",
           3
         )

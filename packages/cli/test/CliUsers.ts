@@ -124,7 +124,8 @@ export const tests = (cli: Cli) => {
       assert.deepStrictEqual([all.totalElements, all.totalPages, all.size, all.number], [2, 1, 20, 0])
       assert.deepStrictEqual(all.content[0], ada)
 
-      const second = asUserPage(await json("users", "list", "--org", "acme", "--size", "1", "--page", "1"))
+      // Pages count from 1 on the command line; the API's answer (--json) from 0.
+      const second = asUserPage(await json("users", "list", "--org", "acme", "--size", "1", "--page", "2"))
       assert.deepStrictEqual(
         second.content.map((u) => u.id),
         [bob.id]
@@ -158,14 +159,14 @@ export const tests = (cli: Cli) => {
       assert.notInclude(result.stdout, ada.roleId)
       assert.include(result.stdout, "page 1 of 1, 2 users")
       const paged = await roster("users", "list", "--org", "acme", "--size", "1")
-      assert.include(paged.stdout, "page 1 of 2, 2 users (next: --page 1)")
+      assert.include(paged.stdout, "page 1 of 2, 2 users (next: --page 2)")
       const none = await roster("users", "list", "--org", "acme", "--q", "nobody")
       assert.include(none.stdout, "No users match.")
       assert.include(none.stdout, "0 users")
       assert.notInclude(none.stdout, "page")
       const past = await roster("users", "list", "--org", "acme", "--size", "1", "--page", "5")
       assert.include(past.stdout, "No users on this page.")
-      assert.include(past.stdout, "page 6 is past the last, page 2 (--page 1), of 2 users")
+      assert.include(past.stdout, "page 5 is past the last, page 2 (--page 2), of 2 users")
     })
 
     it("list validates every option", async () => {
@@ -179,12 +180,14 @@ export const tests = (cli: Cli) => {
       )
       assertFailure(await roster(...list, "--size", "201"), "VALIDATION_FAILED", 2, /--size/)
       assertFailure(await roster(...list, "--size", "ten"), "VALIDATION_FAILED", 2, /--size: must be a whole number/)
-      assertFailure(
-        await roster(...list, "--page", "-1"),
-        "VALIDATION_FAILED",
-        2,
-        /--page: must be a whole number, 0 or more/
-      )
+      for (const page of ["0", "-1"]) {
+        assertFailure(
+          await roster(...list, "--page", page),
+          "VALIDATION_FAILED",
+          2,
+          `--page: must be a whole number, 1 or more (pages count from 1), not ${page}`
+        )
+      }
       assertFailure(
         await roster(...list, "--status", "ACTIVE", "--status", "GONE", "--json"),
         "VALIDATION_FAILED",

@@ -274,7 +274,7 @@ export const suite = (name: string, makeStorage: () => TestStorage | Promise<Tes
         const userId = await orgWithMember()
         // Ada is not the organization's last manager only if another one exists; add one first.
         await ok(["users", "add", "--org", "acme", "--email", "boss@example.com", "--role", "Admin"])
-        const deleted = (await ok(["accounts", "delete", userId])) as { id: string; deleted: boolean }
+        const deleted = (await ok(["accounts", "delete", userId, "--yes"])) as { id: string; deleted: boolean }
         assert.deepStrictEqual(deleted, { id: userId, deleted: true })
       })
     })

@@ -6,14 +6,20 @@ import * as Input from "../src/Input.js"
 const value = <A, E>(effect: Effect.Effect<A, E>) => Effect.runSync(Effect.either(effect))
 
 describe("Input", () => {
-  it("durations: minutes, hours, days, weeks", () => {
+  it("durations: minutes, hours, days, weeks, calendar years", () => {
     assert.deepStrictEqual(value(Input.duration("--expires-in", "90m")), Either.right(90 * 60_000))
     assert.deepStrictEqual(value(Input.duration("--expires-in", "12h")), Either.right(12 * 3_600_000))
     assert.deepStrictEqual(value(Input.duration("--expires-in", "30D")), Either.right(30 * 86_400_000))
     assert.deepStrictEqual(value(Input.duration("--expires-in", "2w")), Either.right(14 * 86_400_000))
-    for (const bad of ["", "30", "d", "0h", "-1d", "1.5d", "1y", "999999999w"]) {
+    for (const bad of ["", "30", "d", "0h", "-1d", "1.5d", "0y", "101y", "999999999w"]) {
       assert.isTrue(Either.isLeft(value(Input.duration("--expires-in", bad))), bad)
     }
+    // A year on is the same day of the calendar; February 29th goes to March 1st.
+    const later = (text: string, from: string) =>
+      value(Effect.map(Input.later("--expires-in", text, new Date(from)), (date) => date.toISOString()))
+    assert.deepStrictEqual(later("1y", "2027-03-01T10:00:00.000Z"), Either.right("2028-03-01T10:00:00.000Z"))
+    assert.deepStrictEqual(later("1Y", "2028-02-29T00:00:00.000Z"), Either.right("2029-03-01T00:00:00.000Z"))
+    assert.deepStrictEqual(later("100y", "2026-01-01T00:00:00.000Z"), Either.right("2126-01-01T00:00:00.000Z"))
   })
 
   it("ISO 8601 dates and date-times", () => {

@@ -17,7 +17,7 @@ export const bindings = [
         commas: true,
         letterCase: "lower"
       }),
-      Flag.integer("page", "--page <n>", "page number, from 0 (default: 0)"),
+      Flag.page(),
       Flag.integer("size", "--size <n>", "events per page, 1 to 200 (default: 20)")
     ],
     view: Events.page

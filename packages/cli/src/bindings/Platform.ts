@@ -4,10 +4,10 @@ import * as Binding from "../Binding.js"
 import * as Flag from "../Flag.js"
 import * as Accounts from "../views/Accounts.js"
 
-const account = [{ field: "userId", description: "the account's id (see accounts list)" }]
+const account = [{ field: "userId", description: "the account's email or id", lookup: "account" } as const]
 
 const search = Flag.text("q", "--q <text>", "case-insensitive part of the email or name")
-const page = Flag.integer("page", "--page <n>", "page number, from 0")
+const page = Flag.page()
 const size = Flag.integer("size", "--size <n>", "page size")
 
 /** An operation on one account that takes nothing but its id, and answers the account. */
@@ -103,6 +103,7 @@ const accounts = [
     verb: "delete",
     description: "Delete the identity: forget every membership and erase its data (cannot be undone)",
     arguments: account,
+    confirm: (typed) => `Delete the account ${typed.userId} everywhere, and erase its data for good?`,
     receipt: (input) => ({ id: input.userId, deleted: true }),
     view: { text: (_, deleted) => `Deleted ${deleted.id}` }
   }),

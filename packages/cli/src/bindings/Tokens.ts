@@ -30,12 +30,12 @@ export const bindings = [
         conflicts: "expiresIn",
         parse: (text, flag) => Effect.map(Input.isoDateTime(flag, text), (date) => date.toISOString())
       }),
-      Flag.text("expiresAt", "--expires-in <duration>", "expiry from now, such as 90m, 12h, 30d or 2w", {
+      // From when the command runs: read again then.
+      Flag.text("expiresAt", "--expires-in <duration>", "expiry from now, such as 90m, 12h, 30d, 2w or 1y", {
         conflicts: "expiresAt",
+        fromNow: true,
         parse: (text, flag) =>
-          Effect.zipWith(Time.now, Input.duration(flag, text), (now, millis) =>
-            new Date(now.getTime() + millis).toISOString()
-          )
+          Effect.flatMap(Time.now, (now) => Input.later(flag, text, now)).pipe(Effect.map((date) => date.toISOString()))
       })
     ],
     summary: (created, context) => `Created token ${created.name} in ${organizationName(context)}.`,
@@ -51,7 +51,9 @@ export const bindings = [
     noun,
     verb: "revoke",
     description: "Revoke a token at once; revoking a revoked token changes nothing",
-    arguments: [{ field: "tokenId", description: "the token's id (see tokens list)" }],
+    arguments: [{ field: "tokenId", description: "the token's name or id (see tokens list)", lookup: "token" }],
+    confirm: (typed, context) =>
+      `Revoke the token ${typed.tokenId} of ${organizationName(context)}? Whatever uses it stops working at once.`,
     summary: (revoked) => `Revoked token ${revoked.name}.`,
     view: Tokens.token
   })

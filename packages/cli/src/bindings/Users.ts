@@ -12,7 +12,7 @@ import * as Members from "../views/Members.js"
 const { transitions } = UserOperations
 
 const noun = "users"
-const member = [{ field: "userId", description: "the user's id (see users list)" }]
+const member = [{ field: "userId", description: "the user's email or id", lookup: "member" } as const]
 const nonBlank = { nonBlank: { hint: "" } }
 
 /** A command on one member: its operation, the member's id, and the line that says what it did. */
@@ -23,7 +23,20 @@ const onMember = (row: {
   readonly flags?: ReadonlyArray<Flag.Flag>
   readonly nothingGiven?: string
   readonly summary: (answer: UserResponse.UserResponse, context: Context) => string
-}) => Binding.make(row.operation, { noun, ...row, arguments: member, view: Members.member })
+  /** For a change that may change nothing: what to say then. */
+  readonly unchanged?: (answer: UserResponse.UserResponse, context: Context) => string
+  /** For a change that cannot be undone: the question asked first. */
+  readonly confirm?: (typed: Readonly<Record<string, string>>, context: Context) => string
+}) => {
+  const { unchanged, ...rest } = row
+  return Binding.make(row.operation, {
+    noun,
+    ...rest,
+    arguments: member,
+    view: Members.member,
+    ...(unchanged === undefined ? {} : { unchanged: { read: UserOperations.viewUser, summary: unchanged } })
+  })
+}
 
 /** `--first-name` and the like, with the `--clear-` option that removes the value instead. */
 const profileText = (field: string, flag: string, placeholder: string, description: string) =>
@@ -38,7 +51,7 @@ export const bindings = [
     verb: "list",
     description: "List the members of an organization (REMOVED and FORGOTTEN only when asked with --status)",
     flags: [
-      Flag.integer("page", "--page <n>", "page number, from 0 (default: 0)"),
+      Flag.page(),
       Flag.integer(
         "size",
         "--size <n>",
@@ -104,14 +117,16 @@ export const bindings = [
       Flag.clear("title", "--clear-title", "remove the title")
     ],
     nothingGiven: "nothing to change: pass --first-name, --last-name, --title or one of the --clear- options",
-    summary: (changed) => `Updated the profile of ${changed.email}.`
+    summary: (changed) => `Updated the profile of ${changed.email}.`,
+    unchanged: (found) => `Unchanged: the profile of ${found.email} already is as given.`
   }),
   onMember({
     operation: transitions.changeRole,
     verb: "set-role",
     description: "Give a user another role",
     flags: [Flag.role("role id or name", { required: true })],
-    summary: (changed, context) => `${changed.email} now has the role ${roleName(context, changed.roleId)}.`
+    summary: (changed, context) => `${changed.email} now has the role ${roleName(context, changed.roleId)}.`,
+    unchanged: (found, context) => `Unchanged: ${found.email} already has the role ${roleName(context, found.roleId)}.`
   }),
   onMember({
     operation: transitions.terminate,
@@ -135,6 +150,8 @@ export const bindings = [
     operation: transitions.forget,
     verb: "forget",
     description: "Erase a TERMINATED or REMOVED user's personal data for good (→ FORGOTTEN); cannot be undone",
+    confirm: (typed, context) =>
+      `Forget ${typed.userId} in ${organizationName(context)}: erase their personal data for good? This cannot be undone.`,
     summary: (changed) => `Forgot user ${changed.id}: their personal data in this organization is erased.`
   }),
   // The operation answers nothing (202, as the contract has it); the command shows the member after.
@@ -159,6 +176,7 @@ export const bindings = [
     verb: "remove",
     description: "Remove a user from the organization, with a reason (→ REMOVED); users add re-adds them",
     flags: [Flag.text("reason", "--reason <text>", "why; kept in the audit log", { required: true })],
+    confirm: (typed, context) => `Remove ${typed.userId} from ${organizationName(context)}?`,
     summary: (changed) => `Removed ${changed.email}.`
   }),
 
