@@ -5,7 +5,7 @@
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
 import { App, Log, Metrics, Monitoring, OperatorChannel, Server } from "@roster/http"
-import { Configuration, DataDirLock, Store } from "@roster/store"
+import { Configuration, DataDirLock, RequestLimits, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -29,15 +29,16 @@ const stop = (message: string): never => {
 const config = Either.getOrElse(Configuration.read(Configuration.server), (error) =>
   stop(`invalid configuration: ${error.message}`)
 )
-const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, adminPort, storage } = config
+const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, adminPort, corsOrigins, storage } = config
 
 const logging = Logging.layer(logFormat, logLevel)
 
 const runtime = ManagedRuntime.make(
   Services.fullLayer.pipe(
-    // Merged: the store's Monitor serves readiness and metrics (ServerMonitoring).
+    // Merged: the store's Monitor serves readiness and metrics (ServerMonitoring), and its
+    // RequestLimits, keyed by KeyedHash digests, count the sign-in limit for every server.
     Layer.provideMerge(Store.layer(storage.database)),
-    Layer.provide(Crypto.layer(storage.secretKey)),
+    Layer.provideMerge(Crypto.layer(storage.secretKey)),
     Layer.provideMerge(logging)
   )
 )
@@ -100,7 +101,10 @@ const app = App.make(runtime, {
   readiness: probes.readiness,
   // With ROSTER_ADMIN_PORT, health checks and metrics are served there only.
   serveMonitoring: adminPort === undefined,
-  signInRateLimit: signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000 },
+  // Counted in the database: servers sharing it share the limit.
+  signInRateLimit:
+    signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000, counter: RequestLimits.counter(runtime) },
+  corsOrigins,
   ...(operatorKey === undefined ? {} : { operatorKey })
 })
 // Requests node's parser refuses are answered and logged by the server, through the same logger.

@@ -6,8 +6,9 @@ import { surfaces } from "@roster/api"
 import { ValidationFailed } from "@roster/domain"
 import * as Either from "effect/Either"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
+import compression from "compression"
+import cors from "cors"
 import express from "express"
-import { rateLimit } from "express-rate-limit"
 import * as Body from "./Body.js"
 import * as Contract from "./Contract.js"
 import * as Docs from "./Docs.js"
@@ -20,7 +21,9 @@ import * as Metrics from "./Metrics.js"
 import * as Monitoring from "./Monitoring.js"
 import * as OpenApi from "./OpenApi.js"
 import * as OperatorChannel from "./OperatorChannel.js"
+import * as RateLimit from "./RateLimit.js"
 import * as Reply from "./Reply.js"
+import * as RequestId from "./RequestId.js"
 import * as SurfaceRoute from "./SurfaceRoute.js"
 import * as SurfaceDocuments from "./surfaces/index.js"
 import type * as Route from "./Route.js"
@@ -44,10 +47,18 @@ export interface Options {
    * Failed requests to the sign-in routes (`/auth/login`, `/auth/magic-link`, `/auth/verify-email`)
    * one client address may make per window, on top of the per-email lock: it slows one address
    * trying a password against many emails, while people who sign in successfully are never counted.
-   * Counted in this process (several servers count apart). `false` turns it off. Default:
+   * Counted by `counter`: in this process by default (several servers count apart); the server
+   * counts in its database, which every server on it shares. `false` turns it off. Default:
    * `defaultSignInRateLimit`.
    */
-  readonly signInRateLimit?: { readonly limit: number; readonly windowMs: number } | false
+  readonly signInRateLimit?:
+    | { readonly limit: number; readonly windowMs: number; readonly counter?: RateLimit.Counter }
+    | false
+  /**
+   * Origins (`https://app.example.com`) whose pages may call the API from a browser (CORS). None
+   * by default: browsers then keep other origins' pages from reading any answer.
+   */
+  readonly corsOrigins?: ReadonlyArray<string>
   /**
    * Where requests are timed and counted for `/metrics`, and the gauges it adds: make one with
    * `Metrics.make` to share it with `Monitoring.adminApp`. One of its own by default.
@@ -68,6 +79,18 @@ export interface Options {
 }
 
 export const defaultSignInRateLimit = { limit: 60, windowMs: 60_000 } as const
+
+/** Answers at least this large (bytes) are compressed when the client accepts gzip, deflate or br. */
+export const compressionThreshold = 1024
+
+/** What a browser page of an allowed origin may send and read. */
+const corsOptions = (origins: ReadonlyArray<string>): cors.CorsOptions => ({
+  origin: [...origins],
+  methods: ["GET", "HEAD", "POST", "PUT", "DELETE"],
+  allowedHeaders: ["Authorization", "Content-Type", "X-Organization-Id", RequestId.header],
+  exposedHeaders: [RequestId.header, "Location", "Retry-After", "RateLimit", "RateLimit-Policy", "WWW-Authenticate"],
+  maxAge: 600
+})
 
 /** Where links point when no public URL is configured. */
 export const defaultPublicUrl = "http://localhost:3000"
@@ -94,7 +117,9 @@ export const make = <E>(
 
   const respond: Handler.Respond = (req, res, outcome) => {
     if (res.headersSent) return
-    const reply = Either.isRight(outcome) ? outcome.right : outcome.left.reply
+    const reply = Either.isRight(outcome)
+      ? outcome.right
+      : ErrorResponse.withRequestId(outcome.left, RequestId.get(req))
     // Answered before its body is in (401, 403, 413…): the rest is dropped, and the connection
     // closes once the client has sent it (see `Server`) instead of being read as the next request.
     if (Body.pending(req)) res.setHeader("Connection", "close")
@@ -107,7 +132,9 @@ export const make = <E>(
       annotations: {
         method: req.method,
         path: pathOf(req),
+        route: Metrics.routeOf(req),
         status: reply.status,
+        requestId: RequestId.get(req),
         ...(startedAt === undefined ? {} : { durationMs: Math.round(performance.now() - startedAt) }),
         ...(failure === undefined ? {} : { fingerprint: failure.fingerprint, errorCodes: failure.codes }),
         ...(failure?.cause === undefined ? {} : { cause: failure.cause })
@@ -123,9 +150,16 @@ export const make = <E>(
   app.set("etag", false)
   // The query string is decoded per route, strictly, from the raw URL.
   app.set("query parser", false)
+  app.use(RequestId.middleware)
   app.use(Hardening.middleware)
   const metrics = options.metrics ?? Metrics.make()
   app.use(metrics.middleware)
+  app.use(compression({ threshold: compressionThreshold }))
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
+    const handler = cors(corsOptions(options.corsOrigins))
+    // Only what a browser sends cross-origin: a plain OPTIONS still answers `Allow` (below).
+    app.use((req, res, next) => (req.headers.origin === undefined ? next() : handler(req, res, next)))
+  }
   app.use((req, _res, next) => {
     ;(req as Timed)[started] = performance.now()
     next()
@@ -149,26 +183,17 @@ export const make = <E>(
   allow("/openapi/roster.json", "GET")
 
   const context: Handler.Context<E> = { runtime, readBody, respond }
-  const signInLimit = options.signInRateLimit ?? defaultSignInRateLimit
+  const signInLimit: NonNullable<Options["signInRateLimit"]> = options.signInRateLimit ?? defaultSignInRateLimit
   const signInLimiter: express.RequestHandler =
     signInLimit === false
       ? (_req, _res, next) => next()
-      : rateLimit({
-          windowMs: signInLimit.windowMs,
-          limit: signInLimit.limit,
+      : RateLimit.middleware(
+          { name: "sign-in", limit: signInLimit.limit, windowMs: signInLimit.windowMs },
+          signInLimit.counter ?? RateLimit.memory(),
           // Retry-After comes with the error, as for every 429 of the API.
-          standardHeaders: false,
-          legacyHeaders: false,
-          // Only failures count: a busy office behind one address signs in freely.
-          skipSuccessfulRequests: true,
-          // Its start-up checks print to the console; the address is express's `req.ip` (see `trustProxy`).
-          validate: false,
-          handler: (req, res) => {
-            const resetTime = (req as express.Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime
-            const retryAfterSeconds = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000))
-            fail(req, res, new HttpError.RateLimited({ retryAfterSeconds }))
-          }
-        })
+          (req, res, retryAfterSeconds) => fail(req, res, new HttpError.RateLimited({ retryAfterSeconds })),
+          log
+        )
   for (const route of served) {
     const handler = Handler.make(route, context)
     const path = app.route(route.path)

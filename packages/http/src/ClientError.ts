@@ -10,6 +10,7 @@ import { randomUuid } from "@roster/domain"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as Hardening from "./Hardening.js"
 import * as Reply from "./Reply.js"
+import * as RequestId from "./RequestId.js"
 
 /** The error of node's `clientError` event: a parser's (`HPE_…`, with llhttp's reason) or a socket's. */
 export interface ParserError extends Error {
@@ -29,9 +30,10 @@ export interface Refusal {
   readonly body: ErrorResponse.ErrorResponse
 }
 
+// Its id is a new one: a request node could not parse has no header to trust.
 const refuse = (status: number, code: string, message: string): Refusal => ({
   status,
-  body: { errors: [{ code, message }], fingerprint: randomUuid() }
+  body: { errors: [{ code, message }], fingerprint: randomUuid(), requestId: RequestId.of(undefined) }
 })
 
 /**
@@ -74,6 +76,7 @@ export const serialize = (refusal: Refusal): Buffer => {
     ...Hardening.headers,
     "Content-Type": Reply.errorContentType,
     "Content-Length": String(body.length),
+    ...(refusal.body.requestId === undefined ? {} : { [RequestId.header]: refusal.body.requestId }),
     Date: new Date().toUTCString(),
     Connection: "close"
   }

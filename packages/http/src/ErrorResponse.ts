@@ -1,6 +1,7 @@
 /**
- * Every error as the contract's `ErrorResponse`: `{ errors: [{ code, message }], fingerprint }`.
- * One table maps each error's `_tag` to its HTTP status; the codes are the domain's own.
+ * Every error as the contract's `ErrorResponse`: `{ errors: [{ code, message }], fingerprint }`, and
+ * the request's id (`requestId`: the contract's schema allows more properties). One table maps each
+ * error's `_tag` to its HTTP status; the codes are the domain's own.
  */
 import { ErrorCode, randomUuid } from "@roster/domain"
 import * as Cause from "effect/Cause"
@@ -65,6 +66,8 @@ export interface ErrorDetail {
 export interface ErrorResponse {
   readonly errors: ReadonlyArray<ErrorDetail>
   readonly fingerprint: string
+  /** The request's `X-Request-Id` (see `RequestId`): set when the answer is written. */
+  readonly requestId?: string
 }
 
 /** A failed request: the reply to send and what to log about it. */
@@ -74,7 +77,18 @@ export interface Failure {
   readonly codes: ReadonlyArray<string>
   /** Only for a 500: the cause, for the log and never for the client. */
   readonly cause?: string
+  /**
+   * The body as made here. A compatible surface answers in its own shape (another `reply.body`);
+   * only a reply whose body is still this one gets the request's id (`withRequestId`).
+   */
+  readonly errorResponse: ErrorResponse
 }
+
+/** `failure`'s reply, with `requestId` in the body when it is Roster's `ErrorResponse`. */
+export const withRequestId = (failure: Failure, requestId: string): Reply.Reply =>
+  failure.reply.body === failure.errorResponse
+    ? { ...failure.reply, body: { ...failure.errorResponse, requestId } }
+    : failure.reply
 
 export const isKnownError = (error: unknown): error is KnownError =>
   typeof error === "object" &&
@@ -124,10 +138,12 @@ const reply = (status: number, body: ErrorResponse, headers?: Readonly<Record<st
 export const fromError = (error: KnownError): Failure => {
   const fingerprint = randomUuid()
   const errors = details(error)
+  const body: ErrorResponse = { errors, fingerprint }
   return {
-    reply: reply(statuses[error._tag], { errors, fingerprint }, headersOf(error)),
+    reply: reply(statuses[error._tag], body, headersOf(error)),
     fingerprint,
-    codes: errors.map((detail) => detail.code)
+    codes: errors.map((detail) => detail.code),
+    errorResponse: body
   }
 }
 
@@ -135,11 +151,13 @@ export const fromError = (error: KnownError): Failure => {
 export const internal = (cause: string): Failure => {
   const fingerprint = randomUuid()
   const message = `An unexpected error occurred. If it persists, report it with the fingerprint ${fingerprint}`
+  const body: ErrorResponse = { errors: [{ code: internalCode, message }], fingerprint }
   return {
-    reply: reply(500, { errors: [{ code: internalCode, message }], fingerprint }),
+    reply: reply(500, body),
     fingerprint,
     codes: [internalCode],
-    cause: Log.redact(cause)
+    cause: Log.redact(cause),
+    errorResponse: body
   }
 }
 

@@ -13,6 +13,7 @@ import * as Auth from "./Auth.js"
 import type * as Body from "./Body.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as Input from "./Input.js"
+import * as RequestId from "./RequestId.js"
 import type { Reply } from "./Reply.js"
 import type * as Route from "./Route.js"
 
@@ -81,13 +82,18 @@ export const program = (route: Route.Route, req: express.Request, res: express.R
 export const make =
   <E>(route: Route.Route, context: Context<E>): express.RequestHandler =>
   (req, res) =>
-    context.runtime.runPromiseExit(program(route, req, res, context.readBody)).then((exit) =>
-      context.respond(
-        req,
-        res,
-        Exit.match(exit, {
-          onSuccess: (reply) => Either.right(reply),
-          onFailure: (cause) => Either.left(ErrorResponse.fromCause(cause))
-        })
+    context.runtime
+      // Whatever the operation logs carries the request's id.
+      .runPromiseExit(
+        program(route, req, res, context.readBody).pipe(Effect.annotateLogs("requestId", RequestId.get(req)))
       )
-    )
+      .then((exit) =>
+        context.respond(
+          req,
+          res,
+          Exit.match(exit, {
+            onSuccess: (reply) => Either.right(reply),
+            onFailure: (cause) => Either.left(ErrorResponse.fromCause(cause))
+          })
+        )
+      )

@@ -4,6 +4,7 @@
  * naming the one that failed) and `/metrics`. Served by the app itself, or by an app of their own
  * on another port (`adminApp`, the server's `ROSTER_ADMIN_PORT`), which keeps them off the public one.
  */
+import compression from "compression"
 import * as Either from "effect/Either"
 import express from "express"
 import * as ErrorResponse from "./ErrorResponse.js"
@@ -13,6 +14,7 @@ import * as HttpError from "./HttpError.js"
 import * as Log from "./Log.js"
 import * as Metrics from "./Metrics.js"
 import * as Reply from "./Reply.js"
+import * as RequestId from "./RequestId.js"
 
 /** One check of readiness. */
 export interface Check {
@@ -103,10 +105,14 @@ export const adminApp = (options: Options & { readonly logger: Log.Logger }): ex
   app.disable("x-powered-by")
   app.set("etag", false)
   app.set("query parser", false)
+  app.use(RequestId.middleware)
   app.use(Hardening.middleware)
+  app.use(compression({ threshold: 1024 }))
   const respond: Handler.Respond = (req, res, outcome) => {
     if (res.headersSent) return
-    const reply = Either.isRight(outcome) ? outcome.right : outcome.left.reply
+    const reply = Either.isRight(outcome)
+      ? outcome.right
+      : ErrorResponse.withRequestId(outcome.left, RequestId.get(req))
     Reply.write(res, reply)
     const failure = Either.isLeft(outcome) ? outcome.left : undefined
     options.logger({
@@ -116,6 +122,7 @@ export const adminApp = (options: Options & { readonly logger: Log.Logger }): ex
         method: req.method,
         route: Metrics.routeOf(req),
         status: reply.status,
+        requestId: RequestId.get(req),
         ...(failure === undefined ? {} : { fingerprint: failure.fingerprint, errorCodes: failure.codes }),
         ...(failure?.cause === undefined ? {} : { cause: failure.cause })
       }

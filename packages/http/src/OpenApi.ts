@@ -149,11 +149,30 @@ export const defaultOf = (schema: Schema.Schema<any, any>, name: string): Json |
 
 type Parameter = JsonObject & { readonly name: string; readonly in: string }
 
+/** The contract's ErrorResponse (which allows more properties), with the one Roster adds: the request's id. */
+const withRequestId = (schemas: Record<string, JsonObject>): Record<string, JsonObject> => {
+  const stated = schemas.ErrorResponse!
+  return {
+    ...schemas,
+    ErrorResponse: {
+      ...stated,
+      properties: {
+        ...(stated.properties as JsonObject),
+        requestId: {
+          type: "string",
+          description: "The request's X-Request-Id: the one it came with when valid, else one the server made",
+          pattern: "^[A-Za-z0-9._:-]{1,128}$"
+        }
+      },
+      required: [...((stated.required as ReadonlyArray<string> | undefined) ?? []), "requestId"]
+    }
+  }
+}
+
 export const make = (routes: ReadonlyArray<Route.Route>): JsonObject => {
-  const contractSchemas = Schemas.toJsonSchema(structuredClone(Contract.schemas) as unknown as Json, false) as Record<
-    string,
-    JsonObject
-  >
+  const contractSchemas = withRequestId(
+    Schemas.toJsonSchema(structuredClone(Contract.schemas) as unknown as Json, false) as Record<string, JsonObject>
+  )
   const contractPaths = Schemas.toJsonSchema(structuredClone(Contract.document.paths) as unknown as Json, false) as {
     readonly [path: string]: { readonly [method: string]: JsonObject }
   }
@@ -306,7 +325,7 @@ export const make = (routes: ReadonlyArray<Route.Route>): JsonObject => {
       version: "0.1.0",
       description: [
         "Organization user management: members and their lifecycle, API tokens, the audit log, sign-in, sessions, two-factor, magic links and platform administration.",
-        "Every error answers an `ErrorResponse`, `{ errors: [{ code, message }], fingerprint }`: each operation lists the codes it can answer under each status.",
+        "Every error answers an `ErrorResponse`, `{ errors: [{ code, message }], fingerprint, requestId }`: each operation lists the codes it can answer under each status. Every answer has an `X-Request-Id` header: the request's own when it sent a valid one (1–128 characters of `A-Z a-z 0-9 . _ : -`), else a new one.",
         'The Users API contract\'s operations are here as the contract states them; `GET /openapi.json` serves the contract itself, exactly. `GET /health` answers `{ "status": "ok" }` while the server runs.'
       ].join("\n\n"),
       license: { name: "MIT", identifier: "MIT" }

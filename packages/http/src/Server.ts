@@ -123,6 +123,7 @@ export const listen = (app: Http.RequestListener, options: Options): Promise<Han
           annotations: {
             status: refusal.status,
             fingerprint: refusal.body.fingerprint,
+            ...(refusal.body.requestId === undefined ? {} : { requestId: refusal.body.requestId }),
             errorCodes: refusal.body.errors.map((detail) => detail.code),
             parserError: error.code ?? "unknown"
           }

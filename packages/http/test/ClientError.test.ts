@@ -61,7 +61,8 @@ const exchange = (request: string | Buffer) =>
 const hardeningOfTheApp = async () => {
   const response = await fetch(`${server.url}/health`)
   await response.text()
-  const own = new Set(["content-type", "content-length", "date", "connection", "keep-alive"])
+  // Its id, and the Vary of a body that might have been compressed, are this answer's own too.
+  const own = new Set(["content-type", "content-length", "date", "connection", "keep-alive", "x-request-id", "vary"])
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     if (!own.has(name)) headers[name] = value
@@ -83,6 +84,9 @@ const expectRefusal = async (reply: RawReply, status: string, code: string, mess
   validator.assert("ErrorResponse", body)
   expect(body.errors).toHaveLength(1)
   expect(body.errors[0].code).toBe(code)
+  // A request node could not parse has an id all the same: a new one, in the header and the body.
+  expect(reply.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/)
+  expect(body.requestId).toBe(reply.headers["x-request-id"])
   if (typeof message === "string") expect(body.errors[0].message).toBe(message)
   else expect(body.errors[0].message).toMatch(message)
   expect(reply.ended).toBe(true)
@@ -138,11 +142,15 @@ describe("requests node's parser refuses", () => {
   for (const [name, request, status, code, message] of refused) {
     it(`${name} is ${status} ${code} as JSON, with the app's headers, then the connection closes`, async () => {
       const body = await expectRefusal(await exchange(request), status, code, message)
-      // Logged with its fingerprint, as every other error.
+      // Logged with its fingerprint and its id, as every other error.
       await vi.waitFor(() =>
         expect(logs).toContainEqual(
           expect.objectContaining({
-            annotations: expect.objectContaining({ fingerprint: body.fingerprint, errorCodes: [code] })
+            annotations: expect.objectContaining({
+              fingerprint: body.fingerprint,
+              errorCodes: [code],
+              requestId: body.requestId
+            })
           })
         )
       )

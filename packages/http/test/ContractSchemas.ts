@@ -19,7 +19,15 @@ export interface Validator {
 export const make = (): Validator => {
   const ajv = new Ajv({ allErrors: true, strict: false })
   addFormats.default(ajv)
-  const contractSchemas = Schemas.toJsonSchema(structuredClone(Contract.schemas) as unknown as Schemas.Json, true)
+  const contractSchemas = Schemas.toJsonSchema(
+    structuredClone(Contract.schemas) as unknown as Schemas.Json,
+    true
+  ) as any
+  // Roster's one addition to the contract's ErrorResponse, which allows more properties: the
+  // request's id (its `X-Request-Id`), always there.
+  const errorResponse = contractSchemas.ErrorResponse
+  errorResponse.properties.requestId = { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" }
+  errorResponse.required = [...errorResponse.required, "requestId"]
   ajv.addSchema({ $id: "roster", components: { schemas: { ...(contractSchemas as object), ...Schemas.additions } } })
   return {
     assert: (name, value) => {

@@ -225,7 +225,8 @@ export const tests = (h: Harness) => {
       expect(outside.status).toBe(404)
       expect(outside.json).toEqual({
         errors: [expect.objectContaining({ code: "NOT_FOUND" })],
-        fingerprint: expect.any(String)
+        fingerprint: expect.any(String),
+        requestId: expect.any(String)
       })
     })
 

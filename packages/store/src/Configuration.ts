@@ -78,6 +78,20 @@ const parseTrustProxy = (text: string): Option.Option<TrustProxy> => {
   return entries.every((entry) => known.test(entry)) ? Option.some(entries) : Option.none()
 }
 
+/** `https://app.example.com, http://localhost:5173`: each an origin exactly as a browser sends it. */
+const parseOrigins = (text: string): Option.Option<ReadonlyArray<string>> => {
+  const origins = text.split(",").map((entry) => entry.trim())
+  const isOrigin = (origin: string) => {
+    try {
+      const url = new URL(origin)
+      return (url.protocol === "http:" || url.protocol === "https:") && url.origin === origin
+    } catch {
+      return false
+    }
+  }
+  return origins.every(isOrigin) ? Option.some(origins) : Option.none()
+}
+
 /** The length of the key that seals secrets (AES-256), in bytes. */
 const keyLength = 32
 
@@ -195,6 +209,12 @@ export const variables = {
   ROSTER_ADMIN_PORT: Config.option(
     parsed("ROSTER_ADMIN_PORT", "must be a whole number from 0 to 65535, other than PORT", wholeNumber(65_535))
   ),
+  /** Origins whose browser pages may call the API (CORS), comma-separated; none when unset. */
+  ROSTER_CORS_ORIGINS: parsed(
+    "ROSTER_CORS_ORIGINS",
+    "must be comma-separated origins such as https://app.example.com or http://localhost:5173 (scheme, host and port only)",
+    parseOrigins
+  ).pipe(Config.withDefault([] as ReadonlyArray<string>)),
   /** Any value turns the CLI's colours off (https://no-color.org). */
   NO_COLOR: Config.option(text("NO_COLOR")).pipe(Config.map(Option.isSome)),
   /** The CLI: a Roster server to call instead of opening a database, with `ROSTER_TOKEN`. */
@@ -322,6 +342,8 @@ export interface Server {
   readonly trustProxy: TrustProxy
   /** Where health and metrics are served apart from the API; on the API's port when absent. */
   readonly adminPort: number | undefined
+  /** Origins whose browser pages may call the API; none: CORS is off. */
+  readonly corsOrigins: ReadonlyArray<string>
   readonly storage: Storage
 }
 
@@ -335,6 +357,7 @@ export const server: Config.Config<Server> = Config.all({
   signInLimit: variables.ROSTER_SIGN_IN_LIMIT,
   trustProxy: variables.ROSTER_TRUST_PROXY,
   adminPort: variables.ROSTER_ADMIN_PORT,
+  corsOrigins: variables.ROSTER_CORS_ORIGINS,
   storage: storageVariables
 }).pipe(
   Config.mapOrFail((read) =>

@@ -10,15 +10,21 @@ import * as Database from "./Database.js"
 import type { MigrationFailed } from "./MigrationError.js"
 import * as Migrations from "./Migrations.js"
 import * as Monitor from "./Monitor.js"
+import * as RequestLimits from "./RequestLimits.js"
 import * as SqlIdentity from "./SqlIdentity.js"
 import * as SqlStore from "./SqlStore.js"
 import type { StoreError } from "./StoreError.js"
 
 export type Options = Database.Options
 
-/** Every port, on a migrated database, and what operators watch of it (`Monitor`). */
-export const layer = (options: Options): Layer.Layer<InMemory.Ports | Monitor.Monitor, StoreError | MigrationFailed> =>
-  Layer.mergeAll(SqlStore.layer, SqlIdentity.layer, Monitor.layer).pipe(
+/**
+ * Every port, on a migrated database; what operators watch of it (`Monitor`); and request counts
+ * every server on it shares (`RequestLimits`).
+ */
+export const layer = (
+  options: Options
+): Layer.Layer<InMemory.Ports | Monitor.Monitor | RequestLimits.RequestLimits, StoreError | MigrationFailed> =>
+  Layer.mergeAll(SqlStore.layer, SqlIdentity.layer, Monitor.layer, RequestLimits.layer).pipe(
     Layer.provide(Migrations.layer),
     Layer.provide(Database.layer(options))
   )

@@ -30,6 +30,8 @@ const names = Object.keys(Configuration.variables) as Array<keyof typeof Configu
 const read = (env: Record<string, string>) => ok(everything, env)
 
 const secretKeyProblem = "must be 32 random bytes in base64, e.g. from `openssl rand -base64 32`"
+const corsProblem =
+  "must be comma-separated origins such as https://app.example.com or http://localhost:5173 (scheme, host and port only)"
 const databaseUrlProblem =
   "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
 
@@ -49,6 +51,7 @@ describe("Configuration.variables", () => {
       "ROSTER_SIGN_IN_LIMIT",
       "ROSTER_TRUST_PROXY",
       "ROSTER_ADMIN_PORT",
+      "ROSTER_CORS_ORIGINS",
       "NO_COLOR",
       "ROSTER_URL",
       "ROSTER_TOKEN",
@@ -67,6 +70,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(defaults.ROSTER_SIGN_IN_LIMIT, 60)
     assert.strictEqual(defaults.ROSTER_TRUST_PROXY, false)
     assert.isTrue(Option.isNone(defaults.ROSTER_ADMIN_PORT))
+    assert.deepStrictEqual(defaults.ROSTER_CORS_ORIGINS, [])
     assert.strictEqual(defaults.NO_COLOR, false)
     for (const name of ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"] as const) {
       assert.isTrue(Option.isNone(defaults[name] as Option.Option<unknown>), name)
@@ -99,6 +103,7 @@ describe("Configuration.variables", () => {
       ROSTER_SIGN_IN_LIMIT: "0",
       ROSTER_TRUST_PROXY: "loopback, 10.0.0.0/8",
       ROSTER_ADMIN_PORT: " 9090",
+      ROSTER_CORS_ORIGINS: "https://app.example.com, http://localhost:5173",
       NO_COLOR: "1"
     })
     assert.strictEqual(values.PORT, 0)
@@ -112,6 +117,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(values.ROSTER_SIGN_IN_LIMIT, 0)
     assert.deepStrictEqual(values.ROSTER_TRUST_PROXY, ["loopback", "10.0.0.0/8"])
     assert.deepStrictEqual(values.ROSTER_ADMIN_PORT, Option.some(9090))
+    assert.deepStrictEqual(values.ROSTER_CORS_ORIGINS, ["https://app.example.com", "http://localhost:5173"])
     assert.strictEqual(values.NO_COLOR, true)
     for (const [text, trust] of [
       ["true", true],
@@ -180,6 +186,12 @@ describe("Configuration.variables", () => {
     ["ROSTER_SIGN_IN_LIMIT", "2000000", "must be a whole number of requests per minute, from 0 (no limit) to 1000000"],
     ["ROSTER_ADMIN_PORT", "metrics", "must be a whole number from 0 to 65535, other than PORT"],
     ["ROSTER_ADMIN_PORT", "65536", "must be a whole number from 0 to 65535, other than PORT"],
+    ["ROSTER_CORS_ORIGINS", "*", corsProblem],
+    ["ROSTER_CORS_ORIGINS", "https://app.example.com/", corsProblem],
+    ["ROSTER_CORS_ORIGINS", "https://app.example.com/path", corsProblem],
+    ["ROSTER_CORS_ORIGINS", "https://APP.example.com", corsProblem],
+    ["ROSTER_CORS_ORIGINS", "ftp://files.example.com", corsProblem],
+    ["ROSTER_CORS_ORIGINS", "https://a.example.com,,https://b.example.com", corsProblem],
     [
       "ROSTER_TRUST_PROXY",
       "maybe please",
@@ -214,6 +226,7 @@ describe("Configuration.server", () => {
       signInLimit: 60,
       trustProxy: false,
       adminPort: undefined,
+      corsOrigins: [],
       storage: {
         database: { _tag: "Embedded", dataDir: ".roster/data" },
         secretKey: { _tag: "File", path: Path.resolve(".roster/secret.key") }

@@ -87,20 +87,32 @@ export const memory = (options: Options = {}): Layer.Layer<Opened, DatabaseUnava
 export const server = (options: Options & { readonly url?: string | undefined } = {}): Layer.Layer<Opened, Failure> =>
   Layer.scopedContext(
     Effect.gen(function* () {
-      const adminUrl = options.url ?? serverUrl()
-      if (adminUrl === undefined) {
-        return yield* new DatabaseUnavailable({ target: "ROSTER_TEST_DATABASE_URL", reason: "it is not set" })
-      }
-      const name = `roster_test_${Crypto.randomBytes(6).toString("hex")}`
-      yield* Effect.acquireRelease(admin(adminUrl, `CREATE DATABASE ${name}`), () =>
-        // A database left behind is a failure too, so this one is loud.
-        admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).pipe(Effect.orDie)
-      )
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      return yield* Layer.build(migrated(Database.layerServer(url.toString()), options))
+      const url = yield* serverDatabase(options.url)
+      return yield* Layer.build(migrated(Database.layerServer(url), options))
     })
   )
+
+/**
+ * A fresh, empty database on the server at `adminUrl` (default `ROSTER_TEST_DATABASE_URL`): its
+ * URL, for tests that open it more than once, as several servers would. Dropped, with any
+ * connection still open to it, when the scope closes.
+ */
+export const serverDatabase = (
+  adminUrl: string | undefined = serverUrl()
+): Effect.Effect<string, DatabaseUnavailable, Scope.Scope> =>
+  Effect.gen(function* () {
+    if (adminUrl === undefined) {
+      return yield* new DatabaseUnavailable({ target: "ROSTER_TEST_DATABASE_URL", reason: "it is not set" })
+    }
+    const name = `roster_test_${Crypto.randomBytes(6).toString("hex")}`
+    yield* Effect.acquireRelease(admin(adminUrl, `CREATE DATABASE ${name}`), () =>
+      // A database left behind is a failure too, so this one is loud.
+      admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).pipe(Effect.orDie)
+    )
+    const url = new URL(adminUrl)
+    url.pathname = `/${name}`
+    return url.toString()
+  })
 
 /** Runs one statement on its own admin connection (CREATE/DROP DATABASE cannot run in a transaction). */
 const admin = (url: string, statement: string): Effect.Effect<void, DatabaseUnavailable> =>
