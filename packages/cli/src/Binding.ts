@@ -95,7 +95,12 @@ export const make = <O extends Operation.Any, A = Operation.OutputOf<O>>(
   if (operation.guard === "session" || operation.guard === "public") {
     throw new Error(`${command}: ${operation.id} is not the operator's to run`)
   }
-  const given = [...(row.flags ?? []), ...(row.confirm === undefined ? [] : [Flag.yes])]
+  const given = [
+    ...(row.flags ?? []),
+    // A list reads every page with --all; a change that cannot be undone asks first, --yes or not.
+    ...("page" in operation.input.fields ? [Flag.all] : []),
+    ...(row.confirm === undefined ? [] : [Flag.yes])
+  ]
   const flags =
     operation.guard === "organization" && !given.some((flag) => flag._tag === "Org") ? [orgFlag, ...given] : given
   const fields = [

@@ -8,6 +8,7 @@ import * as Backend from "./Backend.js"
 import * as Connection from "./Connection.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Failure from "./Failure.js"
+import * as Format from "./Format.js"
 import { type Io, readProcessStdin } from "./Io.js"
 import * as Login from "./Login.js"
 import type { Output } from "./Plan.js"
@@ -58,22 +59,34 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       return finish(
         io,
         await Effect.runPromiseExit(Login.login(invocation.options, invocation.line, environment)),
-        invocation.json,
+        { format: invocation.format, wide: false },
         fail
       )
     case "Logout":
-      return finish(io, await Effect.runPromiseExit(Login.logout(invocation, environment)), invocation.json, fail)
+      return finish(
+        io,
+        await Effect.runPromiseExit(Login.logout(invocation, environment)),
+        { format: invocation.format, wide: false },
+        fail
+      )
     case "Operation":
       break
   }
-  const { binding, line, json } = invocation
+  const { binding, line, format } = invocation
+  const printing = { format, wide: invocation.wide }
 
   const connected = Effect.runSyncExit(
     Connection.decide({ storage: invocation.storage, profile: invocation.profile }, environment)
   )
   if (Exit.isFailure(connected)) return fail(Failure.fromCause(connected.cause))
   const connection = connected.value
-  const settings = { json, publicUrl: io.publicUrl ?? defaultPublicUrl }
+  // --all in a format that streams: each page written as it arrives, as one document.
+  const writer = format === "table" ? undefined : Format.streaming(format)
+  const settings: Runner.Settings = {
+    format,
+    publicUrl: io.publicUrl ?? defaultPublicUrl,
+    ...(writer === undefined ? {} : { emit: (items) => write(io, writer.items(items)) })
+  }
 
   if (connection._tag !== "Database") {
     const backend =
@@ -83,7 +96,7 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     // Checking the input needs no server.
     const checked = Effect.runSyncExit(Runner.plan(binding, line, settings, backend))
     if (Exit.isFailure(checked)) return fail(Failure.fromCause(checked.cause))
-    return finish(io, await Effect.runPromiseExit(checked.value), json, fail)
+    return finish(io, await Effect.runPromiseExit(checked.value), printing, fail, writer)
   }
 
   // Checking the input needs no database.
@@ -99,7 +112,7 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
 
   let code: number
   try {
-    code = finish(io, await runtime.runPromiseExit(checked.value), json, fail)
+    code = finish(io, await runtime.runPromiseExit(checked.value), printing, fail, writer)
   } catch (error) {
     code = fail(Failure.internal(error))
   }
@@ -115,12 +128,25 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
 const finish = (
   io: Io,
   exit: Exit.Exit<Output, unknown>,
-  json: boolean,
-  fail: (failure: Failure.Failure) => number
+  printing: { readonly format: Format.Format; readonly wide: boolean },
+  fail: (failure: Failure.Failure) => number,
+  writer?: Format.Writer
 ): number => {
   if (Exit.isFailure(exit)) return fail(Failure.fromCause(exit.cause))
   const output = exit.value
-  const text = json ? JSON.stringify(output.json, null, 2) : output.text(Render.make(io.color ?? false))
-  io.stdout(text.endsWith("\n") ? text : `${text}\n`)
+  if (output.streamed === true && writer !== undefined) {
+    write(io, writer.end())
+    return ExitCode.success
+  }
+  const text =
+    printing.format === "table"
+      ? output.text(Render.make(io.color ?? false, printing.wide ? undefined : io.terminal?.columns))
+      : Format.whole(printing.format, output.json)
+  write(io, text)
   return ExitCode.success
+}
+
+/** Whole lines: what is written ends with a newline. */
+const write = (io: Io, text: string) => {
+  if (text !== "") io.stdout(text.endsWith("\n") ? text : `${text}\n`)
 }

@@ -75,7 +75,12 @@ export interface Yes extends Common {
   readonly _tag: "Yes"
 }
 
-export type Flag = Value | Role | Password | Org | PublicUrl | Yes
+/** `--all`: a list command reads every page (and takes no `--page`). */
+export interface All extends Common {
+  readonly _tag: "All"
+}
+
+export type Flag = Value | Role | Password | Org | PublicUrl | Yes | All
 
 /** `--first-name <name>` → `--first-name`. */
 const nameOf = (flags: string) => flags.split(/[ ,]/)[0]!
@@ -147,6 +152,16 @@ export const page = (description = "page number, from 1 (default: 1)"): Value =>
               )
       )
   }
+}
+
+/** `--all`: every page, written as each arrives. */
+export const all: All = {
+  _tag: "All",
+  ...common({
+    flags: "--all",
+    description: "every page, 200 at a time unless --size says otherwise, written as each arrives",
+    conflicts: "page"
+  })
 }
 
 /** `--yes`: go ahead without being asked. */

@@ -10,8 +10,10 @@ import type { Terminal } from "./Io.js"
 import type { Renderer } from "./Render.js"
 
 export interface Output {
-  /** What `--json` prints. */
+  /** What `--json` prints (and the other formats but `table`). */
   readonly json: unknown
+  /** Already written, page by page (`--all`): nothing more to print but the end. */
+  readonly streamed?: boolean
   /** What a person reads. */
   readonly text: (render: Renderer) => string
 }

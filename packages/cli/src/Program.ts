@@ -5,6 +5,7 @@
 import { Command, Option } from "commander"
 import type { Binding } from "./Binding.js"
 import * as Commands from "./Commands.js"
+import * as Format from "./Format.js"
 import type { Storage, Terminal } from "./Io.js"
 import type * as Login from "./Login.js"
 import { type CommandLine, commandLine } from "./Plan.js"
@@ -15,13 +16,20 @@ export type Invocation =
       readonly _tag: "Operation"
       readonly binding: Binding
       readonly line: CommandLine
-      readonly json: boolean
+      readonly format: Format.Format
+      /** `--wide`: tables as wide as their cells, whatever the terminal. */
+      readonly wide: boolean
       readonly storage: Storage
       /** `--profile`. */
       readonly profile: string | undefined
     }
-  | { readonly _tag: "Login"; readonly options: Login.LoginOptions; readonly line: CommandLine; readonly json: boolean }
-  | { readonly _tag: "Logout"; readonly profile: string | undefined; readonly json: boolean }
+  | {
+      readonly _tag: "Login"
+      readonly options: Login.LoginOptions
+      readonly line: CommandLine
+      readonly format: Format.Format
+    }
+  | { readonly _tag: "Logout"; readonly profile: string | undefined; readonly format: Format.Format }
 
 const examples = `
 Examples:
@@ -44,15 +52,42 @@ Errors print one line, "error CODE: message", on stderr. Exit status: 0 success,
 
 interface GlobalOptions {
   readonly json?: boolean
+  readonly output?: Format.Format
+  readonly wide?: boolean
   readonly dataDir?: string
   readonly databaseUrl?: string
   readonly profile?: string
 }
 
-/** `--json`, `--data-dir`, `--database-url`, `--profile`: accepted before the noun and after the verb. */
-const addGlobalOptions = (command: Command): Command =>
+/** `--json`, `--output`: the answer's format. */
+const outputOptions = (command: Command): Command =>
   command
-    .addOption(new Option("--json", "print machine-readable JSON on stdout").helpGroup("Global options:"))
+    .addOption(new Option("--json", "print the API's JSON on stdout (--output json)").helpGroup("Global options:"))
+    .addOption(
+      new Option("--output <format>", "table (the default), json, csv or yaml")
+        .choices(Format.formats)
+        .helpGroup("Global options:")
+    )
+
+/** The format asked for: `--json` is `--output json`, and cannot say otherwise. */
+const formatOf = (self: Command, options: GlobalOptions): Format.Format => {
+  if (options.json === true && options.output !== undefined && options.output !== "json") {
+    self.error(`--json and --output ${options.output} cannot be used together`, {
+      exitCode: 2,
+      code: "roster.formatConflict"
+    })
+  }
+  return options.json === true ? "json" : (options.output ?? "table")
+}
+
+/** `--json`, `--output`, `--wide`, `--data-dir`, `--database-url`, `--profile`: before the noun and after the verb. */
+const addGlobalOptions = (command: Command): Command =>
+  outputOptions(command)
+    .addOption(
+      new Option("--wide", "tables as wide as their contents (default: they fit the terminal, cut with …)").helpGroup(
+        "Global options:"
+      )
+    )
     .addOption(
       new Option(
         "--data-dir <dir>",
@@ -125,7 +160,8 @@ export const make = (
         _tag: "Operation",
         binding,
         line: commandLine(self.processedArgs as Array<string>, options, io.readStdin, io.terminal),
-        json: options.json === true,
+        format: formatOf(self, options),
+        wide: options.wide === true,
         storage: {
           ...(dataDir === undefined ? {} : { dataDir }),
           ...(databaseUrl === undefined ? {} : { databaseUrl })
@@ -153,13 +189,11 @@ const defineLogin = (
   invoke: (invocation: Invocation) => void
 ) => {
   const global = (command: Command) =>
-    command
-      .addOption(new Option("--json", "print machine-readable JSON on stdout").helpGroup("Global options:"))
-      .addOption(
-        new Option("--profile <name>", "the profile's name (default: $ROSTER_PROFILE, else default)").helpGroup(
-          "Global options:"
-        )
+    outputOptions(command).addOption(
+      new Option("--profile <name>", "the profile's name (default: $ROSTER_PROFILE, else default)").helpGroup(
+        "Global options:"
       )
+    )
   global(
     program
       .command("login")
@@ -191,7 +225,7 @@ const defineLogin = (
         profile: text("profile")
       },
       line: commandLine([], options, io.readStdin, io.terminal),
-      json: options.json === true
+      format: formatOf(self, options)
     })
   })
   global(
@@ -204,7 +238,7 @@ const defineLogin = (
     invoke({
       _tag: "Logout",
       profile: typeof options.profile === "string" ? options.profile : undefined,
-      json: options.json === true
+      format: formatOf(self, options)
     })
   })
 }

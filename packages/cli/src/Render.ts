@@ -1,5 +1,7 @@
 /**
- * Text for people: tables drawn with cli-table3, coloured only when asked.
+ * Text for people: tables drawn with cli-table3, coloured only when asked, and as wide as the
+ * terminal at most: the widest columns give way first, and what does not fit is cut with `…`
+ * (`--wide`, or output that is not a terminal, draws every cell whole).
  * Colour is decided by the caller (a TTY, `--color`, `NO_COLOR`), so the table's own
  * colour detection is switched off and headers are coloured with picocolors forced on or off.
  */
@@ -15,22 +17,60 @@ export interface Renderer {
   readonly record: (entries: ReadonlyArray<readonly [string, Cell]>) => string
 }
 
-export const make = (color: boolean): Renderer => {
+/** `width`: the terminal's columns, which tables fit in; none, every cell whole. */
+export const make = (color: boolean, width?: number): Renderer => {
   const colors = picocolors.createColors(color)
   const style = { head: [], border: [] }
   const cell = (value: Cell): string => (value === null || value === undefined || value === "" ? none : String(value))
   return {
     table: (head, rows) => {
-      const table = new Table({ head: head.map((name) => colors.cyan(name)), style })
-      for (const row of rows) table.push(row.map(cell))
+      const cells = rows.map((row) => row.map(cell))
+      const widths = width === undefined ? undefined : fit([head, ...cells], width)
+      const table = new Table({
+        head: head.map((name) => colors.cyan(name)),
+        style,
+        ...(widths === undefined ? {} : { colWidths: widths })
+      })
+      for (const row of cells) table.push(row)
       return table.toString()
     },
     record: (entries) => {
-      const table = new Table({ style })
-      for (const [key, value] of entries) table.push({ [colors.cyan(key)]: cell(value) })
+      const cells = entries.map(([key, value]) => [key, cell(value)])
+      const widths = width === undefined ? undefined : fit(cells, width)
+      const table = new Table({ style, ...(widths === undefined ? {} : { colWidths: widths }) })
+      for (const [key, value] of cells) table.push({ [colors.cyan(key!)]: value! })
       return table.toString()
     }
   }
+}
+
+/** The narrowest a column is cut to: a few characters and the `…`. */
+const narrowest = 8
+
+/** How many columns a line takes on a terminal (code points; wide characters are rare here). */
+const lengthOf = (text: string) => [...text].length
+
+/**
+ * The width of each column (padding included, as cli-table3 counts) so that the table, borders
+ * included, takes at most `width` columns; undefined when it fits as it is. The widest column
+ * gives way first, down to `narrowest` (or its own width when that is less).
+ */
+export const fit = (rows: ReadonlyArray<ReadonlyArray<string>>, width: number): Array<number> | undefined => {
+  const count = Math.max(0, ...rows.map((row) => row.length))
+  const natural = Array.from(
+    { length: count },
+    (_, column) => Math.max(1, ...rows.flatMap((row) => (row[column] ?? "").split("\n").map(lengthOf))) + 2 // padding
+  )
+  // Every column has a border on its left, and the last one on its right too.
+  const room = width - (count + 1)
+  if (natural.reduce((sum, each) => sum + each, 0) <= room) return undefined
+  const widths = [...natural]
+  while (widths.reduce((sum, each) => sum + each, 0) > room) {
+    const widest = widths.indexOf(Math.max(...widths))
+    if (widths[widest]! <= narrowest + 2) break
+    widths[widest] = widths[widest]! - 1
+  }
+  return widths
 }
 
 /** How an absent value shows. */

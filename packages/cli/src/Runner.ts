@@ -30,6 +30,7 @@ import {
 } from "@roster/domain"
 import type { Backend, Failure, Scope } from "./Backend.js"
 import type { Binding, Lookup } from "./Binding.js"
+import type { Format } from "./Format.js"
 import { CliError, usage } from "./CliError.js"
 import * as ExitCode from "./ExitCode.js"
 import type * as Flag from "./Flag.js"
@@ -39,10 +40,19 @@ import * as Stdin from "./Stdin.js"
 import type { Context } from "./View.js"
 
 export interface Settings {
-  /** `--json`: the answer as the API's body; no view, so nothing more is read for one. */
-  readonly json: boolean
+  /** `--output`: anything but a table prints the API's body; no view, so nothing more is read for one. */
+  readonly format: Format
   /** Where handed-out links point unless `--public-url` says otherwise. */
   readonly publicUrl: string
+  /** With `--all` in a format that streams: each page's items, as they arrive. */
+  readonly emit?: (items: ReadonlyArray<unknown>) => void
+}
+
+/** What a list answers: a page of items and where it stands. */
+interface Page {
+  readonly content: ReadonlyArray<unknown>
+  readonly totalElements: number
+  readonly totalPages: number
 }
 
 /** The plan of one command: its input checked now, its program run by `backend`. */
@@ -133,13 +143,22 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
               pick(decoded, Object.keys(binding.unchanged.read.input.fields)),
               scope
             )
-      const answer = yield* backend
-        .run(operation, decoded, scope)
-        .pipe(
-          Effect.mapError((error) =>
-            error._tag === "ValidationFailed" ? Input.rename(error, read.names, input) : error
+      const run = (input: object) =>
+        backend
+          .run(operation, input, scope)
+          .pipe(
+            Effect.mapError((error) =>
+              error._tag === "ValidationFailed"
+                ? Input.rename(error, read.names, input as Record<string, unknown>)
+                : error
+            )
           )
-        )
+      const answer = line.flag("all")
+        ? yield* everyPage(
+            (page) => run({ size: 200, ...decoded, page }) as Effect.Effect<Page, Failure, R>,
+            settings.emit
+          )
+        : yield* run(decoded)
       const shown =
         binding.show !== undefined
           ? yield* backend.run(binding.show, pick(decoded, Object.keys(binding.show.input.fields)), scope)
@@ -149,7 +168,8 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
 
       const context: Context = {
         organization,
-        roles: !settings.json && binding.view.roles === true && organization !== undefined ? yield* roles : [],
+        roles:
+          settings.format === "table" && binding.view.roles === true && organization !== undefined ? yield* roles : [],
         now: yield* Time.now
       }
       // A change that changed nothing says so (the answer is what was there before).
@@ -159,6 +179,7 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
           : binding.summary
       return {
         json: shown,
+        streamed: line.flag("all") && settings.emit !== undefined,
         text: (render) =>
           [...(summary === undefined ? [] : [summary(shown, context)]), binding.view.text(render, shown, context)].join(
             "\n"
@@ -264,6 +285,7 @@ const readLine = (binding: Binding, operation: Operation.Any, line: CommandLine)
           publicUrl = line.text(flag.attribute)
           break
         case "Yes":
+        case "All":
           break
       }
     }
@@ -286,6 +308,32 @@ const roleIdOf = (roles: OrganizationResponse.RoleListResponse, reference: strin
     roles.find((role) => role.id.toLowerCase() === wanted) ?? roles.find((role) => role.name.toLowerCase() === wanted)
   return found === undefined ? Effect.fail(new RoleNotFound({ roleId: reference })) : Effect.succeed(found.id)
 }
+
+/**
+ * Every page of a list, one after the other: each page's items go to `emit` as it arrives, or, with
+ * nowhere to stream them (a table), all of them make one page.
+ */
+const everyPage = <R>(
+  page: (number: number) => Effect.Effect<Page, Failure, R>,
+  emit: ((items: ReadonlyArray<unknown>) => void) | undefined
+) =>
+  Effect.gen(function* () {
+    const items: Array<unknown> = []
+    for (let number = 0; ; number++) {
+      const found = yield* page(number)
+      if (emit === undefined) items.push(...found.content)
+      else emit(found.content)
+      if (number + 1 >= found.totalPages) {
+        return {
+          ...found,
+          content: items,
+          totalPages: found.totalElements === 0 ? 0 : 1,
+          size: items.length,
+          number: 0
+        }
+      }
+    }
+  })
 
 const isUuid = (text: string) => /^\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*$/i.test(text)
 

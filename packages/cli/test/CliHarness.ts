@@ -98,7 +98,10 @@ export interface Cli {
   /** Runs `roster` with these arguments and captures what it printed. */
   readonly roster: (...argv: Array<string>) => Promise<Result>
   /** `roster` on a terminal, where a person answers each question as `answer` says (and records it). */
-  readonly onTerminal: (answer: (question: string) => string) => (...argv: Array<string>) => Promise<Result>
+  readonly onTerminal: (
+    answer: (question: string) => string,
+    columns?: number
+  ) => (...argv: Array<string>) => Promise<Result>
   /** Runs a command that must succeed with `--json`, and returns what it printed, parsed. */
   readonly json: (...argv: Array<string>) => Promise<any>
   readonly createOrg: (orgName?: string) => Promise<typeof CreatedOrganization.Type>
@@ -160,9 +163,10 @@ export const setup = (makeStorage: () => TestStorage | Promise<TestStorage>): Cl
       return { code, stdout: out.join(""), stderr: err.join("") }
     }
   const roster = rosterOn()
-  const onTerminal = (answer: (question: string) => string) =>
+  const onTerminal = (answer: (question: string) => string, columns?: number) =>
     rosterOn({
       interactive: true,
+      columns,
       secret: () => Promise.reject(new Error("no secret asked for here")),
       line: (question) => Promise.resolve(answer(question))
     })

@@ -3,6 +3,7 @@
  * nothing said so, questions before what cannot be undone, and times from when a command runs.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as YAML from "yaml"
 import { asks, assertFailure, assertSuccess, type Cli } from "./CliHarness.js"
 
 export const tests = (cli: Cli) => {
@@ -137,6 +138,86 @@ export const tests = (cli: Cli) => {
         2,
         /--expires-in: must be a positive duration such as 90m, 12h, 30d, 2w or 1y, up to 100 years/
       )
+    })
+
+    it("--output csv and yaml print the API's answer; --json is --output json", async () => {
+      await createOrg()
+      await addUser("ada@example.com", "--first-name", "Ada", "--last-name", "Lovelace, Countess")
+      await addUser("bob@example.com", "--first-name", "Bob")
+      const page = await json("users", "list", "--org", "acme")
+      const yaml = await roster("users", "list", "--org", "acme", "--output", "yaml")
+      assertSuccess(yaml)
+      assert.deepStrictEqual(YAML.parse(yaml.stdout), page)
+      const csv = await roster("users", "list", "--org", "acme", "--output", "csv")
+      assertSuccess(csv)
+      const [header, ...rows] = csv.stdout.trimEnd().split("\n")
+      assert.strictEqual(
+        header,
+        "id,email,idpId,roleId,profile.id,profile.firstName,profile.lastName,profile.title,profile.organizationId,profile.roleId,profile.status,profile.createdDateTime,profile.lastSignedInAt,createdDateTime"
+      )
+      assert.lengthOf(rows, 2)
+      assert.include(rows[0]!, `${page.content[0].id},ada@example.com,,`)
+      assert.include(rows[0]!, `Ada,"Lovelace, Countess",,`)
+      const roles = await roster("roles", "list", "--org", "acme", "--output", "csv")
+      assert.match(roles.stdout, /^id,name,permissions,isDefault\n.*,Admin,can_view_users;can_manage_users;/)
+      assert.deepStrictEqual(
+        JSON.parse((await roster("users", "list", "--org", "acme", "--output", "json")).stdout),
+        page
+      )
+      assertFailure(
+        await roster("users", "list", "--org", "acme", "--json", "--output", "csv"),
+        "USAGE",
+        2,
+        "--json and --output csv cannot be used together"
+      )
+      assertFailure(await roster("users", "list", "--org", "acme", "--output", "xml"), "USAGE", 2, /xml/)
+    })
+
+    it("--all reads every page: as one JSON array, one CSV, one YAML sequence, one table", async () => {
+      await createOrg()
+      for (const name of ["a", "b", "c", "d", "e"]) await addUser(`${name}@example.com`)
+      const list = ["users", "list", "--org", "acme", "--size", "2", "--all"]
+      const every = JSON.parse((await roster(...list, "--json")).stdout)
+      assert.deepStrictEqual(
+        every.map((user: { email: string }) => user.email),
+        ["a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"]
+      )
+      const yaml = await roster(...list, "--output", "yaml")
+      assert.deepStrictEqual(YAML.parse(yaml.stdout), every)
+      const csv = (await roster(...list, "--output", "csv")).stdout.trimEnd().split("\n")
+      assert.lengthOf(csv, 6)
+      assert.match(csv[0]!, /^id,email,/)
+      const table = await roster(...list)
+      assertSuccess(table)
+      for (const user of every) assert.include(table.stdout, user.email)
+      assert.include(table.stdout, "page 1 of 1, 5 users")
+      assert.strictEqual(
+        (await roster("users", "list", "--org", "acme", "--q", "nobody", "--all", "--json")).stdout,
+        "[]\n"
+      )
+      assertFailure(await roster(...list, "--page", "2"), "USAGE", 2, /cannot be used with/)
+    })
+
+    it("tables fit the terminal, cut with …; --wide, or output that is no terminal, shows every cell whole", async () => {
+      await createOrg()
+      await addUser("a.very.long.address.indeed@example.com", "--first-name", "Augusta Ada", "--last-name", "King-Noel")
+      const narrow = onTerminal(() => "", 60)
+      for (const argv of [
+        ["users", "list", "--org", "acme"],
+        ["users", "show", "--org", "acme", "a.very.long.address.indeed@example.com"],
+        ["tokens", "list", "--org", "acme"],
+        ["roles", "list", "--org", "acme"]
+      ]) {
+        const fitted = await narrow(...argv)
+        assertSuccess(fitted)
+        for (const line of fitted.stdout.split("\n")) assert.isAtMost([...line].length, 60, line)
+      }
+      const fitted = await narrow("users", "list", "--org", "acme")
+      assert.include(fitted.stdout, "…")
+      const wide = await narrow("users", "list", "--org", "acme", "--wide")
+      assert.include(wide.stdout, "a.very.long.address.indeed@example.com")
+      assert.isAbove(Math.max(...wide.stdout.split("\n").map((line) => [...line].length)), 60)
+      assert.include((await roster("users", "list", "--org", "acme")).stdout, "a.very.long.address.indeed@example.com")
     })
   })
 }
