@@ -29,6 +29,24 @@ export const ensureFirstOrganization = (organizationName: string = defaultOrgani
     Effect.catchTag("OrganizationNameTaken", () => Effect.succeed(Option.none<Welcome>()))
   )
 
+/**
+ * The welcome as one log entry, for LOG_FORMAT=json: the token once, in a field of its own
+ * (`token`), and the commands to try with `$ROSTER_TOKEN` in its place. Written once, on stdout,
+ * never through the logger (which masks every token).
+ */
+export const welcomeEntry = (
+  welcome: Welcome,
+  baseUrl: string
+): { readonly message: string; readonly annotations: Readonly<Record<string, string>> } => ({
+  message: `Roster created your first organization, "${welcome.organizationName}", and an API token with every permission. It is shown only this once: keep it somewhere safe.`,
+  annotations: {
+    organization: welcome.organizationName,
+    token: welcome.secret,
+    tryIt: `curl -H "Authorization: $ROSTER_TOKEN" ${baseUrl}/organizations/users`,
+    addUser: `curl -X POST -H "Authorization: $ROSTER_TOKEN" -H "Content-Type: application/json" -d '{"email":"ada@example.com","firstName":"Ada"}' ${baseUrl}/organizations/users`
+  }
+})
+
 /** What the server prints once, on stdout (never through the logger): the token is shown only here. */
 export const welcomeMessage = (welcome: Welcome, baseUrl: string): string =>
   [

@@ -3,7 +3,7 @@
  * shaped like a bearer secret (an organization token, a session, a magic or verification link) is
  * masked in every line, whoever logged it: a library's debug line may quote what a client sent (a
  * path, a field, a failure's cause), and a client may have pasted a secret there. The first-run
- * welcome, the one place a token is shown, is not a log line.
+ * welcome, the one place a token is shown, is written apart (`line`), never through the logger.
  */
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
@@ -18,3 +18,20 @@ export const layer = (format: "logfmt" | "json", minimum: LogLevel.LogLevel): La
     ),
     Logger.minimumLogLevel(minimum)
   )
+
+/**
+ * One line written without the logger, in `format`: what start-up says before the logger exists or
+ * when it must not mask (the welcome's token). JSON lines have the logger's keys (message,
+ * logLevel, timestamp, annotations, spans).
+ */
+export const line = (
+  format: "logfmt" | "json",
+  level: "INFO" | "ERROR",
+  message: string,
+  annotations: Readonly<Record<string, string>> = {},
+  /** The text for logfmt, when it is not `message`: the welcome's block, a `roster: …` line. */
+  plain: string = message
+): string =>
+  format === "json"
+    ? JSON.stringify({ message, logLevel: level, timestamp: new Date().toISOString(), annotations, spans: {} })
+    : plain

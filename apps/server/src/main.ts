@@ -20,8 +20,14 @@ import * as FirstRun from "./FirstRun.js"
 import * as Logging from "./Logging.js"
 import * as ServerMonitoring from "./Monitoring.js"
 
+/**
+ * LOG_FORMAT alone, to say even a configuration error as a JSON line when asked to; logfmt when it
+ * is itself what is wrong.
+ */
+let format = Either.getOrElse(Configuration.read(Configuration.variables.LOG_FORMAT), () => "logfmt" as const)
+
 const stop = (message: string): never => {
-  process.stderr.write(`roster: ${message}\n`)
+  process.stderr.write(`${Logging.line(format, "ERROR", message, {}, `roster: ${message}`)}\n`)
   process.exit(1)
 }
 
@@ -29,6 +35,7 @@ const stop = (message: string): never => {
 const config = Either.getOrElse(Configuration.read(Configuration.server), (error) =>
   stop(`invalid configuration: ${error.message}`)
 )
+format = config.logFormat
 const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, adminPort, corsOrigins, storage } = config
 
 const logging = Logging.layer(logFormat, logLevel)
@@ -166,6 +173,9 @@ await runtime.runPromise(
   )
 )
 if (Exit.isSuccess(firstRun) && Option.isSome(firstRun.value)) {
-  process.stdout.write(`${FirstRun.welcomeMessage(firstRun.value.value, url)}\n`)
+  // The token's one showing: a block of text, or with LOG_FORMAT=json one line, the token in its own field.
+  const { message, annotations } = FirstRun.welcomeEntry(firstRun.value.value, url)
+  const plain = FirstRun.welcomeMessage(firstRun.value.value, url)
+  process.stdout.write(`${Logging.line(logFormat, "INFO", message, annotations, plain)}\n`)
 }
 startedUp()

@@ -108,6 +108,8 @@ const lockExists = (dataDir: string) => Fs.existsSync(Path.join(dataDir, "roster
 
 const welcomeHeadline = "Roster created your first organization"
 const curlLine = /curl -H "Authorization: (tot_[0-9A-Za-z]+)" (\S+)\/organizations\/users/
+/** The welcome as a JSON line (LOG_FORMAT=json): the token in `annotations.token`. */
+const welcomeLine = /^\{.*"message":"Roster created your first organization.*$/m
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 const randomToken = () => `tot_${Array.from(Crypto.randomBytes(52), (byte) => base62[byte % base62.length]).join("")}`
@@ -134,13 +136,18 @@ describe("on an embedded data directory", () => {
     first = P.startServer(P.env({ PORT: "0", ROSTER_DATA_DIR: dataDir, LOG_FORMAT: "json", LOG_LEVEL: "debug" }), root)
     firstPort = await P.listening(first)
 
-    const curl = await first.waitFor("stdout", curlLine)
-    token = curl[1]!
+    const welcome = JSON.parse((await first.waitFor("stdout", welcomeLine))[0])
+    token = welcome.annotations.token
     expect(token).toMatch(P.tokenPattern)
-    // The ready-to-paste line points at where the server listens.
-    expect(curl[2]).toBe(`http://localhost:${firstPort}`)
-    expect(first.stdout).toContain(`${welcomeHeadline}, "My Organization"`)
-    expect(first.stdout).toContain(`\n  ${token}\n`)
+    expect(welcome).toMatchObject({
+      message: expect.stringContaining(`${welcomeHeadline}, "My Organization"`),
+      logLevel: "INFO",
+      annotations: {
+        organization: "My Organization",
+        // The ready-to-paste line points at where the server listens; the token is not repeated.
+        tryIt: `curl -H "Authorization: $ROSTER_TOKEN" http://localhost:${firstPort}/organizations/users`
+      }
+    })
 
     const health = await request(firstPort, "/health")
     expect(health.status).toBe(200)
@@ -236,17 +243,15 @@ describe("on an embedded data directory", () => {
     expect(lockExists(dataDir)).toBe(false)
   })
 
-  it("log lines are JSON with LOG_FORMAT=json, and a token appears only in the welcome, even at LOG_LEVEL=debug", () => {
+  it("log lines are JSON with LOG_FORMAT=json, the welcome too, and the token appears once, in its field, even at LOG_LEVEL=debug", () => {
     const out = P.lines(first.stdout)
     const err = P.lines(first.stderr)
-    // Everything on stdout is a JSON log line except one block: the welcome.
-    const start = out.findIndex((line) => line.startsWith(welcomeHeadline))
-    expect(start, first.describe()).toBeGreaterThan(-1)
-    expect(out.filter((line) => line.startsWith(welcomeHeadline))).toHaveLength(1)
-    const welcome: Array<string> = []
-    for (let i = start; i < out.length && !isJsonObject(out[i]!); i++) welcome.push(out[i]!)
-    const logs = [...out.slice(0, start), ...out.slice(start + welcome.length), ...err]
-    expect(logs.filter((line) => !isJsonObject(line))).toEqual([])
+    // Every line on stdout and stderr is JSON, the welcome included.
+    expect([...out, ...err].filter((line) => !isJsonObject(line))).toEqual([])
+    const welcome = out.filter((line) => line.includes(token))
+    expect(welcome).toHaveLength(1)
+    expect(JSON.parse(welcome[0]!).annotations.token).toBe(token)
+    const logs = [...out.filter((line) => !line.includes(token)), ...err]
     const messages = logs.map((line) => JSON.parse(line))
     for (const message of messages)
       expect(message).toMatchObject({ message: expect.anything(), logLevel: expect.any(String) })
@@ -264,15 +269,10 @@ describe("on an embedded data directory", () => {
     )
     expect(messages.some((m) => m.logLevel === "DEBUG")).toBe(true)
 
-    // The token is printed three times, all in the welcome (alone, and in two curl lines)...
-    expect(welcome.filter((line) => line.includes(token))).toEqual([
-      `  ${token}`,
-      expect.stringContaining(`curl -H "Authorization: ${token}"`),
-      expect.stringContaining(`curl -X POST -H "Authorization: ${token}"`)
-    ])
-    // ...and nowhere else, in any case; nor does anything else shaped like a token appear unmasked.
+    // The token is printed once, in the welcome's field, and nowhere else, in any case; nor does
+    // anything else shaped like a token appear unmasked.
     const everything = `${first.stdout}\n${first.stderr}`.toLowerCase()
-    expect(everything.split(token.toLowerCase())).toHaveLength(4)
+    expect(everything.split(token.toLowerCase())).toHaveLength(2)
     expect(everything).not.toContain(strangerToken.toLowerCase())
     for (const secret of strangerSecrets) expect(everything).not.toContain(secret.slice(4, 30).toLowerCase())
     for (const line of logs) expect(line).not.toMatch(/(tot|ses|mlt|evt)_[0-9a-z]/i)
