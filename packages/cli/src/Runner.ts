@@ -9,12 +9,14 @@
  *    text through the binding's view of that same body.
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import {
   type AuditResponse,
   type IdentityResponse,
   MembershipStatus,
   type Operation,
+  OrganizationOperations,
   type OrganizationResponse,
   PlatformOperations,
   PublicUrl,
@@ -37,7 +39,7 @@ import type * as Flag from "./Flag.js"
 import * as Input from "./Input.js"
 import type { CommandLine, Plan } from "./Plan.js"
 import * as Stdin from "./Stdin.js"
-import type { Context } from "./View.js"
+import type { Context, Named } from "./View.js"
 
 export interface Settings {
   /** `--output`: anything but a table prints the API's body; no view, so nothing more is read for one. */
@@ -166,11 +168,14 @@ export const plan = <R>(binding: Binding, line: CommandLine, settings: Settings,
             ? binding.receipt(decoded)
             : answer
 
+      const forPeople = settings.format === "table"
       const context: Context = {
         organization,
-        roles:
-          settings.format === "table" && binding.view.roles === true && organization !== undefined ? yield* roles : [],
-        now: yield* Time.now
+        roles: forPeople && binding.view.roles === true && organization !== undefined ? yield* roles : [],
+        now: yield* Time.now,
+        ...(forPeople && binding.view.names !== undefined
+          ? { names: yield* namesOf(backend, scope, binding.view.names(shown), organization !== undefined) }
+          : {})
       }
       // A change that changed nothing says so (the answer is what was there before).
       const summary =
@@ -308,6 +313,48 @@ const roleIdOf = (roles: OrganizationResponse.RoleListResponse, reference: strin
     roles.find((role) => role.id.toLowerCase() === wanted) ?? roles.find((role) => role.name.toLowerCase() === wanted)
   return found === undefined ? Effect.fail(new RoleNotFound({ roleId: reference })) : Effect.succeed(found.id)
 }
+
+/**
+ * What the ids a view shows by name stand for: a member's (or, everywhere, an account's) email, a
+ * token's name, an organization's name (the operator lists them). An id the backend cannot read —
+ * a token list a token may not see, a member since forgotten — is left out: the view shows the id.
+ */
+const namesOf = <R>(backend: Backend<R>, scope: Scope, named: Named, inOrganization: boolean) =>
+  Effect.gen(function* () {
+    const names = new Map<string, string>()
+    const read = <A>(effect: Effect.Effect<A, Failure, R>) => Effect.option(effect)
+    const users = [...new Set(named.users)]
+    yield* Effect.forEach(
+      users,
+      (userId) =>
+        read(
+          backend.run(
+            inOrganization ? UserOperations.viewUser : PlatformOperations.viewAccount,
+            { userId },
+            scope
+          ) as Effect.Effect<{ readonly email: string }, Failure, R>
+        ).pipe(Effect.map(Option.map((found) => names.set(userId, found.email)))),
+      { concurrency: 8, discard: true }
+    )
+    if (named.tokens.length > 0 && inOrganization) {
+      const tokens = yield* read(
+        backend.run(TokenOperations.listTokens, {}, scope) as Effect.Effect<AuditResponse.TokenListResponse, Failure, R>
+      )
+      for (const token of Option.getOrElse(tokens, () => [])) names.set(token.id, token.name)
+    }
+    if (named.organizations.length > 0 && backend.actor === "operator") {
+      const organizations = yield* read(
+        backend.run(OrganizationOperations.listOrganizations, {}, scope) as Effect.Effect<
+          OrganizationResponse.OrganizationListResponse,
+          Failure,
+          R
+        >
+      )
+      for (const organization of Option.getOrElse(organizations, () => []))
+        names.set(organization.id, organization.name)
+    }
+    return names as ReadonlyMap<string, string>
+  })
 
 /**
  * Every page of a list, one after the other: each page's items go to `emit` as it arrives, or, with

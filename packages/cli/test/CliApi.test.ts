@@ -162,6 +162,11 @@ describe("with a token", () => {
     assert.match(text.stdout, /^Added bob@example\.com to Acme as Admin \(ACTIVE\)\./)
     assertFailure(await roster(["users", "list", "--org", "Globex"], withToken), "ORGANIZATION_NOT_FOUND", 3, /Globex/)
     assertSuccess(await roster(["users", "list", "--org", "ACME"], withToken))
+    // The audit log names the token that acted, and whom it acted on.
+    const events = await roster(["events", "list", "--type", "user.added", "--wide"], withToken)
+    assert.include(events.stdout, "token cli")
+    assert.include(events.stdout, "bob@example.com")
+    assert.notInclude(events.stdout, added.id)
   })
 
   it("refuses what only the operator or a platform admin does, before calling anything", async () => {

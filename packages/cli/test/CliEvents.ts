@@ -55,11 +55,31 @@ export const tests = (cli: Cli) => {
         "user.added",
         "organization.created",
         "operator",
-        ada.id
+        "ada@example.com",
+        "role: Member"
       ]) {
         assert.include(result.stdout, text)
       }
+      // People and roles by name, not by id.
+      assert.notInclude(result.stdout, ada.id)
+      assert.notInclude(result.stdout, ada.roleId)
       assert.include(result.stdout, "page 1 of 1, 3 events")
+    })
+
+    it("a table names the members, tokens and roles events are about, by email and name", async () => {
+      await createOrg()
+      const ada = await addUser("ada@example.com")
+      const token = await json("tokens", "create", "--org", "acme", "--name", "hr-sync", "--permission", "all")
+      await user("set-role", ada.id, "--role", "Admin")
+      const result = await roster("events", "list", "--org", "acme", "--type", "user.role_changed,token.created")
+      assertSuccess(result)
+      for (const text of ["ada@example.com", "role: Member → Admin", "token.created", "operator"]) {
+        assert.include(result.stdout, text)
+      }
+      assert.notInclude(result.stdout, token.id)
+      // --json keeps the API's ids.
+      const events = await json("events", "list", "--org", "acme", "--type", "user.role_changed")
+      assert.strictEqual(events.content[0].userId, ada.id)
     })
 
     it("list validates its options", async () => {
