@@ -69,6 +69,9 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
         { format: invocation.format, wide: false },
         fail
       )
+    case "Print":
+      write(io, invocation.text)
+      return ExitCode.success
     case "Operation":
       break
   }

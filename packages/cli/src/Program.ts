@@ -2,9 +2,10 @@
  * The `roster` command tree, made from the bindings (`Commands`): commander parses, and the one
  * chosen command's plan comes from the runner.
  */
-import { Command, Option } from "commander"
+import { Argument, Command, Option } from "commander"
 import type { Binding } from "./Binding.js"
 import * as Commands from "./Commands.js"
+import * as Completion from "./Completion.js"
 import * as Format from "./Format.js"
 import type { Storage, Terminal } from "./Io.js"
 import type * as Login from "./Login.js"
@@ -30,6 +31,8 @@ export type Invocation =
       readonly format: Format.Format
     }
   | { readonly _tag: "Logout"; readonly profile: string | undefined; readonly format: Format.Format }
+  /** Something to print as it is (`roster completion`). */
+  | { readonly _tag: "Print"; readonly text: string }
 
 const examples = `
 Examples:
@@ -179,6 +182,15 @@ export const make = (
     addGlobalOptions(parent)
   }
   defineLogin(program, io, invoke)
+  program
+    .command("completion")
+    .description("Print a script that completes roster's commands and options in your shell")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(Completion.shells))
+    .addHelpText(
+      "after",
+      "\n  bash:  source <(roster completion bash)   (in ~/.bashrc)\n  zsh:   source <(roster completion zsh)    (in ~/.zshrc)\n  fish:  roster completion fish > ~/.config/fish/completions/roster.fish"
+    )
+    .action((shell: Completion.Shell) => invoke({ _tag: "Print", text: Completion.script(shell, program) }))
   return program
 }
 
