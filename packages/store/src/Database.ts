@@ -22,20 +22,16 @@ import * as Str from "effect/String"
 import * as Path from "node:path"
 import pg from "pg"
 import * as DataDirLock from "./DataDirLock.js"
+import type * as Location from "./Location.js"
+import { isServerUrl, memoryDataDir, serverUrlProblem } from "./Location.js"
 import * as Reason from "./internal/reason.js"
 import { DatabaseUnavailable, type DataDirectoryLocked } from "./StoreError.js"
 
 /** Which database to open. `Embedded` with a `memory://` data directory is the same as `Memory`. */
-export type Options =
-  | { readonly _tag: "Embedded"; readonly dataDir: string; readonly source?: string }
-  | { readonly _tag: "Memory" }
-  | { readonly _tag: "Server"; readonly url: string; readonly source?: string }
+export type Options = Location.Options
 
-/** The embedded data directory when `ROSTER_DATA_DIR` is not set, relative to the working directory. */
-export const defaultDataDir = ".roster/data"
-
-/** PGlite's in-memory file system: a database that lives as long as the layer (tests, demos). */
-export const memoryDataDir = "memory://"
+// Where the data is, said without a driver: declared in `Location`, which the configuration reads.
+export { defaultDataDir, isServerUrl, memoryDataDir, serverUrlProblem } from "./Location.js"
 
 /** The services every database layer provides. */
 export type Client = PgClient.PgClient | SqlClient.SqlClient
@@ -107,20 +103,6 @@ export const describeUrl = (url: string): string => {
     return "DATABASE_URL"
   }
 }
-
-/** Whether `url` is something node-postgres can connect to: a `postgres://` or `postgresql://` URL. */
-export const isServerUrl = (url: string): boolean => {
-  try {
-    const { protocol } = new URL(url)
-    return protocol === "postgres:" || protocol === "postgresql:"
-  } catch {
-    return false
-  }
-}
-
-/** What a server URL must be, for messages that name where it was given. */
-export const serverUrlProblem =
-  "must be a postgres:// or postgresql:// URL, such as postgres://user:password@host:5432/roster"
 
 const clientContext = (
   client: PgClient.PgClient,

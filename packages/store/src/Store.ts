@@ -35,15 +35,5 @@ export const createsEmbeddedDatabase = (options: Options): boolean =>
   !options.dataDir.startsWith(Database.memoryDataDir) &&
   !fs.existsSync(path.join(options.dataDir, "PG_VERSION"))
 
-/**
- * The nearest existing `.roster/data` in `from` or a directory above it — as git finds `.git` — so
- * that `roster` run from a subdirectory of a deployment opens its database instead of quietly
- * creating an empty one there. `.roster/data` under `from` when there is none.
- */
-export const nearestDataDir = (from: string = process.cwd()): string => {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, Database.defaultDataDir)
-    if (fs.existsSync(candidate)) return candidate
-    if (path.dirname(dir) === dir) return path.join(path.resolve(from), Database.defaultDataDir)
-  }
-}
+// The nearest `.roster/data` at or above a directory: declared in `Location`, read before any storage opens.
+export { nearestDataDir } from "./Location.js"
