@@ -36,7 +36,19 @@ const config = Either.getOrElse(Configuration.read(Configuration.server), (error
   stop(`invalid configuration: ${error.message}`)
 )
 format = config.logFormat
-const { port, host, logLevel, logFormat, publicUrl, signInLimit, trustProxy, adminPort, corsOrigins, storage } = config
+const {
+  port,
+  host,
+  logLevel,
+  logFormat,
+  publicUrl,
+  signInLimit,
+  trustProxy,
+  adminPort,
+  corsOrigins,
+  shutdownTimeoutMs,
+  storage
+} = config
 
 const logging = Logging.layer(logFormat, logLevel)
 
@@ -64,8 +76,15 @@ const shutdown = async (signal: string) => {
   // Caught as early as possible (the default would kill the process): a signal during start-up
   // stops the server once start-up is done, when what it opened is known.
   await started
+  // Requests in flight get ROSTER_SHUTDOWN_TIMEOUT (then their connections are cut); closing the
+  // database gets a few seconds more. Past that, something hangs: say so and stop anyway.
+  setTimeout(() => {
+    process.stderr.write(`${Logging.line(logFormat, "ERROR", `${signal}: could not stop cleanly in time; exiting`)}\n`)
+    process.exit(1)
+  }, shutdownTimeoutMs + 10_000).unref()
   await runtime.runPromise(Effect.logInfo(`${signal}: finishing requests in flight, then stopping`))
   await Promise.all(listeners.map((listener) => listener.close()))
+  await runtime.runPromise(Effect.logInfo("Requests finished; closing the database"))
   await runtime.dispose()
   process.exit(0)
 }
@@ -118,6 +137,7 @@ const app = App.make(runtime, {
 const handle = await Server.listen(app, {
   port,
   ...(host === undefined ? {} : { host }),
+  shutdownTimeoutMs,
   logger: Log.fromRuntime(runtime)
 }).catch(async (error: NodeJS.ErrnoException) => {
   await runtime.dispose().catch(() => undefined)
@@ -138,6 +158,7 @@ const admin =
         {
           port: adminPort,
           ...(host === undefined ? {} : { host }),
+          shutdownTimeoutMs,
           logger: Log.fromRuntime(runtime)
         }
       ).catch(async (error: NodeJS.ErrnoException) => {

@@ -209,6 +209,15 @@ export const variables = {
   ROSTER_ADMIN_PORT: Config.option(
     parsed("ROSTER_ADMIN_PORT", "must be a whole number from 0 to 65535, other than PORT", wholeNumber(65_535))
   ),
+  /**
+   * How long stopping (SIGTERM, SIGINT) waits for requests in flight before cutting their
+   * connections, in whole seconds.
+   */
+  ROSTER_SHUTDOWN_TIMEOUT: parsed(
+    "ROSTER_SHUTDOWN_TIMEOUT",
+    "must be a whole number of seconds from 0 to 3600",
+    wholeNumber(3600)
+  ).pipe(Config.withDefault(10)),
   /** Origins whose browser pages may call the API (CORS), comma-separated; none when unset. */
   ROSTER_CORS_ORIGINS: parsed(
     "ROSTER_CORS_ORIGINS",
@@ -344,6 +353,8 @@ export interface Server {
   readonly adminPort: number | undefined
   /** Origins whose browser pages may call the API; none: CORS is off. */
   readonly corsOrigins: ReadonlyArray<string>
+  /** How long stopping waits for requests in flight, in milliseconds. */
+  readonly shutdownTimeoutMs: number
   readonly storage: Storage
 }
 
@@ -358,9 +369,10 @@ export const server: Config.Config<Server> = Config.all({
   trustProxy: variables.ROSTER_TRUST_PROXY,
   adminPort: variables.ROSTER_ADMIN_PORT,
   corsOrigins: variables.ROSTER_CORS_ORIGINS,
+  shutdownTimeout: variables.ROSTER_SHUTDOWN_TIMEOUT,
   storage: storageVariables
 }).pipe(
-  Config.mapOrFail((read) =>
+  Config.mapOrFail(({ shutdownTimeout, ...read }) =>
     // Two listeners on one port: the second could never start.
     Option.isSome(read.adminPort) && read.adminPort.value !== 0 && read.adminPort.value === read.port
       ? Either.left(
@@ -368,6 +380,7 @@ export const server: Config.Config<Server> = Config.all({
         )
       : Either.right<Server>({
           ...read,
+          shutdownTimeoutMs: shutdownTimeout * 1000,
           host: Option.getOrUndefined(read.host),
           adminPort: Option.getOrUndefined(read.adminPort),
           storage: fromEnvironment(read.storage, Location.defaultDataDir)

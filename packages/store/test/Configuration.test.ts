@@ -51,6 +51,7 @@ describe("Configuration.variables", () => {
       "ROSTER_SIGN_IN_LIMIT",
       "ROSTER_TRUST_PROXY",
       "ROSTER_ADMIN_PORT",
+      "ROSTER_SHUTDOWN_TIMEOUT",
       "ROSTER_CORS_ORIGINS",
       "NO_COLOR",
       "ROSTER_URL",
@@ -71,6 +72,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(defaults.ROSTER_TRUST_PROXY, false)
     assert.isTrue(Option.isNone(defaults.ROSTER_ADMIN_PORT))
     assert.deepStrictEqual(defaults.ROSTER_CORS_ORIGINS, [])
+    assert.strictEqual(defaults.ROSTER_SHUTDOWN_TIMEOUT, 10)
     assert.strictEqual(defaults.NO_COLOR, false)
     for (const name of ["ROSTER_URL", "ROSTER_TOKEN", "ROSTER_PROFILE", "XDG_CONFIG_HOME"] as const) {
       assert.isTrue(Option.isNone(defaults[name] as Option.Option<unknown>), name)
@@ -103,6 +105,7 @@ describe("Configuration.variables", () => {
       ROSTER_SIGN_IN_LIMIT: "0",
       ROSTER_TRUST_PROXY: "loopback, 10.0.0.0/8",
       ROSTER_ADMIN_PORT: " 9090",
+      ROSTER_SHUTDOWN_TIMEOUT: "30",
       ROSTER_CORS_ORIGINS: "https://app.example.com, http://localhost:5173",
       NO_COLOR: "1"
     })
@@ -117,6 +120,7 @@ describe("Configuration.variables", () => {
     assert.strictEqual(values.ROSTER_SIGN_IN_LIMIT, 0)
     assert.deepStrictEqual(values.ROSTER_TRUST_PROXY, ["loopback", "10.0.0.0/8"])
     assert.deepStrictEqual(values.ROSTER_ADMIN_PORT, Option.some(9090))
+    assert.strictEqual(values.ROSTER_SHUTDOWN_TIMEOUT, 30)
     assert.deepStrictEqual(values.ROSTER_CORS_ORIGINS, ["https://app.example.com", "http://localhost:5173"])
     assert.strictEqual(values.NO_COLOR, true)
     for (const [text, trust] of [
@@ -186,6 +190,8 @@ describe("Configuration.variables", () => {
     ["ROSTER_SIGN_IN_LIMIT", "2000000", "must be a whole number of requests per minute, from 0 (no limit) to 1000000"],
     ["ROSTER_ADMIN_PORT", "metrics", "must be a whole number from 0 to 65535, other than PORT"],
     ["ROSTER_ADMIN_PORT", "65536", "must be a whole number from 0 to 65535, other than PORT"],
+    ["ROSTER_SHUTDOWN_TIMEOUT", "10s", "must be a whole number of seconds from 0 to 3600"],
+    ["ROSTER_SHUTDOWN_TIMEOUT", "3601", "must be a whole number of seconds from 0 to 3600"],
     ["ROSTER_CORS_ORIGINS", "*", corsProblem],
     ["ROSTER_CORS_ORIGINS", "https://app.example.com/", corsProblem],
     ["ROSTER_CORS_ORIGINS", "https://app.example.com/path", corsProblem],
@@ -227,6 +233,7 @@ describe("Configuration.server", () => {
       trustProxy: false,
       adminPort: undefined,
       corsOrigins: [],
+      shutdownTimeoutMs: 10_000,
       storage: {
         database: { _tag: "Embedded", dataDir: ".roster/data" },
         secretKey: { _tag: "File", path: Path.resolve(".roster/secret.key") }
