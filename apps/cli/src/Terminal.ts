@@ -43,6 +43,11 @@ const secret = (question: string): Promise<string> =>
 const line = (question: string): Promise<string> =>
   new Promise((resolve) => {
     const reader = Readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+    reader.on("SIGINT", () => {
+      reader.close()
+      process.stderr.write("\n")
+      process.exit(interrupted)
+    })
     reader.question(question, (answer) => {
       reader.close()
       resolve(answer)
