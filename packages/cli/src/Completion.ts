@@ -102,7 +102,8 @@ ${bash(program).split("\n").slice(1).join("\n")}`
 
 const fish = (program: Command): string => {
   const all = nodes(program)
-  const escape = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`
+  // Single quotes, as fish reads them (backslash and quote escaped).
+  const fishQuoted = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`
   const lines = [
     "# roster completion for fish: roster completion fish > ~/.config/fish/completions/roster.fish",
     "complete -c roster -f"
@@ -122,26 +123,26 @@ const fish = (program: Command): string => {
     for (const child of node.children) {
       const described = all.find((other) => other.path === (depth === 0 ? child : `${node.path} ${child}`))
       lines.push(
-        `complete -c roster -n ${escape(childCondition)} -a ${escape(child)} -d ${escape(described?.description ?? "")}`
+        `complete -c roster -n ${fishQuoted(childCondition)} -a ${fishQuoted(child)} -d ${fishQuoted(described?.description ?? "")}`
       )
     }
     if (node.path === "completion") {
-      lines.push(`complete -c roster -n ${escape(condition)} -a ${escape(shells.join(" "))}`)
+      lines.push(`complete -c roster -n ${fishQuoted(condition)} -a ${fishQuoted(shells.join(" "))}`)
     }
     if (node === top) continue
     for (const option of node.options) {
       const name = longName(option).replace(/^--/, "")
-      const values = option.argChoices === undefined ? "" : ` -a ${escape(option.argChoices.join(" "))}`
+      const values = option.argChoices === undefined ? "" : ` -a ${fishQuoted(option.argChoices.join(" "))}`
       lines.push(
-        `complete -c roster -n ${escape(condition)} -l ${name}${takesValue(option) ? " -r" : ""}${values} -d ${escape(option.description)}`
+        `complete -c roster -n ${fishQuoted(condition)} -l ${name}${takesValue(option) ? " -r" : ""}${values} -d ${fishQuoted(option.description)}`
       )
     }
   }
   for (const option of top.options) {
     const name = longName(option).replace(/^--/, "")
-    const values = option.argChoices === undefined ? "" : ` -a ${escape(option.argChoices.join(" "))}`
+    const values = option.argChoices === undefined ? "" : ` -a ${fishQuoted(option.argChoices.join(" "))}`
     lines.push(
-      `complete -c roster -l ${name}${takesValue(option) ? " -r" : ""}${values} -d ${escape(option.description)}`
+      `complete -c roster -l ${name}${takesValue(option) ? " -r" : ""}${values} -d ${fishQuoted(option.description)}`
     )
   }
   return `${lines.join("\n")}\n`
