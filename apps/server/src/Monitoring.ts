@@ -1,8 +1,9 @@
 /**
  * The server's readiness checks and gauges, read from the store's `Monitor` through the runtime:
  * `/health/ready` is ready while the database answers, holds every migration this release knows and
- * the server is not stopping; `/metrics` adds the connection pool and the members of each
- * organization in each status (a grouped count, at most every 15 s: see `Monitor.memberCountsTtl`).
+ * the server is not stopping; `/metrics` adds the connection pool and the members in each status,
+ * by organization on the private admin port only (a grouped count, at most every 15 s: see
+ * `Monitor.memberCountsTtl`).
  */
 import type { Metrics, Monitoring } from "@roster/http"
 import { Monitor } from "@roster/store"
@@ -17,8 +18,15 @@ export interface Probes {
 export const probes = <E>(
   runtime: ManagedRuntime.ManagedRuntime<Monitor.Monitor, E>,
   /** True once the server is stopping: a load balancer should send it nothing new. */
-  stopping: () => boolean
+  stopping: () => boolean,
+  /**
+   * Whether `/metrics` may name organizations: only on ROSTER_ADMIN_PORT, which the operator keeps
+   * private. On the public port, where anyone may scrape it, members are counted by status alone:
+   * which organizations exist, and how big each is, is nobody's business there.
+   */
+  byOrganization: boolean
 ): Probes => {
+  const memberCounts = () => runtime.runPromise(Effect.flatMap(Monitor.Monitor, (monitor) => monitor.memberCounts))
   const pool = () => runtime.runSync(Effect.map(Monitor.Monitor, (monitor) => monitor.pool()))
   return {
     readiness: async () => {
@@ -53,18 +61,28 @@ export const probes = <E>(
         help: "Queries waiting for a database connection",
         read: () => [{ value: pool().waiting }]
       },
-      {
-        name: "roster_members",
-        help: "Members of each organization in each membership status, counted at most every 15 seconds",
-        labelNames: ["organization_id", "status"],
-        read: async () =>
-          (await runtime.runPromise(Effect.flatMap(Monitor.Monitor, (monitor) => monitor.memberCounts))).map(
-            ({ organizationId, status, count }) => ({
-              labels: { organization_id: organizationId, status },
-              value: count
-            })
-          )
-      }
+      byOrganization
+        ? {
+            name: "roster_members",
+            help: "Members of each organization in each membership status, counted at most every 15 seconds",
+            labelNames: ["organization_id", "status"],
+            read: async () =>
+              (await memberCounts()).map(({ organizationId, status, count }) => ({
+                labels: { organization_id: organizationId, status },
+                value: count
+              }))
+          }
+        : {
+            name: "roster_members",
+            help: "Members of all organizations in each membership status, counted at most every 15 seconds (by organization on ROSTER_ADMIN_PORT)",
+            labelNames: ["status"],
+            read: async () => {
+              const totals = new Map<string, number>()
+              for (const { status, count } of await memberCounts())
+                totals.set(status, (totals.get(status) ?? 0) + count)
+              return [...totals].map(([status, value]) => ({ labels: { status }, value }))
+            }
+          }
     ]
   }
 }

@@ -117,7 +117,7 @@ if (Exit.isFailure(firstRun)) {
 // The roster CLI on this machine finds this server through the embedded database's lock, and acts
 // as the operator with this key, written beside it (DataDirLock.recordServer, below).
 const operatorKey = storage.database._tag === "Embedded" ? OperatorChannel.newKey() : undefined
-const probes = ServerMonitoring.probes(runtime, () => stopping)
+const probes = ServerMonitoring.probes(runtime, () => stopping, adminPort !== undefined)
 const metrics = Metrics.make(probes.gauges)
 // Handed-out links point at ROSTER_PUBLIC_URL (a front end), else at this server.
 const app = App.make(runtime, {
