@@ -30,6 +30,7 @@ const exitCode = await run(process.argv.slice(2), {
     const Database = await import("./Database.js")
     return Database.runtime(storage)
   },
+  embedded: async () => (await import("./Backups.js")).files,
   environment: () => {
     const { remote } = config()
     return {

@@ -5,7 +5,7 @@
 import * as Crypto from "@roster/crypto"
 import { Services } from "@roster/domain"
 import { App, Log, Metrics, Monitoring, OperatorChannel, Server } from "@roster/http"
-import { Configuration, DataDirLock, RequestLimits, Store } from "@roster/store"
+import { Backup, Configuration, DataDirLock, RequestLimits, Store } from "@roster/store"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -131,7 +131,8 @@ const app = App.make(runtime, {
   signInRateLimit:
     signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000, counter: RequestLimits.counter(runtime) },
   corsOrigins,
-  ...(operatorKey === undefined ? {} : { operatorKey })
+  // The operator's backups (roster db backup) are taken by this process, which holds the database.
+  ...(operatorKey === undefined ? {} : { operatorKey, operatorBackup: () => runtime.runPromise(Backup.current) })
 })
 // Requests node's parser refuses are answered and logged by the server, through the same logger.
 const handle = await Server.listen(app, {

@@ -5,6 +5,7 @@ import * as Exit from "effect/Exit"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
 import * as Backend from "./Backend.js"
+import * as Backups from "./Backups.js"
 import * as Connection from "./Connection.js"
 import * as ExitCode from "./ExitCode.js"
 import * as Failure from "./Failure.js"
@@ -72,6 +73,13 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
     case "Print":
       write(io, invocation.text)
       return ExitCode.success
+    case "Database":
+      return finish(
+        io,
+        await Effect.runPromiseExit(Backups.run(invocation, environment, io.embedded)),
+        { format: invocation.format, wide: false },
+        fail
+      )
     case "Operation":
       break
   }

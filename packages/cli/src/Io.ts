@@ -1,5 +1,6 @@
 import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
+import type { Files } from "./Backups.js"
 import type { Environment } from "./Connection.js"
 
 /** Where the data lives, as the command line says; the app fills in the environment and defaults. */
@@ -29,6 +30,11 @@ export interface Io {
    * them, so every command opens storage.
    */
   readonly environment?: () => Environment
+  /**
+   * The embedded database's files on this machine, for `roster db backup` and `restore` when no
+   * server holds them. Loaded only for those commands. Default: none, and they say so.
+   */
+  readonly embedded?: () => Promise<Files>
   /** The terminal, when one is there: prompts (secrets unseen) and its width. */
   readonly terminal?: Terminal
   /** Colours in tables. Default false; pass true only when stdout is a terminal that wants them. */

@@ -31,6 +31,15 @@ export type Invocation =
       readonly format: Format.Format
     }
   | { readonly _tag: "Logout"; readonly profile: string | undefined; readonly format: Format.Format }
+  /** `roster db backup|restore FILE`. */
+  | {
+      readonly _tag: "Database"
+      readonly command: "backup" | "restore"
+      readonly file: string
+      readonly line: CommandLine
+      readonly format: Format.Format
+      readonly storage: Storage
+    }
   /** Something to print as it is (`roster completion`). */
   | { readonly _tag: "Print"; readonly text: string }
 
@@ -42,14 +51,15 @@ Examples:
   roster users list --org acme --status ACTIVE --status INACTIVE --page 2 --json
   roster users terminate --org acme ada@example.com
   roster login --url https://roster.example.com --token tot_…
+  roster db backup backups/roster.tar.gz
 
 Where: an embedded database in --data-dir (or ROSTER_DATA_DIR, default .roster/data), a
 PostgreSQL server at --database-url (or DATABASE_URL), or a Roster server through its API:
 roster login --url <url> saves a profile (--profile, ROSTER_PROFILE), or set ROSTER_URL and
 ROSTER_TOKEN. A data directory a running server holds is reached through that server.
 A <user> is an email or an id, a <token> a name or an id; pages count from 1 (the API's page
-that --json prints counts from 0). forget, remove, tokens revoke and accounts delete ask first;
-off a terminal they need --yes.
+that --json prints counts from 0). forget, remove, tokens revoke, accounts delete and db restore
+ask first; off a terminal they need --yes.
 Errors print one line, "error CODE: message", on stderr. Exit status: 0 success, 1 unexpected,
 2 usage or invalid input, 3 not found, 4 conflict with the current state, 5 forbidden.`
 
@@ -83,14 +93,9 @@ const formatOf = (self: Command, options: GlobalOptions): Format.Format => {
   return options.json === true ? "json" : (options.output ?? "table")
 }
 
-/** `--json`, `--output`, `--wide`, `--data-dir`, `--database-url`, `--profile`: before the noun and after the verb. */
-const addGlobalOptions = (command: Command): Command =>
-  outputOptions(command)
-    .addOption(
-      new Option("--wide", "tables as wide as their contents (default: they fit the terminal, cut with …)").helpGroup(
-        "Global options:"
-      )
-    )
+/** `--data-dir`, `--database-url`: which database. */
+const storageOptions = (command: Command): Command =>
+  command
     .addOption(
       new Option(
         "--data-dir <dir>",
@@ -102,12 +107,21 @@ const addGlobalOptions = (command: Command): Command =>
         "Global options:"
       )
     )
-    .addOption(
-      new Option(
-        "--profile <name>",
-        "go through the API with a profile roster login saved (default: $ROSTER_PROFILE, else default)"
-      ).helpGroup("Global options:")
+
+/** `--json`, `--output`, `--wide`, `--data-dir`, `--database-url`, `--profile`: before the noun and after the verb. */
+const addGlobalOptions = (command: Command): Command =>
+  storageOptions(
+    outputOptions(command).addOption(
+      new Option("--wide", "tables as wide as their contents (default: they fit the terminal, cut with …)").helpGroup(
+        "Global options:"
+      )
     )
+  ).addOption(
+    new Option(
+      "--profile <name>",
+      "go through the API with a profile roster login saved (default: $ROSTER_PROFILE, else default)"
+    ).helpGroup("Global options:")
+  )
 
 /**
  * Builds the tree. Commander never exits the process: errors are thrown as `CommanderError`, help
@@ -143,20 +157,7 @@ export const make = (
     return command.action((...params: Array<unknown>) => {
       const self = params[params.length - 1] as Command
       const options = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
-      const { dataDir, databaseUrl } = options
-      if (dataDir !== undefined && databaseUrl !== undefined) {
-        self.error("--data-dir and --database-url cannot be used together", {
-          exitCode: 2,
-          code: "roster.storageConflict"
-        })
-      }
-      for (const [flag, value] of [
-        ["--data-dir", dataDir],
-        ["--database-url", databaseUrl]
-      ] as const) {
-        if (value !== undefined && value.trim() === "")
-          self.error(`option '${flag}' must not be empty`, { exitCode: 2, code: "roster.emptyOption" })
-      }
+      const storage = storageOf(self, options)
       if (options.profile !== undefined && options.profile.trim() === "")
         self.error("option '--profile' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
       invoke({
@@ -165,10 +166,7 @@ export const make = (
         line: commandLine(self.processedArgs as Array<string>, options, io.readStdin, io.terminal),
         format: formatOf(self, options),
         wide: options.wide === true,
-        storage: {
-          ...(dataDir === undefined ? {} : { dataDir }),
-          ...(databaseUrl === undefined ? {} : { databaseUrl })
-        },
+        storage,
         profile: options.profile
       })
     })
@@ -182,6 +180,7 @@ export const make = (
     addGlobalOptions(parent)
   }
   defineLogin(program, io, invoke)
+  defineDatabase(program, io, invoke)
   program
     .command("completion")
     .description("Print a script that completes roster's commands and options in your shell")
@@ -192,6 +191,84 @@ export const make = (
     )
     .action((shell: Completion.Shell) => invoke({ _tag: "Print", text: Completion.script(shell, program) }))
   return program
+}
+
+/** The database `--data-dir` or `--database-url` names; both, or either empty, is a usage error. */
+const storageOf = (self: Command, options: GlobalOptions): Storage => {
+  const { dataDir, databaseUrl } = options
+  if (dataDir !== undefined && databaseUrl !== undefined) {
+    self.error("--data-dir and --database-url cannot be used together", {
+      exitCode: 2,
+      code: "roster.storageConflict"
+    })
+  }
+  for (const [flag, value] of [
+    ["--data-dir", dataDir],
+    ["--database-url", databaseUrl]
+  ] as const) {
+    if (value !== undefined && value.trim() === "")
+      self.error(`option '${flag}' must not be empty`, { exitCode: 2, code: "roster.emptyOption" })
+  }
+  return {
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl })
+  }
+}
+
+/** `roster db backup` and `roster db restore`: the embedded database's files, not operations. */
+const defineDatabase = (
+  program: Command,
+  io: { readonly readStdin?: () => Promise<string>; readonly terminal?: Terminal },
+  invoke: (invocation: Invocation) => void
+) => {
+  const db = program.command("db").description("Back up and restore the embedded database")
+  const options = (command: Command) => storageOptions(outputOptions(command))
+  const action =
+    (command: "backup" | "restore") =>
+    (...params: Array<unknown>) => {
+      const self = params[params.length - 1] as Command
+      const given = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
+      if (given.profile !== undefined) {
+        self.error(`option '--profile' does not apply: roster db ${command} works on this machine's database`, {
+          exitCode: 2,
+          code: "roster.profileNotApplicable"
+        })
+      }
+      invoke({
+        _tag: "Database",
+        command,
+        file: self.processedArgs[0] as string,
+        line: commandLine(self.processedArgs as Array<string>, given, io.readStdin, io.terminal),
+        format: formatOf(self, given),
+        storage: storageOf(self, given)
+      })
+    }
+  options(
+    db
+      .command("backup")
+      .description(
+        "Write a backup of the embedded database to <file> (mode 0600), through the server that holds it when one runs"
+      )
+      .argument("<file>", "the backup to write: a gzipped tarball of the data directory, e.g. roster.tar.gz")
+      .option("--force", "replace <file> if it exists")
+      .addHelpText(
+        "after",
+        '\nA PostgreSQL server (--database-url, DATABASE_URL) is backed up with pg_dump: see "Backups" in the README.'
+      )
+  ).action(action("backup"))
+  options(
+    db
+      .command("restore")
+      .description("Replace the embedded database with the backup in <file> (stop the server first)")
+      .argument("<file>", "a backup roster db backup wrote")
+      .option("--yes", "go ahead without asking (required when not on a terminal)")
+      .option("--keep-previous", "keep the database it replaces, in <data-dir>.before-restore-<time>")
+      .addHelpText(
+        "after",
+        "\nThe backup is checked and opened aside first: a file that is not a backup changes nothing. The\nrestored database keeps the data of its time; TOTP secrets need the same secret key (ROSTER_KEY_FILE\nor ROSTER_SECRET_KEY) as when it was taken."
+      )
+  ).action(action("restore"))
+  options(db)
 }
 
 /** `roster login` and `roster logout`: profiles, not operations. */

@@ -1,3 +1,4 @@
+export type { Files as EmbeddedFiles, Restored } from "./Backups.js"
 export { run } from "./Cli.js"
 export type { Database, Environment, RunningServer } from "./Connection.js"
 export * as ExitCode from "./ExitCode.js"

@@ -76,6 +76,8 @@ export interface Options {
    * this machine runs its commands through the server (`OperatorChannel`). Absent: no such channel.
    */
   readonly operatorKey?: string
+  /** With `operatorKey`: how the operator channel takes a backup of the database (`roster db backup`). */
+  readonly operatorBackup?: OperatorChannel.Backup
 }
 
 export const defaultSignInRateLimit = { limit: 60, windowMs: 60_000 } as const
@@ -234,7 +236,12 @@ export const make = <E>(
   Docs.mount(app, allow)
 
   if (options.operatorKey !== undefined) {
-    OperatorChannel.mount(app, { key: options.operatorKey, publicUrl: options.publicUrl ?? defaultPublicUrl, context })
+    OperatorChannel.mount(app, {
+      key: options.operatorKey,
+      publicUrl: options.publicUrl ?? defaultPublicUrl,
+      context,
+      backup: options.operatorBackup
+    })
   }
 
   // A known path with another method: 405 with the methods it has (OPTIONS just asks for them).

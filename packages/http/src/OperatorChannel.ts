@@ -12,6 +12,8 @@
  *   POST /operator/organization  { "organization": "acme" }  → 200 the organization (by id or name)
  *   POST /operator/run  { "operation": "add-user", "organizationId"?, "publicUrl"?, "input": {…} }
  *                                                             → 200 { "output": … } (null: none)
+ *   POST /operator/backup                                     → 200 application/gzip: a backup of the
+ *                                                               database (`roster db backup`)
  *
  * Failures are the API's `ErrorResponse`, with the API's codes.
  */
@@ -67,10 +69,22 @@ export const isFromThisMachine = (address: string | undefined): boolean => {
   )
 }
 
+/** A consistent backup of the database the server holds: the archive's bytes (`@roster/store`'s `Archive`). */
+export type Backup = () => Promise<Uint8Array>
+
+/** The media type of a backup. */
+export const backupContentType = "application/gzip"
+
 /** Mounts the channel on `app`, answering only `key`. */
 export const mount = <E>(
   app: express.Express,
-  options: { readonly key: string; readonly publicUrl: string; readonly context: Handler.Context<E> }
+  options: {
+    readonly key: string
+    readonly publicUrl: string
+    readonly context: Handler.Context<E>
+    /** Absent: the server takes no backups. */
+    readonly backup?: Backup | undefined
+  }
 ): void => {
   const { context } = options
   const expected = digest(options.key)
@@ -127,6 +141,17 @@ export const mount = <E>(
       )
     )
   )
+
+  const { backup } = options
+  if (backup !== undefined) {
+    app.post(
+      "/operator/backup",
+      serve(() =>
+        // A failure is the server's (500, its cause logged with the fingerprint), never the caller's.
+        Effect.map(Effect.promise(backup), (archive) => Reply.bytes(200, archive, backupContentType))
+      )
+    )
+  }
 
   app.post(
     "/operator/run",

@@ -14,6 +14,9 @@ const operator = `Operator ${key}`
 
 let url: string
 let withoutChannel: string
+let failingBackup: string
+/** What the server's backups answer: the database's archive, as the store makes it. */
+const archive = new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4])
 const cleanups: Array<() => Promise<void>> = []
 
 beforeAll(async () => {
@@ -21,15 +24,30 @@ beforeAll(async () => {
     Services.fullLayer.pipe(Layer.provide(Layer.merge(InMemory.layer, TestCrypto.layer)))
   )
   const server = await Server.listen(
-    App.make(runtime, { operatorKey: key, publicUrl: "https://app.example.test", logger: () => {} }),
+    App.make(runtime, {
+      operatorKey: key,
+      operatorBackup: async () => archive,
+      publicUrl: "https://app.example.test",
+      logger: () => {}
+    }),
     { port: 0, host: "127.0.0.1" }
   )
   const plain = await Server.listen(App.make(runtime, { logger: () => {} }), { port: 0, host: "127.0.0.1" })
+  const failing = await Server.listen(
+    App.make(runtime, {
+      operatorKey: key,
+      operatorBackup: () => Promise.reject(new Error("the disk is full")),
+      logger: () => {}
+    }),
+    { port: 0, host: "127.0.0.1" }
+  )
   url = server.url
   withoutChannel = plain.url
+  failingBackup = failing.url
   cleanups.push(
     () => server.close(),
     () => plain.close(),
+    () => failing.close(),
     () => runtime.dispose()
   )
 })
@@ -132,6 +150,20 @@ describe("the operator's channel", () => {
       "NOT_FOUND"
     )
     expectError(await HttpClient.send(url, "GET", "/operator/run", { auth: operator }), 404, "NOT_FOUND")
+  })
+
+  it("sends a backup of the database, as it is, to the key alone", async () => {
+    const response = await fetch(`${url}/operator/backup`, { method: "POST", headers: { authorization: operator } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get("content-type")).toBe("application/gzip")
+    expect(response.headers.get("content-length")).toBe(String(archive.length))
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(archive)
+    expectError(await post("/operator/backup", undefined, "Operator rop_wrong"), 401, "UNAUTHORIZED")
+    expectError(await post("/operator/backup", undefined, operator, withoutChannel), 404, "NOT_FOUND")
+    // The server's failure, never the caller's: its cause goes to the log, not into the answer.
+    const failed = await post("/operator/backup", undefined, operator, failingBackup)
+    expectError(failed, 500, "INTERNAL")
+    expect(failed.text).not.toContain("disk is full")
   })
 
   it("answers connections from this machine only", () => {

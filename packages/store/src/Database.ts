@@ -21,6 +21,8 @@ import type * as Scope from "effect/Scope"
 import * as Str from "effect/String"
 import * as Path from "node:path"
 import pg from "pg"
+import * as Archive from "./Archive.js"
+import { BackupUnsupported } from "./BackupError.js"
 import * as DataDirLock from "./DataDirLock.js"
 import type * as Location from "./Location.js"
 import { isServerUrl, memoryDataDir, serverUrlProblem } from "./Location.js"
@@ -35,6 +37,16 @@ export { defaultDataDir, isServerUrl, memoryDataDir, serverUrlProblem } from "./
 
 /** The services every database layer provides. */
 export type Client = PgClient.PgClient | SqlClient.SqlClient
+
+/**
+ * Backups of the database a layer opened (`roster db backup`). On PGlite, `archive` is a consistent
+ * copy of the whole database (`Archive`): taken while it holds the one connection, so that no
+ * transaction is open, after a `CHECKPOINT`. A PostgreSQL server's fails: pg_dump is its tool.
+ */
+export class Backups extends Context.Tag("@roster/store/Backups")<
+  Backups,
+  { readonly archive: Effect.Effect<Uint8Array, BackupUnsupported | DatabaseUnavailable> }
+>() {}
 
 /** A pool's connections at one moment, as node-postgres counts them. */
 export interface PoolStats {
@@ -104,32 +116,39 @@ export const describeUrl = (url: string): string => {
   }
 }
 
+/** Every database layer's services. */
+export type Services = Client | ConnectionPool | Backups
+
 const clientContext = (
   client: PgClient.PgClient,
-  pool: ConnectionPool["Type"]
-): Context.Context<Client | ConnectionPool> =>
+  pool: ConnectionPool["Type"],
+  backups: Backups["Type"]
+): Context.Context<Services> =>
   Context.make(PgClient.PgClient, client).pipe(
     Context.add(SqlClient.SqlClient, client),
-    Context.add(ConnectionPool, pool)
+    Context.add(ConnectionPool, pool),
+    Context.add(Backups, backups)
   )
+
+/** How Roster opens PGlite, wherever it does (a backup is restored with the same). */
+export const pgliteOptions = {
+  // Extensions are registered on every open: PGlite does not remember them.
+  extensions: { pg_trgm },
+  // PGlite's default 128 MB of shared buffers is most of an idle server's memory; one process's
+  // embedded database does well with 32 MB (it is PostgreSQL's own default).
+  startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"]
+}
 
 /** Opens PGlite at `location` and puts a client on it; both are closed with the scope. */
 const openPglite = (
   location: string,
   target: string
-): Effect.Effect<Context.Context<Client | ConnectionPool>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
+): Effect.Effect<Context.Context<Services>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const unavailable = (cause: unknown) => new DatabaseUnavailable({ target, reason: Reason.describe(cause) })
     const pglite = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        // Extensions are registered on every open: PGlite does not remember them.
-        try: () =>
-          PGlite.create(location, {
-            extensions: { pg_trgm },
-            // PGlite's default 128 MB of shared buffers is most of an idle server's memory; one
-            // process's embedded database does well with 32 MB (it is PostgreSQL's own default).
-            startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"]
-          }),
+        try: () => PGlite.create(location, pgliteOptions),
         catch: unavailable
       }),
       (db) =>
@@ -160,11 +179,25 @@ const openPglite = (
         (pool) => Effect.promise(() => pool.end()).pipe(Effect.timeoutOption(Duration.seconds(5)))
       )
     }).pipe(Effect.mapError(unavailable))
-    return clientContext(client, poolOf(opened!, 1))
+    const pool = opened!
+    // Holding the pool's one connection, no transaction is open: the files are a committed state.
+    const archive = Effect.acquireUseRelease(
+      Effect.tryPromise({ try: () => pool.connect(), catch: unavailable }),
+      (connection) =>
+        Effect.tryPromise({
+          try: async () => {
+            await connection.query("CHECKPOINT")
+            return new Uint8Array(await (await pglite.dumpDataDir("none")).arrayBuffer())
+          },
+          catch: unavailable
+        }),
+      (connection) => Effect.sync(() => connection.release())
+    ).pipe(Effect.flatMap(Archive.fromDataDir))
+    return clientContext(client, poolOf(pool, 1), { archive })
   })
 
 /** PGlite in memory: nothing is kept, nothing is locked. */
-export const layerMemory: Layer.Layer<Client | ConnectionPool, DatabaseUnavailable> = Layer.scopedContext(
+export const layerMemory: Layer.Layer<Services, DatabaseUnavailable> = Layer.scopedContext(
   openPglite(memoryDataDir, memoryDataDir)
 ).pipe(Layer.provide(Reactivity.layer))
 
@@ -176,7 +209,7 @@ export const layerEmbedded = (
   dataDir: string,
   /** Where the directory was named, for messages: `ROSTER_DATA_DIR` or `--data-dir`. */
   source = "ROSTER_DATA_DIR"
-): Layer.Layer<Client | ConnectionPool, DataDirectoryLocked | DatabaseUnavailable> => {
+): Layer.Layer<Services, DataDirectoryLocked | DatabaseUnavailable> => {
   if (dataDir.startsWith(memoryDataDir)) return layerMemory
   const location = Path.resolve(dataDir)
   return Layer.scopedContext(
@@ -197,7 +230,7 @@ export const layerServer = (
   url: string,
   /** Where the URL was given, for messages: `DATABASE_URL` or `--database-url`. */
   source = "DATABASE_URL"
-): Layer.Layer<Client | ConnectionPool, DatabaseUnavailable> =>
+): Layer.Layer<Services, DatabaseUnavailable> =>
   Layer.scopedContext(
     Effect.gen(function* () {
       if (!isServerUrl(url)) {
@@ -232,14 +265,15 @@ export const layerServer = (
       const client = yield* PgClient.fromPool({ ...clientOptions, acquire: Effect.succeed(pool) }).pipe(
         Effect.mapError(unavailable)
       )
-      return clientContext(client, poolOf(pool, serverMaxConnections))
+      const archive = Effect.fail(
+        new BackupUnsupported({ database: `the PostgreSQL server at ${describeUrl(url)} (${source})` })
+      )
+      return clientContext(client, poolOf(pool, serverMaxConnections), { archive })
     })
   ).pipe(Layer.provide(Reactivity.layer))
 
 /** The database `options` name. */
-export const layer = (
-  options: Options
-): Layer.Layer<Client | ConnectionPool, DataDirectoryLocked | DatabaseUnavailable> => {
+export const layer = (options: Options): Layer.Layer<Services, DataDirectoryLocked | DatabaseUnavailable> => {
   switch (options._tag) {
     case "Embedded":
       return layerEmbedded(options.dataDir, options.source)

@@ -18,16 +18,22 @@ import type { StoreError } from "./StoreError.js"
 export type Options = Database.Options
 
 /**
- * Every port, on a migrated database; what operators watch of it (`Monitor`); and request counts
- * every server on it shares (`RequestLimits`).
+ * Every port, on a migrated database; what operators watch of it (`Monitor`); request counts
+ * every server on it shares (`RequestLimits`); and its backups (`Database.Backups`).
  */
 export const layer = (
   options: Options
-): Layer.Layer<InMemory.Ports | Monitor.Monitor | RequestLimits.RequestLimits, StoreError | MigrationFailed> =>
-  Layer.mergeAll(SqlStore.layer, SqlIdentity.layer, Monitor.layer, RequestLimits.layer).pipe(
-    Layer.provide(Migrations.layer),
-    Layer.provide(Database.layer(options))
-  )
+): Layer.Layer<
+  InMemory.Ports | Monitor.Monitor | RequestLimits.RequestLimits | Database.Backups,
+  StoreError | MigrationFailed
+> =>
+  Layer.mergeAll(
+    SqlStore.layer,
+    SqlIdentity.layer,
+    Monitor.layer,
+    RequestLimits.layer,
+    Layer.service(Database.Backups)
+  ).pipe(Layer.provide(Migrations.layer), Layer.provide(Database.layer(options)))
 
 /** Whether opening `options` creates an embedded database: a first start, seconds of PGlite's initdb. */
 export const createsEmbeddedDatabase = (options: Options): boolean =>

@@ -1,3 +1,6 @@
+export * as Archive from "./Archive.js"
+export * as Backup from "./Backup.js"
+export * from "./BackupError.js"
 export * as Configuration from "./Configuration.js"
 export * as DataDirLock from "./DataDirLock.js"
 export * as Database from "./Database.js"
