@@ -90,7 +90,12 @@ const lock = (dataDir: string): Effect.Effect<Held, DataDirectoryLocked | Databa
           })
       })
 
-    yield* fsStep("cannot create the directory", () => Fs.mkdirSync(dataDir, { recursive: true }))
+    yield* fsStep("cannot create the directory", () => Fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }))
+    // The database holds password hashes and personal data, and PGlite writes its files readable by
+    // everyone (0666): the directory is what keeps other local users out, so it is its owner's alone.
+    yield* fsStep("cannot make the directory private (chmod 700)", () => {
+      if ((Fs.statSync(dataDir).mode & 0o077) !== 0) Fs.chmodSync(dataDir, 0o700)
+    })
     const file = Path.join(dataDir, fileName)
     const content = JSON.stringify({
       pid: process.pid,

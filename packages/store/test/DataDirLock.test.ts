@@ -142,6 +142,17 @@ describe("DataDirLock", () => {
     })
   )
 
+  it.scopedLive("keeps the directory its owner's alone (700), new or found open to others", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDataDir
+      yield* Effect.scoped(DataDirLock.acquire(dir))
+      assert.strictEqual(Fs.statSync(dir).mode & 0o777, 0o700, "created private")
+      Fs.chmodSync(dir, 0o755)
+      yield* Effect.scoped(DataDirLock.acquire(dir))
+      assert.strictEqual(Fs.statSync(dir).mode & 0o777, 0o700, "made private when found readable by others")
+    })
+  )
+
   it.scopedLive("refuses a second holder with a message that says what to do", () =>
     Effect.gen(function* () {
       const dir = yield* tempDataDir
