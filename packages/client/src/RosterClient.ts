@@ -50,13 +50,16 @@ export class RosterApiError extends Error {
   readonly errors: ReadonlyArray<ErrorDetail>
   /** The server logs the failure under this, to find it from a report. */
   readonly fingerprint: string | undefined
+  /** The request's `X-Request-Id` (the server's answer header): every log line of the request has it. */
+  readonly requestId: string | undefined
 
-  constructor(status: number, errors: ReadonlyArray<ErrorDetail>, fingerprint?: string) {
+  constructor(status: number, errors: ReadonlyArray<ErrorDetail>, fingerprint?: string, requestId?: string) {
     super(errors.map((error) => `${error.code}: ${error.message}`).join("; ") || `HTTP ${status}`)
     this.status = status
     this.code = errors[0]?.code ?? `HTTP_${status}`
     this.errors = errors
     this.fingerprint = fingerprint
+    this.requestId = requestId
   }
 }
 
@@ -94,13 +97,16 @@ const requestOf = (binding: Binding.Binding, input: Readonly<Record<string, unkn
 
 const errorOf = async (response: Response): Promise<RosterApiError> => {
   const text = await response.text()
+  const requestId = response.headers.get("x-request-id") ?? undefined
   try {
     const body = JSON.parse(text) as { errors?: ReadonlyArray<ErrorDetail>; fingerprint?: string }
-    if (Array.isArray(body.errors)) return new RosterApiError(response.status, body.errors, body.fingerprint)
+    if (Array.isArray(body.errors)) {
+      return new RosterApiError(response.status, body.errors, body.fingerprint, requestId)
+    }
   } catch {
     // Not the API's error shape (a proxy's page, say): the status says what happened.
   }
-  return new RosterApiError(response.status, [])
+  return new RosterApiError(response.status, [], undefined, requestId)
 }
 
 export const createRosterClient = (options: RosterClientOptions): RosterClient => {

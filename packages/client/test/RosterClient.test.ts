@@ -83,6 +83,8 @@ describe("createRosterClient", () => {
     expect(notFound).toBeInstanceOf(RosterApiError)
     expect(notFound).toMatchObject({ status: 404, code: "USER_NOT_FOUND" })
     expect((notFound as RosterApiError).fingerprint).toMatch(/^[0-9a-f-]{36}$/)
+    // The server made the request's id and logged the failure under it.
+    expect((notFound as RosterApiError).requestId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/)
 
     const user = await client.addUser({ email: "edsger@example.com" })
     await expect(client.reinstateUser({ userId: user.id, roleId: adminRoleId })).rejects.toMatchObject({

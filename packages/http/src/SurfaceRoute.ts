@@ -28,6 +28,7 @@ import type * as Handler from "./Handler.js"
 import * as ErrorResponse from "./ErrorResponse.js"
 import * as HttpError from "./HttpError.js"
 import * as Input from "./Input.js"
+import * as RequestId from "./RequestId.js"
 import * as Log from "./Log.js"
 import type { Reply } from "./Reply.js"
 import type * as Route from "./Route.js"
@@ -157,7 +158,14 @@ export const make =
   (req, res) =>
     context.runtime
       .runPromiseExit(
-        program(surface, route, req, res, context.readBody, publicUrl) as Effect.Effect<Reply, unknown, Route.UseCases>
+        // Every log line of the request carries its id, as on Roster's own routes (`Handler`).
+        (
+          program(surface, route, req, res, context.readBody, publicUrl) as Effect.Effect<
+            Reply,
+            unknown,
+            Route.UseCases
+          >
+        ).pipe(Effect.annotateLogs("requestId", RequestId.get(req)))
       )
       .then((exit) =>
         context.respond(
