@@ -1,8 +1,9 @@
 /**
  * `roster db backup` and `roster db restore`, the built apps as processes: a backup taken through
  * the running server (its operator channel), restored directly into a fresh data directory where
- * every member is found again; refusals that change nothing (a file that is no backup, a running
- * server, no --yes off a terminal, an existing file without --force); PostgreSQL sent to pg_dump.
+ * every member is found again, and restored through the running server, which swaps its database
+ * and keeps answering; refusals that change nothing (a file that is no backup, no --yes off a
+ * terminal, an existing file without --force); PostgreSQL sent to pg_dump.
  */
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
@@ -83,16 +84,58 @@ describe("roster db backup and restore", () => {
     expect(Fs.statSync(backup).mode & 0o777).toBe(0o600)
   })
 
-  it("refuses to restore into the directory the server holds, asking for --yes first", async () => {
+  it("restores through the running server, which keeps answering, asking for --yes first", async () => {
     const before = await json(everyone)
     expectFailure(await roster(["db", "restore", backup]), "CONFIRMATION_REQUIRED", 2)
-    const refused = await roster(["db", "restore", backup, "--yes"])
-    expectFailure(refused, "DATA_DIRECTORY_LOCKED", 1)
-    expect(refused.stderr).toContain(
-      `The Roster server at ${url} (pid ${server.pid}) has the database in ${dataDir} open`
-    )
-    expect(refused.stderr).toContain("stop the server, run roster db restore again, then start it")
     expect(await json(everyone)).toEqual(before)
+    // After the backup: grace is removed, barbara comes.
+    await json(["users", "remove", "--org", "My Organization", "grace@example.com", "--reason", "left", "--yes"])
+    await json([
+      "users",
+      "add",
+      "--org",
+      "My Organization",
+      "--email",
+      "barbara@example.com",
+      "--first-name",
+      "barbara"
+    ])
+    const emails = async () =>
+      ((await json(everyone)) as { content: Array<{ email?: string; emails?: Array<{ value: string }> }> }).content
+        .map((member) => JSON.stringify(member))
+        .join("\n")
+    expect(await emails()).toContain("barbara@example.com")
+
+    const lock = Fs.readFileSync(Path.join(dataDir, "roster.lock"), "utf8")
+    const restoring = roster(["db", "restore", backup, "--yes"])
+    // A request sent while the database is swapped is answered (it may wait).
+    const during = fetch(`${url}/health/ready`).then((response) => response.status)
+    const result = await restoring
+    expect(result.stderr).toBe("")
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe(
+      `Restored the database in ${dataDir} from ${backup}: 1 organization(s), 3 membership(s).\n`
+    )
+    expect(await during).toBe(200)
+    expect(server.stdout).toContain("POST /operator/restore 200")
+    // The same server answers from the restored database: every member as backed up, barbara gone.
+    expect(await json(everyone)).toEqual(members)
+    expect(await emails()).not.toContain("barbara@example.com")
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200)
+    // Its lock never left; nothing staged or set aside is left beside the directory.
+    expect(Fs.readFileSync(Path.join(dataDir, "roster.lock"), "utf8")).toBe(lock)
+    expect(Fs.readdirSync(root).filter((name) => name.startsWith("data"))).toEqual(["data"])
+  })
+
+  it("refuses a file that is not a backup before the running server sees it, changing nothing", async () => {
+    const before = await json(everyone)
+    const junk = Path.join(root, "junk-live.tar.gz")
+    Fs.writeFileSync(junk, Crypto.randomBytes(10_000))
+    const result = await roster(["db", "restore", junk, "--yes"])
+    expectFailure(result, "INVALID_BACKUP", 2)
+    expect(result.stderr).toContain("Nothing was changed")
+    expect(await json(everyone)).toEqual(before)
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200)
   })
 
   it("restores into a fresh data directory, where every member is found", async () => {

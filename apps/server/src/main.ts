@@ -132,7 +132,26 @@ const app = App.make(runtime, {
     signInLimit === 0 ? false : { limit: signInLimit, windowMs: 60_000, counter: RequestLimits.counter(runtime) },
   corsOrigins,
   // The operator's backups (roster db backup) are taken by this process, which holds the database.
-  ...(operatorKey === undefined ? {} : { operatorKey, operatorBackup: () => runtime.runPromise(Backup.current) })
+  // So are its restores (roster db restore): checked and loaded beside it, then swapped in while requests wait.
+  ...(operatorKey === undefined
+    ? {}
+    : {
+        operatorKey,
+        operatorBackup: () => runtime.runPromise(Backup.current),
+        operatorRestore: (archive, options) =>
+          runtime.runPromise(
+            Backup.restoreLive(archive, options).pipe(
+              Effect.map((restored) => ({
+                _tag: "Restored" as const,
+                ...restored,
+                previous: restored.previous ?? null
+              })),
+              Effect.catchTag("InvalidBackup", (error) =>
+                Effect.succeed({ _tag: "InvalidBackup" as const, message: error.message })
+              )
+            )
+          )
+      })
 })
 // Requests node's parser refuses are answered and logged by the server, through the same logger.
 const handle = await Server.listen(app, {

@@ -3,8 +3,9 @@
  * file and back. A backup goes through the server that holds the data directory when one runs (its
  * operator channel sends the archive), else it opens the directory itself; either way FILE is
  * written through a temporary file beside it, mode 0600 (it holds password hashes and personal
- * data), and an existing FILE is replaced only with `--force`. A restore needs the directory free:
- * a running server cannot swap its database, so it is refused with what to do. A PostgreSQL
+ * data), and an existing FILE is replaced only with `--force`. A restore too goes through the
+ * running server (its operator channel swaps its database while requests wait), else it replaces
+ * the directory itself. A PostgreSQL
  * server is backed up with its own tools (pg_dump, pg_restore), which the refusal names.
  */
 import * as Effect from "effect/Effect"
@@ -185,13 +186,20 @@ const restore = (request: Request, environment: Environment, files: (() => Promi
     yield* Effect.mapError(local.check(archive), invalidBackup)
     const server = environment.server(dataDir)
     if (server !== undefined) {
-      return yield* fail(
-        "DATA_DIRECTORY_LOCKED",
-        server.url === undefined
-          ? `The data directory ${dataDir} is in use by another Roster process (pid ${server.pid}): stop it, then run roster db restore again`
-          : `The Roster server at ${server.url} (pid ${server.pid}) has the database in ${dataDir} open, and a running server cannot swap its database: stop the server, run roster db restore again, then start it`,
-        ExitCode.unexpected
-      )
+      if (server.url === undefined) {
+        return yield* fail(
+          "DATA_DIRECTORY_LOCKED",
+          `The data directory ${dataDir} is in use by another Roster process (pid ${server.pid}): stop it, then run roster db restore again`,
+          ExitCode.unexpected
+        )
+      }
+      if (server.operatorKey === undefined) {
+        return yield* fail(
+          "DATA_DIRECTORY_LOCKED",
+          `The data directory ${dataDir} is in use by the Roster server at ${server.url} (pid ${server.pid}), whose operator key this user cannot read: run roster db restore as the user who runs the server`,
+          ExitCode.unexpected
+        )
+      }
     }
     const keepPrevious = line.flag("keepPrevious")
     if (ask) {
@@ -206,10 +214,14 @@ const restore = (request: Request, environment: Environment, files: (() => Promi
         return yield* fail("CANCELLED", "Nothing was done", ExitCode.unexpected)
       }
     }
-    const restored = yield* Effect.mapError(
-      local.restore(dataDir, archive, { keepPrevious, source: sourceOf(request.storage) }),
-      invalidBackup
-    )
+    // A running server swaps its own database (its operator channel), while its requests wait.
+    const restored: Restored =
+      server?.url !== undefined && server.operatorKey !== undefined
+        ? yield* throughServer(server.url, server.operatorKey, environment.fetch, archive, keepPrevious)
+        : yield* Effect.mapError(
+            local.restore(dataDir, archive, { keepPrevious, source: sourceOf(request.storage) }),
+            invalidBackup
+          )
     return {
       json: { file, ...restored, previous: restored.previous ?? null },
       text: () =>
@@ -217,6 +229,52 @@ const restore = (request: Request, environment: Environment, files: (() => Promi
           restored.memberships
         } membership(s).${restored.previous === undefined ? "" : ` The database it replaced is in ${restored.previous}.`}`
     } satisfies Output
+  })
+
+/** The server's operator channel takes the archive and answers what the restored database holds. */
+const throughServer = (
+  url: string,
+  key: string,
+  fetch: typeof globalThis.fetch | undefined,
+  archive: Uint8Array,
+  keepPrevious: boolean
+) =>
+  Effect.gen(function* () {
+    const response = yield* Effect.tryPromise({
+      try: () =>
+        (fetch ?? globalThis.fetch)(
+          `${url.replace(/\/+$/, "")}/operator/restore${keepPrevious ? "?keepPrevious=true" : ""}`,
+          {
+            method: "POST",
+            headers: { authorization: `Operator ${key}`, "content-type": "application/gzip" },
+            body: archive as Uint8Array<ArrayBuffer>
+          }
+        ),
+      catch: Remote.fromThrown(url)
+    })
+    const body = yield* Effect.promise(() => response.json().catch(() => null) as Promise<unknown>)
+    if (!response.ok) {
+      const errors = (body as { errors?: unknown } | null)?.errors
+      const details = Array.isArray(errors) ? (errors as Array<{ code: string; message: string }>) : []
+      if (response.status === 404) {
+        return yield* fail(
+          "DATA_DIRECTORY_LOCKED",
+          `The Roster server at ${url} restores no backups (an earlier version): stop the server, run roster db restore again, then start it`,
+          ExitCode.unexpected
+        )
+      }
+      if (details[0]?.code === "INVALID_BACKUP") {
+        return yield* fail("INVALID_BACKUP", details[0].message, ExitCode.usage)
+      }
+      return yield* Effect.fail(Remote.fromAnswer(response.status, details))
+    }
+    const answer = body as {
+      dataDir: string
+      previous: string | null
+      organizations: number
+      memberships: number
+    }
+    return { ...answer, previous: answer.previous ?? undefined } satisfies Restored
   })
 
 /** The server's operator channel sends the archive; it is written to `file` as it arrives. */

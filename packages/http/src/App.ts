@@ -78,6 +78,8 @@ export interface Options {
   readonly operatorKey?: string
   /** With `operatorKey`: how the operator channel takes a backup of the database (`roster db backup`). */
   readonly operatorBackup?: OperatorChannel.Backup
+  /** How the operator's channel restores a backup into the database (`roster db restore`); absent: it does not. */
+  readonly operatorRestore?: OperatorChannel.Restore
 }
 
 export const defaultSignInRateLimit = { limit: 60, windowMs: 60_000 } as const
@@ -240,7 +242,8 @@ export const make = <E>(
       key: options.operatorKey,
       publicUrl: options.publicUrl ?? defaultPublicUrl,
       context,
-      backup: options.operatorBackup
+      backup: options.operatorBackup,
+      restore: options.operatorRestore
     })
   }
 

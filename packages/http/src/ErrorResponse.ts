@@ -147,6 +147,13 @@ export const fromError = (error: KnownError): Failure => {
   }
 }
 
+/** A failure with its own code, for a route's refusal that no domain error names (`INVALID_BACKUP`). */
+export const single = (status: number, code: string, message: string): Failure => {
+  const fingerprint = randomUuid()
+  const body: ErrorResponse = { errors: [{ code, message }], fingerprint }
+  return { reply: reply(status, body), fingerprint, codes: [code], errorResponse: body }
+}
+
 /** A 500 whose message tells the client nothing about the server, only how to report it. */
 export const internal = (cause: string): Failure => {
   const fingerprint = randomUuid()

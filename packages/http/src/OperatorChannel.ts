@@ -14,11 +14,17 @@
  *                                                             → 200 { "output": … } (null: none)
  *   POST /operator/backup                                     → 200 application/gzip: a backup of the
  *                                                               database (`roster db backup`)
+ *   POST /operator/restore?keepPrevious=true  application/gzip: a backup (at most 1 GB)
+ *                                             → 200 { dataDir, previous, organizations, memberships }:
+ *                                               the database replaced by it (`roster db restore`);
+ *                                               422 INVALID_BACKUP, nothing changed, when it is none
  *
  * Failures are the API's `ErrorResponse`, with the API's codes.
  */
 import * as Crypto from "node:crypto"
+import * as Fs from "node:fs"
 import * as Os from "node:os"
+import * as Path from "node:path"
 import {
   Actor,
   Catalog,
@@ -72,6 +78,50 @@ export const isFromThisMachine = (address: string | undefined): boolean => {
 /** A consistent backup of the database the server holds: the archive's bytes (`@roster/store`'s `Archive`). */
 export type Backup = () => Promise<Uint8Array>
 
+/** What a restore through the server did, or why the file is no backup (nothing was changed). */
+export type Restored =
+  | {
+      readonly _tag: "Restored"
+      readonly dataDir: string
+      /** Where the replaced database is kept (asked to keep it), else null. */
+      readonly previous: string | null
+      readonly organizations: number
+      readonly memberships: number
+    }
+  | { readonly _tag: "InvalidBackup"; readonly message: string }
+
+/** Replaces the database the server holds with the backup `archive` (`@roster/store`'s `Backup.restoreLive`). */
+export type Restore = (archive: Uint8Array, options: { readonly keepPrevious: boolean }) => Promise<Restored>
+
+/** The largest backup a restore reads. */
+export const restoreLimitBytes = 1024 * 1024 * 1024
+
+/**
+ * Reads `req`'s body through a temporary file (mode 0600), at most `limit` bytes: undefined when
+ * it is larger. The file is removed once read.
+ */
+const readArchive = async (req: express.Request, limit: number): Promise<Uint8Array | undefined> => {
+  if (Number(req.headers["content-length"] ?? 0) > limit) return undefined
+  const dir = await Fs.promises.mkdtemp(Path.join(Os.tmpdir(), "roster-restore-"))
+  const file = Path.join(dir, "backup.tar.gz")
+  try {
+    const handle = await Fs.promises.open(file, "wx", 0o600)
+    let size = 0
+    try {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length
+        if (size > limit) return undefined
+        await handle.write(chunk)
+      }
+    } finally {
+      await handle.close()
+    }
+    return new Uint8Array(await Fs.promises.readFile(file))
+  } finally {
+    await Fs.promises.rm(dir, { recursive: true, force: true })
+  }
+}
+
 /** The media type of a backup. */
 export const backupContentType = "application/gzip"
 
@@ -84,6 +134,8 @@ export const mount = <E>(
     readonly context: Handler.Context<E>
     /** Absent: the server takes no backups. */
     readonly backup?: Backup | undefined
+    /** Absent: the server restores none. */
+    readonly restore?: Restore | undefined
   }
 ): void => {
   const { context } = options
@@ -151,6 +203,45 @@ export const mount = <E>(
         Effect.map(Effect.promise(backup), (archive) => Reply.bytes(200, archive, backupContentType))
       )
     )
+  }
+
+  const { restore } = options
+  if (restore !== undefined) {
+    app.post("/operator/restore", (req, res) => {
+      if (!isFromThisMachine(req.socket.remoteAddress)) {
+        return context.respond(
+          req,
+          res,
+          Either.left(ErrorResponse.fromError(new HttpError.RouteNotFound({ method: req.method, path: req.path })))
+        )
+      }
+      const answer = (failure: ErrorResponse.Failure) => context.respond(req, res, Either.left(failure))
+      if (!presented(req)) {
+        return answer(
+          ErrorResponse.fromError(
+            new Unauthorized({ reason: "The operator's channel needs the operator key of this server" })
+          )
+        )
+      }
+      const keepPrevious = new URL(req.originalUrl, "http://localhost").searchParams.get("keepPrevious") === "true"
+      void readArchive(req, restoreLimitBytes)
+        .then(async (archive) => {
+          if (archive === undefined) {
+            // The rest of the body is not read: the connection closes after the answer.
+            res.setHeader("Connection", "close")
+            return answer(ErrorResponse.fromError(new HttpError.PayloadTooLarge({ limit: "1 GB" })))
+          }
+          const restored = await restore(archive, { keepPrevious })
+          if (restored._tag === "InvalidBackup")
+            return answer(ErrorResponse.single(422, "INVALID_BACKUP", restored.message))
+          const { _tag, ...body } = restored
+          return context.respond(req, res, Either.right(Reply.json(200, body)))
+        })
+        // The server's failure (500, its cause logged with the fingerprint), never the caller's.
+        .catch((error) =>
+          answer(ErrorResponse.internal(error instanceof Error ? (error.stack ?? error.message) : String(error)))
+        )
+    })
   }
 
   app.post(

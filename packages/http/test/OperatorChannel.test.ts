@@ -18,6 +18,7 @@ let failingBackup: string
 /** What the server's backups answer: the database's archive, as the store makes it. */
 const archive = new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4])
 const cleanups: Array<() => Promise<void>> = []
+const restores: Array<{ body: Uint8Array; keepPrevious: boolean }> = []
 
 beforeAll(async () => {
   const runtime = ManagedRuntime.make(
@@ -27,6 +28,12 @@ beforeAll(async () => {
     App.make(runtime, {
       operatorKey: key,
       operatorBackup: async () => archive,
+      operatorRestore: async (body, options) => {
+        restores.push({ body, keepPrevious: options.keepPrevious })
+        return body[0] === 0x1f
+          ? { _tag: "Restored", dataDir: "/srv/roster", previous: null, organizations: 1, memberships: 2 }
+          : { _tag: "InvalidBackup", message: "Not a backup this Roster can restore: it is empty. Nothing was changed" }
+      },
       publicUrl: "https://app.example.test",
       logger: () => {}
     }),
@@ -164,6 +171,30 @@ describe("the operator's channel", () => {
     const failed = await post("/operator/backup", undefined, operator, failingBackup)
     expectError(failed, 500, "INTERNAL")
     expect(failed.text).not.toContain("disk is full")
+  })
+
+  it("restores a backup into the database, to the key alone, answering what it holds", async () => {
+    const restore = (body: Uint8Array, auth = operator, base = url, query = "") =>
+      fetch(`${base}/operator/restore${query}`, {
+        method: "POST",
+        headers: { authorization: auth, "content-type": "application/gzip" },
+        body: body as Uint8Array<ArrayBuffer>
+      })
+    const response = await restore(archive, operator, url, "?keepPrevious=true")
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ dataDir: "/srv/roster", previous: null, organizations: 1, memberships: 2 })
+    expect(restores.at(-1)).toEqual({ body: archive, keepPrevious: true })
+    const invalid = await restore(new Uint8Array([1, 2, 3]))
+    expect(invalid.status).toBe(422)
+    const body = (await invalid.json()) as { errors: Array<{ code: string; message: string }> }
+    expect(body.errors).toEqual([
+      { code: "INVALID_BACKUP", message: "Not a backup this Roster can restore: it is empty. Nothing was changed" }
+    ])
+    expect(restores.at(-1)).toEqual({ body: new Uint8Array([1, 2, 3]), keepPrevious: false })
+    const count = restores.length
+    expect((await restore(archive, "Operator rop_wrong")).status).toBe(401)
+    expect((await restore(archive, operator, withoutChannel)).status).toBe(404)
+    expect(restores).toHaveLength(count)
   })
 
   it("answers connections from this machine only", () => {

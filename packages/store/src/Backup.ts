@@ -1,7 +1,9 @@
 /**
  * Backing up and restoring an embedded data directory that no process holds (`roster db backup`
  * and `roster db restore` when no server runs on it). A running server takes its own backups
- * (`Database.Backups`, through its operator channel); a restore needs the server stopped.
+ * (`Database.Backups`, through its operator channel) and restores them (`restoreLive`): the
+ * backup is checked and loaded beside the directory exactly as here, then swapped in under the
+ * server's pool's one connection.
  *
  * A restore never changes the data directory until the backup has been read whole, loaded into a
  * sibling directory and opened there as a Roster database this release knows. Only then, under the
@@ -15,7 +17,7 @@ import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Archive from "./Archive.js"
-import { type BackupUnsupported, InvalidBackup, RestoreFailed } from "./BackupError.js"
+import { BackupUnsupported, InvalidBackup, RestoreFailed } from "./BackupError.js"
 import * as Database from "./Database.js"
 import * as DataDirLock from "./DataDirLock.js"
 import * as Reason from "./internal/reason.js"
@@ -55,19 +57,7 @@ export interface Restored {
   readonly memberships: number
 }
 
-/** `20261205T103000Z`: a time for a file name. */
-const stampOf = (date: Date) =>
-  date
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z")
-
-/** `base`, or `base-2`, `base-3`…: the first that does not exist. */
-const unused = (base: string) => {
-  let candidate = base
-  for (let n = 2; Fs.existsSync(candidate); n++) candidate = `${base}-${n}`
-  return candidate
-}
+const { stampOf, unused } = Database
 
 const removeDir = (dir: string) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -79,7 +69,7 @@ interface Contents {
 }
 
 /** What a loaded database holds, or why it is not one to restore (a reason for `InvalidBackup`). */
-const contents = async (db: PGlite): Promise<Contents | string> => {
+const contents = async (db: PGlite, live: boolean): Promise<Contents | string> => {
   const present = await db.query<{ found: boolean }>(
     `SELECT to_regclass('public.${migrationsTable}') IS NOT NULL AS found`
   )
@@ -88,6 +78,11 @@ const contents = async (db: PGlite): Promise<Contents | string> => {
   const unknown = applied.rows.map((row) => row.id).filter((id) => !knownMigrations.has(id))
   if (unknown.length > 0) {
     return `a newer Roster made it (migration(s) ${unknown.join(", ")} unknown to this release): restore it with that release`
+  }
+  // A running server migrates nothing after start: an earlier release's backup waits for one.
+  const missing = [...knownMigrations].filter((id) => !applied.rows.some((row) => row.id === id))
+  if (live && missing.length > 0) {
+    return "an earlier Roster made it, and a running server does not migrate it: stop the server, restore it, then start the server (which migrates it)"
   }
   const counts = await db.query<Contents>(
     "SELECT (SELECT count(*) FROM organizations)::int AS organizations, (SELECT count(*) FROM memberships)::int AS memberships"
@@ -99,7 +94,7 @@ const contents = async (db: PGlite): Promise<Contents | string> => {
  * Loads `checked` into `staging` (a new directory) and opens it: a Roster database this release
  * knows, or `InvalidBackup`. Closed again (cleanly, so that it opens without recovery) either way.
  */
-const load = (staging: string, checked: Archive.Checked) =>
+const load = (staging: string, checked: Archive.Checked, live = false) =>
   Effect.acquireUseRelease(
     Effect.tryPromise({
       try: () =>
@@ -112,7 +107,7 @@ const load = (staging: string, checked: Archive.Checked) =>
     }),
     (db) =>
       Effect.tryPromise({
-        try: () => contents(db),
+        try: () => contents(db, live),
         catch: (error) => new InvalidBackup({ reason: `its database cannot be read (${Reason.describe(error)})` })
       }).pipe(
         Effect.filterOrFail(
@@ -201,3 +196,30 @@ export const restore = (
       return { dataDir: location, previous: keep ? previous : undefined, ...found }
     })
   )
+
+/**
+ * Replaces the database this process holds open (a running server's) with the backup `file`: read
+ * and checked, loaded and opened beside the data directory as `restore` does, then swapped in by
+ * `Database.Backups.replace` while queries wait. Fails, having changed nothing, when `file` is not a
+ * backup this release restores (`InvalidBackup`).
+ */
+export const restoreLive = (
+  file: Uint8Array,
+  options: { readonly keepPrevious?: boolean } = {}
+): Effect.Effect<Restored, InvalidBackup | BackupUnsupported | DatabaseUnavailable | RestoreFailed, Database.Backups> =>
+  Effect.gen(function* () {
+    const backups = yield* Database.Backups
+    const checked = yield* Archive.check(file)
+    const location = backups.dataDir
+    if (location === undefined) {
+      return yield* new BackupUnsupported({
+        database: "the database this server holds (not an embedded data directory)"
+      })
+    }
+    const staging = `${location}.restoring-${stampOf(new Date())}-${Crypto.randomBytes(3).toString("hex")}`
+    const found = yield* load(staging, checked, true).pipe(Effect.tapError(() => removeDir(staging)))
+    const previous = yield* backups
+      .replace(staging, { keepPrevious: options.keepPrevious === true })
+      .pipe(Effect.ensuring(removeDir(staging)))
+    return { dataDir: location, previous, ...found }
+  })

@@ -19,10 +19,11 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Str from "effect/String"
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 import pg from "pg"
 import * as Archive from "./Archive.js"
-import { BackupUnsupported } from "./BackupError.js"
+import { BackupUnsupported, RestoreFailed } from "./BackupError.js"
 import * as DataDirLock from "./DataDirLock.js"
 import type * as Location from "./Location.js"
 import { isServerUrl, memoryDataDir, serverUrlProblem } from "./Location.js"
@@ -45,7 +46,23 @@ export type Client = PgClient.PgClient | SqlClient.SqlClient
  */
 export class Backups extends Context.Tag("@roster/store/Backups")<
   Backups,
-  { readonly archive: Effect.Effect<Uint8Array, BackupUnsupported | DatabaseUnavailable> }
+  {
+    readonly archive: Effect.Effect<Uint8Array, BackupUnsupported | DatabaseUnavailable>
+    /** The embedded data directory open here; undefined in memory and on a PostgreSQL server. */
+    readonly dataDir: string | undefined
+    /**
+     * Replaces the open database with the one in `validated` (a sibling directory, loaded and closed
+     * cleanly: `Backup.restoreLive`), while the pool's one connection is held: open transactions
+     * finish first, new queries wait. The live directory keeps its path, lock and operator key: its
+     * contents go aside to `<dataDir>.before-restore-<time>` and `validated`'s take their place;
+     * if the new database does not open, the old contents come back and reopen. Answers where the
+     * old contents are kept (`keepPrevious`), else removes them.
+     */
+    readonly replace: (
+      validated: string,
+      options: { readonly keepPrevious: boolean }
+    ) => Effect.Effect<string | undefined, BackupUnsupported | RestoreFailed | DatabaseUnavailable>
+  }
 >() {}
 
 /** A pool's connections at one moment, as node-postgres counts them. */
@@ -139,6 +156,31 @@ export const pgliteOptions = {
   startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"]
 }
 
+/** `20261205T103000Z`: a time for a file name. */
+export const stampOf = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")
+
+/** `base`, or `base-2`, `base-3`…: the first that does not exist. */
+export const unused = (base: string): string => {
+  let candidate = base
+  for (let n = 2; Fs.existsSync(candidate); n++) candidate = `${base}-${n}`
+  return candidate
+}
+
+/** What belongs to the process holding a data directory: it stays when the contents are swapped. */
+const heldFiles = new Set([DataDirLock.fileName, DataDirLock.operatorKeyFileName])
+
+/** Moves every entry of `from` but the held files into `to` (created), by renames. */
+const moveContents = (from: string, to: string) => {
+  Fs.mkdirSync(to, { recursive: true, mode: 0o700 })
+  for (const name of Fs.readdirSync(from)) {
+    if (!heldFiles.has(name)) Fs.renameSync(Path.join(from, name), Path.join(to, name))
+  }
+}
+
 /** Opens PGlite at `location` and puts a client on it; both are closed with the scope. */
 const openPglite = (
   location: string,
@@ -146,13 +188,14 @@ const openPglite = (
 ): Effect.Effect<Context.Context<Services>, DatabaseUnavailable, Scope.Scope | Reactivity.Reactivity> =>
   Effect.gen(function* () {
     const unavailable = (cause: unknown) => new DatabaseUnavailable({ target, reason: Reason.describe(cause) })
-    const pglite = yield* Effect.acquireRelease(
+    // The open instance: a restore (`replace`) closes it and opens another on the same directory.
+    let pglite: PGlite = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => PGlite.create(location, pgliteOptions),
         catch: unavailable
       }),
-      (db) =>
-        Effect.tryPromise(() => db.close()).pipe(
+      (): Effect.Effect<void> =>
+        Effect.tryPromise(() => pglite.close()).pipe(
           Effect.catchAll((error) => Effect.logWarning(`Could not close PGlite at ${location}`, error))
         )
     )
@@ -181,19 +224,94 @@ const openPglite = (
     }).pipe(Effect.mapError(unavailable))
     const pool = opened!
     // Holding the pool's one connection, no transaction is open: the files are a committed state.
-    const archive = Effect.acquireUseRelease(
-      Effect.tryPromise({ try: () => pool.connect(), catch: unavailable }),
-      (connection) =>
-        Effect.tryPromise({
-          try: async () => {
-            await connection.query("CHECKPOINT")
-            return new Uint8Array(await (await pglite.dumpDataDir("none")).arrayBuffer())
-          },
-          catch: unavailable
-        }),
-      (connection) => Effect.sync(() => connection.release())
+    const holding = <A, E>(use: (connection: pg.PoolClient) => Effect.Effect<A, E>) =>
+      Effect.acquireUseRelease(
+        Effect.tryPromise({ try: () => pool.connect(), catch: unavailable }),
+        use,
+        (connection) => Effect.sync(() => connection.release())
+      )
+    const archive = holding((connection) =>
+      Effect.tryPromise({
+        try: async () => {
+          await connection.query("CHECKPOINT")
+          return new Uint8Array(await (await pglite.dumpDataDir("none")).arrayBuffer())
+        },
+        catch: unavailable
+      })
     ).pipe(Effect.flatMap(Archive.fromDataDir))
-    return clientContext(client, poolOf(pool, 1), { archive })
+
+    const embedded = !location.startsWith(memoryDataDir)
+    const replace: Backups["Type"]["replace"] = (validated, options) =>
+      !embedded
+        ? Effect.fail(new BackupUnsupported({ database: "a memory:// database" }))
+        : Effect.flatMap(Effect.tryPromise({ try: () => pool.connect(), catch: unavailable }), (connection) =>
+            Effect.tryPromise({
+              try: () => swap(connection, validated, options.keepPrevious),
+              catch: (error) =>
+                error instanceof RestoreFailed
+                  ? error
+                  : new RestoreFailed({ dataDir: location, reason: Reason.describe(error) })
+            })
+          )
+    /**
+     * Holding `connection`: closes the open instance, swaps the directory's contents, opens the new
+     * one (or reopens the old), points the pool at it and destroys the held client, so that the
+     * next query opens a connection on the instance now open.
+     */
+    const swap = async (connection: pg.PoolClient, validated: string, keepPrevious: boolean) => {
+      let reopened = false
+      const reopen = async () => {
+        pglite = await PGlite.create(location, pgliteOptions)
+        reopened = true
+      }
+      try {
+        await connection.query("CHECKPOINT")
+        await pglite.close()
+        const previous = unused(`${location}.before-restore-${stampOf(new Date())}`)
+        moveContents(location, previous)
+        try {
+          moveContents(validated, location)
+          Fs.rmSync(validated, { recursive: true, force: true })
+          await reopen()
+        } catch (error) {
+          const why = Reason.describe(error)
+          try {
+            // Whatever came in goes back; the old contents return and reopen.
+            for (const name of Fs.readdirSync(location)) {
+              if (!heldFiles.has(name)) Fs.rmSync(Path.join(location, name), { recursive: true, force: true })
+            }
+            moveContents(previous, location)
+            Fs.rmSync(previous, { recursive: true, force: true })
+            await reopen()
+          } catch (again) {
+            throw new RestoreFailed({
+              dataDir: location,
+              reason: `the restored database did not open (${why}), nor did the previous one again (${Reason.describe(again)}): it is in ${previous}; stop the server and restore it`
+            })
+          }
+          throw new RestoreFailed({
+            dataDir: location,
+            reason: `the restored database did not open (${why}); the database there is as it was`
+          })
+        }
+        if (!keepPrevious) Fs.rmSync(previous, { recursive: true, force: true })
+        return keepPrevious ? previous : undefined
+      } catch (error) {
+        // Closed before anything moved: reopen it where it is.
+        if (!reopened && pglite.closed) await reopen().catch(() => undefined)
+        throw error
+      } finally {
+        // The pool's next connection is on the instance open now; this one is destroyed.
+        ;(pool as unknown as { options: { connection: unknown } }).options.connection =
+          createPgConfig(pglite).connection
+        connection.release(true)
+      }
+    }
+    return clientContext(client, poolOf(pool, 1), {
+      archive,
+      dataDir: embedded ? location : undefined,
+      replace
+    })
   })
 
 /** PGlite in memory: nothing is kept, nothing is locked. */
@@ -265,10 +383,14 @@ export const layerServer = (
       const client = yield* PgClient.fromPool({ ...clientOptions, acquire: Effect.succeed(pool) }).pipe(
         Effect.mapError(unavailable)
       )
-      const archive = Effect.fail(
+      const unsupported = Effect.fail(
         new BackupUnsupported({ database: `the PostgreSQL server at ${describeUrl(url)} (${source})` })
       )
-      return clientContext(client, poolOf(pool, serverMaxConnections), { archive })
+      return clientContext(client, poolOf(pool, serverMaxConnections), {
+        archive: unsupported,
+        dataDir: undefined,
+        replace: () => unsupported
+      })
     })
   ).pipe(Layer.provide(Reactivity.layer))
 

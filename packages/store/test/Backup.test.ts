@@ -2,6 +2,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { PGlite } from "@electric-sql/pglite"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
@@ -101,6 +102,45 @@ describe("Backups of the embedded database", () => {
         // Only the restored directory: nothing staged or set aside is left behind.
         assert.deepStrictEqual(siblings(dataDir), ["data", "restored"])
       })
+  )
+
+  // Live: the transaction really takes its time.
+  it.scopedLive("a running database is restored in place: the lock and key stay, queries wait and go on", () =>
+    Effect.gen(function* () {
+      const { dataDir, archive } = yield* seeded(["Acme", "Globex"])
+      yield* Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        Fs.writeFileSync(Path.join(dataDir, DataDirLock.operatorKeyFileName), "rop_secret\n", { mode: 0o600 })
+        const lock = Fs.readFileSync(Path.join(dataDir, DataDirLock.fileName), "utf8")
+        yield* sql`DELETE FROM organizations WHERE name = 'Globex'`
+        yield* addOrganizations(["Initech"])
+        const invalid = yield* Effect.flip(Backup.restoreLive(new Uint8Array([1, 2, 3])))
+        assert.strictEqual(invalid._tag, "InvalidBackup")
+        // A transaction in flight finishes first; a query sent meanwhile waits and answers after.
+        const slow = yield* Effect.fork(
+          sql.withTransaction(Effect.zipRight(addOrganizations(["Umbrella"]), Effect.sleep("300 millis")))
+        )
+        yield* Effect.sleep("50 millis")
+        const restoring = yield* Effect.fork(Backup.restoreLive(archive))
+        yield* Effect.sleep("20 millis")
+        const during = yield* Effect.fork(sql<{ name: string }>`SELECT name FROM organizations ORDER BY name`)
+        const restored = yield* Fiber.join(restoring)
+        yield* slow.await
+        assert.deepStrictEqual(restored, { dataDir, previous: undefined, organizations: 2, memberships: 0 })
+        // Queued before or after the swap (the backup loads first): answered either way.
+        const seen = (yield* Fiber.join(during)).map((row) => row.name).join()
+        assert.oneOf(seen, ["Acme,Globex", "Acme,Initech,Umbrella"])
+        const after = yield* sql<{ name: string }>`SELECT name FROM organizations ORDER BY name`
+        assert.deepStrictEqual(
+          after.map((row) => row.name),
+          ["Acme", "Globex"]
+        )
+        assert.strictEqual(Fs.readFileSync(Path.join(dataDir, DataDirLock.fileName), "utf8"), lock)
+        assert.strictEqual(Fs.readFileSync(Path.join(dataDir, DataDirLock.operatorKeyFileName), "utf8"), "rop_secret\n")
+        assert.deepStrictEqual(siblings(dataDir), ["data"])
+      }).pipe(Effect.provide(opened(dataDir)))
+      assert.deepStrictEqual(yield* organizationsIn(dataDir), ["Acme", "Globex"])
+    })
   )
 
   it.scoped("a directory no process holds is backed up under its lock; a directory without a database is not", () =>
