@@ -135,7 +135,18 @@ describe("roster db backup and restore", () => {
     expectFailure(result, "INVALID_BACKUP", 2)
     expect(result.stderr).toContain("Nothing was changed")
     expect(await json(everyone)).toEqual(before)
+    // The server checks it too: sent straight to its channel, it is refused, nothing changed.
+    const key = Fs.readFileSync(Path.join(dataDir, "operator.key"), "utf8").trim()
+    const sent = await fetch(`${url}/operator/restore`, {
+      method: "POST",
+      headers: { authorization: `Operator ${key}`, "content-type": "application/gzip" },
+      body: Fs.readFileSync(junk)
+    })
+    expect(sent.status).toBe(422)
+    expect(((await sent.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe("INVALID_BACKUP")
+    expect(await json(everyone)).toEqual(before)
     expect((await fetch(`${url}/health/ready`)).status).toBe(200)
+    expect(Fs.readdirSync(root).filter((name) => name.startsWith("data"))).toEqual(["data"])
   })
 
   it("restores into a fresh data directory, where every member is found", async () => {
