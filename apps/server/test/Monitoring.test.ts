@@ -5,8 +5,8 @@
  */
 import * as Crypto from "node:crypto"
 import * as Net from "node:net"
-import pg from "pg"
 import { afterAll, describe, expect, it } from "vitest"
+import { admin, adminUrl } from "./Helpers.js"
 import * as P from "./Processes.js"
 
 afterAll(async () => {
@@ -147,20 +147,6 @@ describe("on ROSTER_ADMIN_PORT", () => {
     expect(server.stderr).toContain("ROSTER_ADMIN_PORT: must be a whole number from 0 to 65535, other than PORT")
   })
 })
-
-const adminUrl = process.env.ROSTER_TEST_DATABASE_URL?.trim() || undefined
-
-/** One statement on its own connection. */
-const admin = async (url: string, statement: string) => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
-  client.on("error", () => {})
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
 
 describe.runIf(adminUrl !== undefined)("on a PostgreSQL server", () => {
   it("readiness fails while a migration is missing, or the database refuses connections, and recovers", async () => {

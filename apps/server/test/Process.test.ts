@@ -6,8 +6,8 @@
  */
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
-import * as Http from "node:http"
 import { afterAll, describe, expect, it } from "vitest"
+import { heldPost } from "./Helpers.js"
 import * as P from "./Processes.js"
 
 afterAll(async () => {
@@ -39,33 +39,6 @@ const alive = (pid: number): boolean => {
   } catch {
     return false
   }
-}
-
-/** A POST whose body is held back: in flight until `finish` sends the rest. */
-const heldPost = (port: number, token: string, body: unknown) => {
-  const text = JSON.stringify(body)
-  const req = Http.request({
-    host: "127.0.0.1",
-    port,
-    method: "POST",
-    path: "/organizations/users",
-    headers: { authorization: token, "content-type": "application/json", "content-length": Buffer.byteLength(text) }
-  })
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req.on("error", reject)
-    req.on("response", (res) => {
-      let data = ""
-      res.setEncoding("utf8")
-      res.on("data", (chunk: string) => {
-        data += chunk
-      })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }))
-    })
-  })
-  response.catch(() => undefined)
-  req.flushHeaders()
-  req.write(text.slice(0, 5))
-  return { response, finish: () => req.end(text.slice(5)) }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

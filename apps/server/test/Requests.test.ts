@@ -4,8 +4,8 @@
  * is set) two server processes sharing one sign-in limit.
  */
 import * as Crypto from "node:crypto"
-import pg from "pg"
 import { afterAll, describe, expect, it } from "vitest"
+import { admin, adminUrl } from "./Helpers.js"
 import * as P from "./Processes.js"
 
 afterAll(async () => {
@@ -82,23 +82,10 @@ describe("as configured", () => {
   )
 })
 
-const adminUrl = process.env.ROSTER_TEST_DATABASE_URL?.trim() || undefined
-
-const admin = async (statement: string) => {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 10_000 })
-  client.on("error", () => {})
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
 describe.runIf(adminUrl !== undefined)("two server processes on one PostgreSQL database", () => {
   it("share the sign-in limit: what one counts, the other refuses", async () => {
     const database = `roster_test_${Crypto.randomBytes(6).toString("hex")}`
-    await admin(`CREATE DATABASE ${database}`)
+    await admin(adminUrl!, `CREATE DATABASE ${database}`)
     try {
       const url = new URL(adminUrl!)
       url.pathname = `/${database}`
@@ -124,7 +111,7 @@ describe.runIf(adminUrl !== undefined)("two server processes on one PostgreSQL d
       expect(await a.stop()).toEqual({ code: 0, signal: null })
       expect(await b.stop()).toEqual({ code: 0, signal: null })
     } finally {
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+      await admin(adminUrl!, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
     }
   })
 })

@@ -6,12 +6,11 @@
  */
 import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
-import * as Http from "node:http"
 import * as Net from "node:net"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import pg from "pg"
 import { afterAll, describe, expect, it } from "vitest"
+import { admin, adminUrl, heldPost } from "./Helpers.js"
 import * as P from "./Processes.js"
 import { expectUser, expectUserPage } from "./Responses.js"
 
@@ -44,37 +43,6 @@ const addUser = async (port: number, token: string, body: { email: string; first
   const user = await response.json()
   expectUser(user, { email: body.email, status: "ACTIVE" })
   return user
-}
-
-/**
- * A POST whose body is held back: the server has its headers (the request is in flight) until
- * `finish` sends the rest.
- */
-const heldPost = (port: number, token: string, body: unknown) => {
-  const text = JSON.stringify(body)
-  const req = Http.request({
-    host: "127.0.0.1",
-    port,
-    method: "POST",
-    path: "/organizations/users",
-    headers: { authorization: token, "content-type": "application/json", "content-length": Buffer.byteLength(text) }
-  })
-  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req.on("error", reject)
-    req.on("response", (res) => {
-      let data = ""
-      res.setEncoding("utf8")
-      res.on("data", (chunk: string) => {
-        data += chunk
-      })
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }))
-      res.on("error", reject)
-    })
-  })
-  response.catch(() => undefined) // awaited by the test; this only keeps an early failure from being "unhandled"
-  req.flushHeaders()
-  req.write(text.slice(0, 5))
-  return { response, finish: () => req.end(text.slice(5)) }
 }
 
 /** Sends `bytes` as they are and reads everything until the server ends the connection. */
@@ -393,19 +361,6 @@ describe("invalid configuration stops start-up with a message naming the variabl
 
 const isSet = (value: string | undefined) =>
   value !== undefined && !["", "0", "false"].includes(value.trim().toLowerCase())
-const adminUrl = process.env.ROSTER_TEST_DATABASE_URL?.trim() || undefined
-
-/** One statement on its own connection (CREATE/DROP DATABASE cannot run in a transaction). */
-const admin = async (url: string, statement: string) => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
-  client.on("error", () => {})
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
 
 // Under CI the PostgreSQL test must run: without ROSTER_TEST_DATABASE_URL it fails instead of skipping.
 describe.skipIf(adminUrl === undefined && !isSet(process.env.CI))("on a PostgreSQL server (DATABASE_URL)", () => {
