@@ -15,6 +15,7 @@ import * as schema0005 from "./migrations/schema_0005.js"
 import * as schema0006 from "./migrations/schema_0006.js"
 import * as schema0007 from "./migrations/schema_0007.js"
 import * as schema0008 from "./migrations/schema_0008.js"
+import * as schema0009 from "./migrations/schema_0009.js"
 
 const statements = (list: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -31,7 +32,8 @@ export const all: Migrator.Migrations = {
   "0005_member_tokens": statements(schema0005.statements),
   "0006_throttle_keys_hashed": statements(schema0006.statements),
   "0007_user_avatar_url": statements(schema0007.statements),
-  "0008_request_limits": statements(schema0008.statements)
+  "0008_request_limits": statements(schema0008.statements),
+  "0009_membership_counts": statements(schema0009.statements)
 }
 
 export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

@@ -60,7 +60,7 @@ export class Monitor extends Context.Tag("@roster/store/Monitor")<
 /** How long a readiness check waits for the database. */
 export const checkTimeout = Duration.seconds(2)
 
-/** How long member counts are reused: a scrape every few seconds costs one grouped count at most this often. */
+/** How long member counts are reused: a scrape every few seconds reads the counters at most this often. */
 export const memberCountsTtl = Duration.seconds(15)
 
 const countRows = Rows.decoder(
@@ -147,10 +147,11 @@ export const make = (migrations: Migrator.Migrations = Migrations.all) =>
       }
     })
 
+    // The counters (`membership_counts`, kept by triggers): a few rows per organization, not its members.
     const counts = sql`
-      SELECT o.id AS organization_id, m.status, count(m.id) AS count
-      FROM organizations o LEFT JOIN memberships m ON m.organization_id = o.id
-      GROUP BY o.id, m.status`.pipe(
+      SELECT o.id AS organization_id, c.status, coalesce(sum(c.members), 0)::int8 AS count
+      FROM organizations o LEFT JOIN membership_counts c ON c.organization_id = o.id
+      GROUP BY o.id, c.status`.pipe(
       Effect.flatMap(countRows.all),
       Effect.map((rows) => {
         const byOrganization = new Map<string, Map<string, number>>()

@@ -3,6 +3,7 @@ import { assert, layer } from "@effect/vitest"
 import { randomUuid } from "@roster/domain"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Counters from "../src/Counters.js"
 import * as Database from "../src/Database.js"
 import * as Migrations from "../src/Migrations.js"
 import * as Migrator from "../src/Migrator.js"
@@ -150,6 +151,63 @@ for (const driver of TestDatabase.drivers()) {
           }
           yield* Migrator.run(Migrations.all)
           assert.deepStrictEqual(yield* sql`SELECT email_key FROM login_throttle`, [])
+        })
+      )
+
+      it.effect("a populated database from before 0009 upgrades: members kept, counters as the memberships say", () =>
+        Effect.gen(function* () {
+          yield* emptyDatabase
+          yield* Migrator.run(Object.fromEntries(Object.entries(Migrations.all).filter(([key]) => key < "0009")))
+          const sql = yield* SqlClient.SqlClient
+          const statuses = ["ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "TERMINATED", "REMOVED", "FORGOTTEN"]
+          const organizations = [randomUuid(), randomUuid()]
+          for (const org of organizations) {
+            const [admin, member] = [randomUuid(), randomUuid()]
+            yield* sql`INSERT INTO organizations (id, name, created_at) VALUES (${org}, ${`Org ${org}`}, now())`
+            yield* sql`
+              INSERT INTO roles (id, organization_id, name, permissions, is_default) VALUES
+                (${admin}, ${org}, 'Admin', ${["can_view_users", "can_manage_users"]}, false),
+                (${member}, ${org}, 'Member', ${["can_view_users"]}, true)`
+            // Set-based, as a big organization's data would be: 210 members over every status and both roles.
+            yield* sql`
+              WITH people AS (
+                INSERT INTO users (id, email, name, created_at)
+                SELECT gen_random_uuid(), ${org}::text || '-' || i || '@example.com', 'Person ' || i, now()
+                FROM generate_series(1, 210) i
+                RETURNING id, email
+              )
+              INSERT INTO memberships (id, user_id, organization_id, role_id, status, first_name, created_at, updated_at)
+              SELECT gen_random_uuid(), id, ${org},
+                     CASE WHEN row_number() OVER () % 10 = 0 THEN ${admin}::uuid ELSE ${member}::uuid END,
+                     (${statuses}::text[])[1 + row_number() OVER () % ${statuses.length}], 'First', now(), now()
+              FROM people`
+            yield* sql`
+              INSERT INTO events (id, organization_id, user_id, actor, type, after, at)
+              SELECT gen_random_uuid(), organization_id, user_id, '{"type":"operator","id":null}'::jsonb, 'user.added',
+                     jsonb_build_object('status', status), now()
+              FROM memberships WHERE organization_id = ${org}`
+          }
+          const snapshot = sql<{ members: string }>`
+            SELECT string_agg(m::text, '|' ORDER BY m.id) AS members FROM memberships m`
+          const [before] = yield* snapshot
+
+          yield* Migrator.run(Migrations.all)
+
+          const [after] = yield* snapshot
+          assert.strictEqual(after!.members, before!.members, "every membership as it was")
+          const [events] = yield* sql<{ total: number }>`SELECT count(*)::int AS total FROM events`
+          assert.strictEqual(events!.total, 420)
+          assert.deepStrictEqual(yield* Counters.check(), [])
+          const counted = yield* sql<{ status: string; members: number }>`
+            SELECT status, sum(members)::int AS members FROM membership_counts
+            WHERE organization_id = ${organizations[0]!} GROUP BY status ORDER BY status`
+          assert.deepStrictEqual(Object.fromEntries(counted.map((row) => [row.status, row.members])), {
+            ACTIVE: 90,
+            FORGOTTEN: 30,
+            INACTIVE: 30,
+            REMOVED: 30,
+            TERMINATED: 30
+          })
         })
       )
 
