@@ -25,8 +25,11 @@ export const headers: Readonly<Record<string, string>> = (() => {
   return Object.freeze(Object.fromEntries(names.map((name) => [name, String(probe.getHeader(name))])))
 })()
 
+/** The same list as pairs, listed once rather than on every request. */
+const pairs = Object.entries(headers)
+
 /** Sets `headers` on every response. */
 export const middleware: express.RequestHandler = (_req, res, next) => {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+  for (const [name, value] of pairs) res.setHeader(name, value)
   next()
 }

@@ -1,4 +1,9 @@
-/** Log lines never carry a bearer secret, however a client wrote it. */
+/** Log lines never carry a bearer secret, however a client wrote it, and go through the app's logger. */
+import * as HashMap from "effect/HashMap"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import { describe, expect, it } from "vitest"
 import * as Log from "../src/Log.js"
 
@@ -28,5 +33,31 @@ describe("Log.redact", () => {
     expect(Log.redact("GET /organizations/users?q=100% 200")).toBe("GET /organizations/users?q=100% 200")
     expect(Log.redact("GET /organizations/users?q=caf%C3%A9 200")).toBe("GET /organizations/users?q=caf%C3%A9 200")
     expect(Log.redact("ses_… from POST /auth/login")).toBe("ses_… from POST /auth/login")
+  })
+})
+
+describe("Log.fromRuntime", () => {
+  it("writes through the runtime's logger and minimum level, at once once the runtime is built", async () => {
+    const lines: Array<{ level: string; message: unknown; annotations: Record<string, unknown> }> = []
+    const capture = Logger.make(({ logLevel, message, annotations }) => {
+      lines.push({ level: logLevel.label, message, annotations: Object.fromEntries(HashMap.toEntries(annotations)) })
+    })
+    const runtime = ManagedRuntime.make(
+      Layer.merge(Logger.replace(Logger.defaultLogger, capture), Logger.minimumLogLevel(LogLevel.Info))
+    )
+    const log = Log.fromRuntime(runtime)
+    log({ level: "Info", message: "GET /a 200", annotations: { status: 200 } })
+    await runtime.runtime()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    log({ level: "Debug", message: "GET /health 200", annotations: {} })
+    log({ level: "Warning", message: "GET /b 500", annotations: { requestId: "r-1" } })
+    // The second and third calls returned with their lines written (or, below the minimum, dropped).
+    expect(lines).toEqual([
+      { level: "INFO", message: ["GET /a 200"], annotations: { status: 200 } },
+      { level: "WARN", message: ["GET /b 500"], annotations: { requestId: "r-1" } }
+    ])
+    await runtime.dispose()
+    // A disposed runtime's line is written or lost, never thrown.
+    expect(() => log({ level: "Info", message: "late", annotations: {} })).not.toThrow()
   })
 })
