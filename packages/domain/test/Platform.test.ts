@@ -269,7 +269,7 @@ describe("Platform", () => {
     })
     const unserialized = (ports: TestIdentity.Ports): TestIdentity.Ports => ({
       ...racing(ports),
-      transactor: { transaction: () => (effect) => effect }
+      transactor: { transaction: () => (effect) => effect, lock: () => Effect.void }
     })
 
     const demoteBoth = Effect.gen(function* () {

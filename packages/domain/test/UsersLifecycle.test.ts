@@ -152,7 +152,7 @@ describe("Users", () => {
     })
     const unserialized = (ports: TestOrganization.Ports): TestOrganization.Ports => ({
       ...racing(ports),
-      transactor: { transaction: () => (effect) => effect }
+      transactor: { transaction: () => (effect) => effect, lock: () => Effect.void }
     })
 
     const terminateBothManagers = Effect.gen(function* () {

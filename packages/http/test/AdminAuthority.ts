@@ -1,8 +1,9 @@
 /**
- * Authority is checked where it is used: a caller demoted while their request waits for the lock of
- * the change it makes does not make that change. Each test holds the lock the way a concurrent change
- * would, lets the caller authenticate and queue behind it, demotes the caller inside the held
- * transaction, and releases: the queued request must then be refused, with nothing written.
+ * Authority is checked where it is used: a caller demoted while their request waits for the locks of
+ * the change it makes does not make that change. Each test makes the demotion in a transaction it
+ * holds open (its locks held: the caller's membership or token row, or the "platform" lock), lets
+ * the caller authenticate and queue behind it, and commits: the queued request must then be refused,
+ * with nothing written (ADR 0040, ADR 0049).
  */
 import { Actor, Platform, Tokens, Transactor, Users } from "@roster/domain"
 import * as Effect from "effect/Effect"
@@ -16,8 +17,8 @@ export const tests = (h: IdentityHarness.Harness) => {
   const { member, admin } = fixtures(h)
 
   /**
-   * Holds `scope`'s lock, sends `request` once it is held, and runs `demote` inside the held
-   * transaction once the request has had the time to authenticate and queue; answers the request's reply.
+   * Runs `demote` in a transaction taking `scope`'s lock, holds it open, sends `request`, and commits
+   * once the request has had the time to authenticate and queue; answers the request's reply.
    */
   const raceUnderLock = async (
     scope: Parameters<Transactor["Type"]["transaction"]>[0],
@@ -35,13 +36,13 @@ export const tests = (h: IdentityHarness.Harness) => {
     const holder = h.run(
       Effect.flatMap(Transactor, ({ transaction }) =>
         transaction(scope)(
-          Effect.sync(held).pipe(Effect.zipRight(Effect.promise(() => released)), Effect.zipRight(demote))
+          demote.pipe(Effect.zipRight(Effect.sync(held)), Effect.zipRight(Effect.promise(() => released)))
         )
       )
     )
     await isHeld
     const reply = request()
-    // Authentication reads before the lock; the demotion is not committed yet, so it reads the
+    // Authentication reads before the locks; the demotion is not committed yet, so it reads the
     // caller as they were (an embedded database with one connection reads after the commit instead).
     await sleep(250)
     release()
@@ -49,7 +50,7 @@ export const tests = (h: IdentityHarness.Harness) => {
     return await reply
   }
 
-  describe("authority is read again under the lock", () => {
+  describe("authority is read again in the change's transaction", () => {
     it("a platform admin demoted while their promotion waits for the platform lock promotes nobody", async () => {
       const root = await admin()
       const deputy = await admin()
@@ -67,14 +68,14 @@ export const tests = (h: IdentityHarness.Harness) => {
       expect(events.json.content.map((e: any) => e.type)).not.toContain("platform_admin.promoted")
     })
 
-    it("an Admin demoted while their add waits for the organization's lock adds nobody", async () => {
+    it("an Admin demoted while their add waits for their membership's row adds nobody", async () => {
       const org = await h.organization()
       await org.add({ roleId: org.admin.id })
       const demoted = await member(org, { roleId: org.admin.id })
       const { auth } = await h.signIn(demoted.email, demoted.password)
       const email = `added-${demoted.id.slice(0, 8)}@example.com`
       const reply = await raceUnderLock(
-        org.id as never,
+        null,
         () =>
           h.request("POST", "/organizations/users", {
             auth,
@@ -89,7 +90,7 @@ export const tests = (h: IdentityHarness.Harness) => {
       expect(listed.json.content).toEqual([])
     })
 
-    it("a token revoked while its change waits for the organization's lock changes nothing", async () => {
+    it("a token revoked while its change waits for the token's row changes nothing", async () => {
       const org = await h.organization()
       await org.add({ roleId: org.admin.id })
       const target = await org.add({ firstName: "Before" })
@@ -100,7 +101,7 @@ export const tests = (h: IdentityHarness.Harness) => {
       expect(minted.status).toBe(201)
       h.secret(minted.json.token)
       const reply = await raceUnderLock(
-        org.id as never,
+        null,
         () =>
           h.request("PUT", `/organizations/users/${target.id}/profile`, {
             auth: minted.json.token,

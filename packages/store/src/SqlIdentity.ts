@@ -23,6 +23,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { orDie } from "./internal/orDie.js"
+import * as RowLock from "./internal/rowLock.js"
 import * as Rows from "./internal/rows.js"
 
 /** How stale `lastSeenAt` may get before a request writes it again. */
@@ -96,9 +97,11 @@ export const make = Effect.gen(function* () {
           WHERE user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${now}
           ORDER BY created_at DESC, id DESC`.pipe(Effect.flatMap(sessionRows.all))
       ),
-    find: (userId, id) =>
+    find: (userId, id, lock) =>
       orDie(
-        sql`SELECT * FROM sessions WHERE user_id = ${userId} AND id = ${id}`.pipe(Effect.flatMap(sessionRows.first))
+        sql`SELECT * FROM sessions s WHERE user_id = ${userId} AND id = ${id}${sql.literal(RowLock.clause(lock, "s"))}`.pipe(
+          Effect.flatMap(sessionRows.first)
+        )
       ),
     revoke: (userId, id, at) =>
       orDie(

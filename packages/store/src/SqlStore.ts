@@ -30,6 +30,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { orDie } from "./internal/orDie.js"
+import * as RowLock from "./internal/rowLock.js"
 import * as Rows from "./internal/rows.js"
 
 /** How often, at most, a token's `lastUsedAt` is written: not on every request. */
@@ -298,13 +299,33 @@ export const make = Effect.gen(function* () {
     return sql.and(clauses)
   }
 
+  const updateMembership = (membership: Membership.Membership) => sql`
+    UPDATE memberships SET role_id = ${membership.roleId}, status = ${membership.status},
+      first_name = ${membership.firstName}, last_name = ${membership.lastName}, title = ${membership.title},
+      updated_at = ${membership.updatedAt}
+    WHERE id = ${membership.id}`
+
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
+
+  const insertEvent = (event: DomainEvent.DomainEvent) => sql`
+    INSERT INTO events (id, organization_id, user_id, actor, type, before, after, reason, at)
+    VALUES (${event.id}, ${event.organizationId}, ${event.userId}, ${json(event.actor)}::jsonb, ${event.type},
+            ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason}, ${event.at})`
+
   const members = MemberRepository.of({
-    find: (organizationId, userId) =>
+    // Locked, the membership is read in a subquery and joined after: a row that a concurrent change
+    // updated is locked as that change left it, and a join in the same scan would keep the role (and
+    // user) it had before, so that a new role_id would match no role and the member would vanish.
+    find: (organizationId, userId, lock) =>
       orDie(
-        sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE m.organization_id = ${organizationId} AND m.user_id = ${userId}`.pipe(
-          Effect.flatMap(memberRows.first),
-          Effect.map(Option.map(toMember))
-        )
+        (lock === undefined
+          ? sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE m.organization_id = ${organizationId} AND m.user_id = ${userId}`
+          : sql`
+            SELECT ${memberColumns}
+            FROM (
+              SELECT * FROM memberships WHERE organization_id = ${organizationId} AND user_id = ${userId}${sql.literal(RowLock.clause(lock, "memberships"))}
+            ) m JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id`
+        ).pipe(Effect.flatMap(memberRows.first), Effect.map(Option.map(toMember)))
       ),
     page: (organizationId, query) =>
       orDie(
@@ -334,19 +355,18 @@ export const make = Effect.gen(function* () {
           Effect.asVoid
         )
       ),
-    update: (membership: Membership.Membership) =>
-      orDie(
-        sql`
-        UPDATE memberships SET role_id = ${membership.roleId}, status = ${membership.status},
-          first_name = ${membership.firstName}, last_name = ${membership.lastName}, title = ${membership.title},
-          updated_at = ${membership.updatedAt}
-        WHERE id = ${membership.id}`.pipe(Effect.asVoid)
-      ),
+    update: (membership: Membership.Membership) => orDie(updateMembership(membership).pipe(Effect.asVoid)),
+    // The UPDATE runs as a data-modifying CTE of the INSERT: both happen, in one statement.
+    record: (membership, event) =>
+      orDie(sql`WITH changed AS (${updateMembership(membership)}) ${insertEvent(event)}`.pipe(Effect.asVoid)),
+    // From the counters (`membership_counts`, migration 0009): a few rows, whatever the organization's
+    // size. Exact for a caller holding `{ managers }`: a change that takes a manager away commits its
+    // counters before the next one reads them.
     countActiveManagers: (organizationId) =>
       orDie(
         sql`
-          SELECT count(*) AS total FROM memberships m JOIN roles r ON r.id = m.role_id
-          WHERE m.organization_id = ${organizationId} AND m.status = 'ACTIVE'
+          SELECT coalesce(sum(c.members), 0)::bigint AS total FROM membership_counts c JOIN roles r ON r.id = c.role_id
+          WHERE c.organization_id = ${organizationId} AND c.status = 'ACTIVE'
             AND 'can_manage_users' = ANY(r.permissions)`.pipe(Effect.flatMap(Rows.total))
       ),
     listForUser: (userId) =>
@@ -402,9 +422,9 @@ export const make = Effect.gen(function* () {
           )
         )
       ),
-    findById: (organizationId, id) =>
+    findById: (organizationId, id, lock) =>
       orDie(
-        sql`SELECT * FROM organization_tokens WHERE organization_id = ${organizationId} AND id = ${id}`.pipe(
+        sql`SELECT * FROM organization_tokens t WHERE organization_id = ${organizationId} AND id = ${id}${sql.literal(RowLock.clause(lock, "t"))}`.pipe(
           Effect.flatMap(tokenRows.first)
         )
       ),
@@ -423,18 +443,8 @@ export const make = Effect.gen(function* () {
       )
   })
 
-  const json = (value: unknown) => (value === null ? null : JSON.stringify(value))
-
   const events = EventRepository.of({
-    append: (event) =>
-      orDie(
-        sql`
-        INSERT INTO events (id, organization_id, user_id, actor, type, before, after, reason, at)
-        VALUES (${event.id}, ${event.organizationId}, ${event.userId}, ${json(event.actor)}::jsonb, ${event.type},
-                ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.reason}, ${event.at})`.pipe(
-          Effect.asVoid
-        )
-      ),
+    append: (event) => orDie(insertEvent(event).pipe(Effect.asVoid)),
     page: (scope, query) =>
       orDie(
         Effect.gen(function* () {
@@ -469,21 +479,30 @@ export const make = Effect.gen(function* () {
   /** Advisory-lock namespaces (the first key of `pg_advisory_xact_lock(int, int)`). */
   const platformLock = 727_000_002
   const loginThrottleLock = 727_000_003
+  const managersLock = 727_000_004
+  const emailLock = 727_000_005
 
-  /** What a transaction serializes with (see `LockScope`); every lock is released at commit or rollback. */
-  const lock = (scope: LockScope) => {
-    if (scope === null) return Effect.void
+  /**
+   * A `LockScope`'s lock, taken in the transaction the statement runs in and released at its commit
+   * or rollback. Keys are hashed into the second key: two that collide only wait for each other.
+   * No lock covers an organization: changes lock the rows they change (ADR 0049).
+   */
+  const lock = (scope: Exclude<LockScope, null>) => {
     if (scope === "platform") return sql`SELECT pg_advisory_xact_lock(${platformLock}, 0)`
-    if (typeof scope === "object") {
+    if ("loginThrottle" in scope) {
       return sql`SELECT pg_advisory_xact_lock(${loginThrottleLock}, hashtext(${scope.loginThrottle}))`
     }
-    // Row lock on the organization: changes in one organization queue up behind each other, so a
-    // check (such as the last manager's) still holds when its change commits.
-    return sql`SELECT 1 FROM organizations WHERE id = ${scope} FOR UPDATE`
+    if ("managers" in scope) {
+      return sql`SELECT pg_advisory_xact_lock(${managersLock}, hashtext(${scope.managers}::text))`
+    }
+    // Case-insensitively, as emails are unique.
+    return sql`SELECT pg_advisory_xact_lock(${emailLock}, hashtext(lower(${scope.email})))`
   }
 
   const transactor = Transactor.of({
-    transaction: (scope) => (effect) => orDie(sql.withTransaction(lock(scope).pipe(Effect.zipRight(effect)))) as never
+    transaction: (scope) => (effect) =>
+      orDie(sql.withTransaction(scope === null ? effect : lock(scope).pipe(Effect.zipRight(effect)))) as never,
+    lock: (scope) => orDie(lock(scope).pipe(Effect.asVoid))
   })
 
   return { organizations, roles, users, members, tokens, events, transactor }

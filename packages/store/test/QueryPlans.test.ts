@@ -348,8 +348,12 @@ const shapes: ReadonlyArray<Shape> = [
   { name: "roles.findByName", run: (p, f) => p.roles.findByName(f.organizationId, "member") },
   { name: "roles.findDefault", run: (p, f) => p.roles.findDefault(f.organizationId) },
   {
-    name: "transaction locking an organization",
-    run: (p, f) => p.transactor.transaction(f.organizationId)(Effect.void)
+    name: "transaction taking an organization's managers lock",
+    run: (p, f) => p.transactor.transaction({ managers: f.organizationId })(Effect.void)
+  },
+  {
+    name: "transaction taking an email's lock",
+    run: (p, f) => p.transactor.transaction({ email: f.email })(Effect.void)
   },
   { name: "transaction locking the platform", run: (p) => p.transactor.transaction("platform")(Effect.void) },
 
@@ -394,6 +398,8 @@ const shapes: ReadonlyArray<Shape> = [
   // Members: an organization's user list. The search ORs the user's email with the membership's
   // names, two tables, so no trigram index can serve it; the organization's index narrows it.
   { name: "members.find", run: (p, f) => p.members.find(f.organizationId, f.userId) },
+  { name: "members.find locked share", run: (p, f) => p.members.find(f.organizationId, f.userId, "share") },
+  { name: "members.find locked update", run: (p, f) => p.members.find(f.organizationId, f.userId, "update") },
   { name: "members.page", run: (p, f) => p.members.page(f.organizationId, { ...page, statuses: listed }) },
   {
     name: "members.page deep",
@@ -480,6 +486,13 @@ const shapes: ReadonlyArray<Shape> = [
         p.members.update({ ...member.membership, status: "INACTIVE" })
       )
   },
+  {
+    name: "members.record",
+    run: (p, f) =>
+      Effect.flatMap(found(p.members.find(f.organizationId, f.userId)), (member) =>
+        p.members.record({ ...member.membership, status: "INACTIVE" }, someEvent(f))
+      )
+  },
   { name: "members.countActiveManagers", run: (p, f) => p.members.countActiveManagers(f.organizationId) },
   { name: "members.listForUser", run: (p, f) => p.members.listForUser(f.userId) },
   { name: "members.countUnforgotten", run: (p, f) => p.members.countUnforgotten(f.userId) },
@@ -488,6 +501,7 @@ const shapes: ReadonlyArray<Shape> = [
   { name: "tokens.use (authentication)", run: (p, f) => p.tokens.use(f.tokenHash, new Date()) },
   { name: "tokens.insert", run: (p, f) => p.tokens.insert(newToken(f), md5(randomUuid())) },
   { name: "tokens.findById", run: (p, f) => p.tokens.findById(f.organizationId, f.tokenId) },
+  { name: "tokens.findById locked", run: (p, f) => p.tokens.findById(f.organizationId, f.tokenId, "update") },
   { name: "tokens.list", run: (p, f) => p.tokens.list(f.organizationId) },
   {
     name: "tokens.update",
@@ -564,6 +578,7 @@ const shapes: ReadonlyArray<Shape> = [
   { name: "sessions.insert", run: (p, f) => p.sessions.insert(newSession(f), md5(randomUuid())) },
   { name: "sessions.listUsable", run: (p, f) => p.sessions.listUsable(f.userId, new Date()) },
   { name: "sessions.find", run: (p, f) => p.sessions.find(f.userId, f.sessionId) },
+  { name: "sessions.find locked", run: (p, f) => p.sessions.find(f.userId, f.sessionId, "share") },
   { name: "sessions.revoke", run: (p, f) => p.sessions.revoke(f.userId, f.sessionId, new Date()) },
   { name: "sessions.revokeAll", run: (p, f) => p.sessions.revokeAll(f.userId, new Date()) },
   { name: "sessions.revokeAll but one", run: (p, f) => p.sessions.revokeAll(f.userId, new Date(), f.sessionId) },

@@ -267,6 +267,12 @@ export const make = Effect.gen(function* () {
       }),
     insert: (membership) => write((s) => ({ ...s, memberships: put(s.memberships, membership.id, membership) })),
     update: (membership) => write((s) => ({ ...s, memberships: put(s.memberships, membership.id, membership) })),
+    record: (membership, event) =>
+      write((s) => ({
+        ...s,
+        memberships: put(s.memberships, membership.id, membership),
+        events: [...s.events, event]
+      })),
     countActiveManagers: (organizationId) =>
       read(
         (s) =>
@@ -498,8 +504,10 @@ export const make = Effect.gen(function* () {
       write((s) => ({ ...s, oneTimeTokens: removeWhere(s.oneTimeTokens, (e) => e.token.userId === userId) }))
   })
 
-  // One lock for every scope: stricter than SQL (which serializes per organization, per login key and
-  // platform-wide), never weaker.
+  // One lock for every transaction: stricter than SQL (where changes of different members, and of
+  // different organizations, run side by side, and `RowLock`s and `LockScope`s serialize only what
+  // they name), never weaker. Row locks and `lock` then have nothing left to hold back: every read and
+  // write of a transaction is already alone, as under the strictest of them.
   const transactor = Transactor.of({
     transaction: () => (effect) =>
       Effect.flatMap(FiberRef.get(inTransaction), (nested) =>
@@ -513,7 +521,8 @@ export const make = Effect.gen(function* () {
                 )
               )
             )
-      )
+      ),
+    lock: () => Effect.void
   })
 
   /** Every event stored, oldest first, in any organization or none: for tests and inspection (not a port). */

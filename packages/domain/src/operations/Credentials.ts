@@ -18,7 +18,7 @@ import { UserNotFound } from "../model/membership/MembershipError.js"
 import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
-import { MemberRepository } from "../ports/Ports.js"
+import { MemberRepository, Transactor } from "../ports/Ports.js"
 import { PasswordHasher } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 
@@ -32,6 +32,7 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
   effect: Effect.gen(function* () {
     const members = yield* MemberRepository
     const authority = yield* Authority.make
+    const { transaction } = yield* Transactor
     const hasher = yield* PasswordHasher
     const accounts = yield* Accounts.make
 
@@ -43,10 +44,10 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
      * user whose membership here is REMOVED or FORGOTTEN, or whose identity is erased (403
      * `UserNotManaged`, as the API answers): erasure must stay erasure.
      */
-    const manageable = (access: Access, userId: UserId) =>
+    const manageable = (access: Access, userId: UserId, read?: Option.Option<Member>) =>
       Effect.gen(function* () {
         yield* Policy.requirePermission(access, "can_manage_users")
-        const found = yield* members.find(access.organizationId, userId)
+        const found = read ?? (yield* members.find(access.organizationId, userId))
         if (Option.isNone(found)) return yield* new UserNotFound({ userId })
         const member: Member = found.value
         if (access.actor._tag === "Operator") {
@@ -63,6 +64,26 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
       })
 
     /**
+     * In one transaction, `f` with the access authorized again and the member as `manageable` finds
+     * them, their membership row locked `share`: a change of it (removing, forgetting) commits before
+     * and is seen, or waits for this one.
+     */
+    const withManageable = <A, E>(
+      access: Access,
+      userId: UserId,
+      f: (access: Access, member: Member) => Effect.Effect<A, E>
+    ) =>
+      transaction(null)(
+        authority
+          .withMember(access, userId, "share", (access) => authority.reauthorize(access, "can_manage_users"))
+          .pipe(
+            Effect.flatMap(([access, found]) =>
+              Effect.flatMap(manageable(access, userId, found), (member) => f(access, member))
+            )
+          )
+      )
+
+    /**
      * Sets the member's password. Every session of theirs ends. The member must change it at their
      * next sign-in unless `askUserToUpdatePasswordOnLogin` is `false`: an admin-set password is
      * known to the admin (as the reference API says of a reset).
@@ -73,13 +94,9 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
         yield* Password.check(input.password, member.user.email)
         const passwordHash = yield* hasher.hash(input.password)
         const at = yield* now
-        yield* authority.inOrganization(
-          access,
-          "can_manage_users"
-        )((access) =>
+        // Again in the transaction: the actor and memberships may have changed while hashing.
+        yield* withManageable(access, userId, (access, { user }) =>
           Effect.gen(function* () {
-            // Again under the organization's lock: the actor and memberships may have changed while hashing.
-            const { user } = yield* manageable(access, userId)
             yield* accounts.setPassword({
               actor: access.actor,
               user,
@@ -96,12 +113,8 @@ export class Credentials extends Effect.Service<Credentials>()("@roster/domain/C
     const issue = (access: Access, userId: UserId, purpose: OneTimeToken.Purpose) =>
       Effect.gen(function* () {
         const at = yield* now
-        return yield* authority.inOrganization(
-          access,
-          "can_manage_users"
-        )((access) =>
+        return yield* withManageable(access, userId, (access, { user }) =>
           Effect.gen(function* () {
-            const { user } = yield* manageable(access, userId)
             if (purpose === "magic_link" && user.disabledAt !== null) return yield* new AccountDisabled()
             const link: IssuedLink = yield* accounts.issueOneTimeToken({
               purpose,

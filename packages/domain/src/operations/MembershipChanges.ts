@@ -1,15 +1,18 @@
 /**
  * A change of an existing membership, the same for every transition and whoever authorized it:
- * in one transaction with the organization's other changes, give the role (no escalation), find
- * the member, ask the state machine, apply the transition's own checks, keep the last manager,
- * write the change, do what the transition does beyond its move (clear a second factor, erase),
- * and record its event — unless it changes nothing, which writes and records nothing. The use cases authorize first (`Users` by permission, `Platform` as a
- * platform admin).
+ * in one transaction, lock the member's row and authorize again, give the role (no escalation), ask
+ * the state machine, apply the transition's own checks, keep the last manager, write the change, do
+ * what the transition does beyond its move (clear a second factor, erase), and record its event —
+ * unless it changes nothing, which writes and records nothing. The use cases authorize first
+ * (`Users` by permission, `Platform` as a platform admin). Changes of different members do not wait
+ * for each other; two of one member do (its row), and so do two that each take a manager away
+ * (`{ managers }`), ADR 0049.
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type { Access } from "../model/access/Access.js"
 import * as Accounts from "./Accounts.js"
+import * as Authority from "./Authority.js"
 import * as Actor from "../model/access/Actor.js"
 import type { DomainEvent } from "../model/event/DomainEvent.js"
 import { EventId, type OrganizationId, type RoleId, type UserId, randomUuid } from "../kernel/Ids.js"
@@ -40,8 +43,9 @@ export const make = Effect.gen(function* () {
   const roles = yield* RoleRepository
   const users = yield* UserRepository
   const events = yield* EventRepository
-  const { transaction } = yield* Transactor
+  const transactor = yield* Transactor
   const accounts = yield* Accounts.make
+  const authority = yield* Authority.make
 
   const findMember = (organizationId: OrganizationId, userId: UserId) =>
     members.find(organizationId, userId).pipe(
@@ -98,11 +102,12 @@ export const make = Effect.gen(function* () {
   })
 
   /**
-   * The change itself. `authorize` runs first under the organization's lock and answers the access
-   * as it stands then (`Authority.reauthorize` for an organization's actor; a platform admin's
-   * caller already holds the "platform" lock and rechecked there). The actor may not act on a member
-   * whose role outranks it (`Outranked`, unless the transition is `anyRank`), checked before the
-   * state machine: who may act comes first.
+   * The change itself. `authorize` runs in the change's transaction and answers the access as it
+   * stands then (`Authority.reauthorize` for an organization's actor, which locks the actor's rows
+   * `share`; a platform admin's caller already holds the "platform" lock and rechecked there); the
+   * member's row is locked `update` beside it, in user-id order (`Authority.withMember`). The actor
+   * may not act on a member whose role outranks it (`Outranked`, unless the transition is `anyRank`),
+   * checked before the state machine: who may act comes first.
    */
   const change = <O extends Lifecycle.Operation, E>(
     access: Access,
@@ -114,12 +119,13 @@ export const make = Effect.gen(function* () {
     const declared = MembershipTransitions.declarationOf(operation)
     // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
     const args = input as never
-    return transaction(access.organizationId)(
-      Effect.flatMap(authorize(access), (access) =>
+    return transactor.transaction(null)(
+      Effect.flatMap(authority.withMember(access, userId, "update", authorize), ([access, found]) =>
         Effect.gen(function* () {
           const newRole: Role | undefined =
             declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
-          const member = yield* findMember(access.organizationId, userId)
+          if (Option.isNone(found)) return yield* new UserNotFound({ userId })
+          const member = found.value
           if (declared.anyRank !== true) {
             yield* Policy.requireNotOutranked(access.actor, { userId, rolePermissions: member.role.permissions })
           }
@@ -136,6 +142,9 @@ export const make = Effect.gen(function* () {
           const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
           const isManager = Policy.isManager(status, role.permissions)
           if (wasManager && !isManager) {
+            // Only a change that takes a manager away waits for another such change: the count it
+            // reads is then the one its write leaves behind.
+            yield* transactor.lock({ managers: access.organizationId })
             const activeManagers = yield* members.countActiveManagers(access.organizationId)
             if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
               return yield* new LastManager({ userId })
@@ -157,6 +166,26 @@ export const make = Effect.gen(function* () {
           if (declared.clearsMfa !== true && declared.erases !== true && sameSnapshot(before, membership)) {
             return member
           }
+          const recorded = event(
+            access,
+            {
+              type: Lifecycle.definitions[operation].event,
+              userId,
+              // Erasure keeps no personal data, not even in the event that records it.
+              before:
+                declared.erases === true
+                  ? { status: before.status, roleId: before.roleId }
+                  : Membership.snapshot(before),
+              after: Membership.snapshot(membership),
+              reason: declared.reason?.(args) ?? null
+            },
+            at
+          )
+          if (declared.clearsMfa !== true && declared.erases !== true) {
+            // Most changes: the write and its event in one round trip.
+            yield* members.record(membership, recorded)
+            return { user: member.user, membership, role } satisfies Member
+          }
           let user = member.user
           yield* members.update(membership)
           if (declared.clearsMfa === true) {
@@ -172,23 +201,7 @@ export const make = Effect.gen(function* () {
               yield* accounts.eraseSecrets(member.user)
             }
           }
-          yield* events.append(
-            event(
-              access,
-              {
-                type: Lifecycle.definitions[operation].event,
-                userId,
-                // Erasure keeps no personal data, not even in the event that records it.
-                before:
-                  declared.erases === true
-                    ? { status: before.status, roleId: before.roleId }
-                    : Membership.snapshot(before),
-                after: Membership.snapshot(membership),
-                reason: declared.reason?.(args) ?? null
-              },
-              at
-            )
-          )
+          yield* events.append(recorded)
           return { user, membership, role } satisfies Member
         })
       )

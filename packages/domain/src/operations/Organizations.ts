@@ -35,7 +35,7 @@ export class Organizations extends Effect.Service<Organizations>()("@roster/doma
           id: RoleId.make(randomUuid()),
           organizationId: organization.id
         }))
-        yield* transaction(organization.id)(
+        yield* transaction(null)(
           organizations.insert(organization, organizationRoles).pipe(
             Effect.zipRight(
               events.append({

@@ -178,9 +178,10 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
         const passwordHash = input.password === undefined ? undefined : yield* hashPassword(input.password, input.email)
         const at = yield* now
         const organizationId = joining ?? null
-        // The "platform" lock first (authorized again there), then the organization's.
+        // The "platform" lock first (authorized again there), then the email's, which an
+        // organization's add of the same email takes too.
         const user = yield* authority.asPlatformAdmin(actor)(() =>
-          transaction(organizationId)(
+          transaction({ email: input.email })(
             Effect.gen(function* () {
               const role =
                 organizationId === null

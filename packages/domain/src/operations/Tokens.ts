@@ -75,7 +75,7 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
                 : null
         }
         const hash = yield* OrganizationToken.hash(secret)
-        // Authorized again under the lock, with what the actor holds once it is held.
+        // Authorized again in the transaction, with what the actor holds once its rows are locked.
         yield* authority.inOrganization(
           access,
           "can_manage_tokens"
@@ -100,7 +100,8 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
             "can_manage_tokens"
           )((access) =>
             Effect.gen(function* () {
-              const found = yield* tokens.findById(access.organizationId, tokenId)
+              // Locked: two revocations of one token record one event.
+              const found = yield* tokens.findById(access.organizationId, tokenId, "update")
               if (Option.isNone(found)) return yield* new TokenNotFound({ tokenId })
               if (found.value.revokedAt !== null) return found.value
               // As for minting: a token may not act on one holding permissions it lacks (it could cut

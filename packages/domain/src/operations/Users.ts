@@ -1,6 +1,6 @@
 /**
  * The user use cases: what an organization does with its members. Each write checks permission,
- * then runs in one transaction with its event, serialized with the organization's other changes.
+ * then runs in one transaction with its event, locking what it changes (ADR 0049).
  */
 import * as Effect from "effect/Effect"
 import { ValidationFailed } from "../kernel/ValidationError.js"
@@ -19,7 +19,7 @@ import * as Password from "../model/identity/Password.js"
 import * as Policy from "../model/policy/Policy.js"
 import * as MembershipChanges from "./MembershipChanges.js"
 import * as MembershipTransitions from "./MembershipTransitions.js"
-import { EventRepository, MemberRepository, UserRepository } from "../ports/Ports.js"
+import { EventRepository, MemberRepository, Transactor, UserRepository } from "../ports/Ports.js"
 import { PasswordHasher } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 import * as User from "../model/identity/User.js"
@@ -30,6 +30,7 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
     const members = yield* MemberRepository
     const users = yield* UserRepository
     const events = yield* EventRepository
+    const { transaction } = yield* Transactor
     const accounts = yield* Accounts.make
     const authority = yield* Authority.make
     const changes = yield* MembershipChanges.make
@@ -77,22 +78,22 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
      * be new or managed by this organization (`UserNotManaged` otherwise; the operator is not
      * limited), and every session of an existing identity ends.
      */
-    const add = (access: Access, input: UserInput.AddUser) =>
-      Policy.requirePermission(access, "can_manage_users").pipe(
+    const add = (caller: Access, input: UserInput.AddUser) =>
+      Policy.requirePermission(caller, "can_manage_users").pipe(
         Effect.zipRight(hashNewPassword(input)),
         Effect.flatMap((passwordHash) =>
-          // Authorized again under the lock: a demotion that committed while this add waited counts.
-          authority.inOrganization(
-            access,
-            "can_manage_users"
-          )((access) =>
+          // One add of an email at a time (two at once: one member, one AlreadyMember), authorized
+          // again in the transaction: a demotion that committed while this add waited counts. A
+          // membership it starts again is locked as any change's is (ADR 0049).
+          transaction({ email: input.email })(
             Effect.gen(function* () {
+              const known = yield* users.findByEmail(input.email)
+              const reauthorize = (access: Access) => authority.reauthorize(access, "can_manage_users")
+              const [access, existing] = Option.isSome(known)
+                ? yield* authority.withMember(caller, known.value.id, "update", reauthorize)
+                : ([yield* reauthorize(caller), Option.none<Member>()] as const)
               const role = yield* grantableRole(access, input.roleId)
               const at = yield* now
-              const known = yield* users.findByEmail(input.email)
-              const existing = Option.isSome(known)
-                ? yield* members.find(access.organizationId, known.value.id)
-                : Option.none<Member>()
               if (Option.isSome(existing) && existing.value.membership.status !== "REMOVED") {
                 const { user, membership } = existing.value
                 return yield* new AlreadyMember({ email: user.email, userId: user.id, status: membership.status })

@@ -22,6 +22,14 @@ import type * as Session from "../model/access/Session.js"
 import type { TotpFactor } from "../model/identity/TotpFactor.js"
 import type { User } from "../model/identity/User.js"
 
+/**
+ * A row lock a read takes, held until its transaction ends (SQL: `FOR SHARE`, `FOR NO KEY UPDATE`):
+ * `share` keeps the row as it was read until commit (a change of it waits; other `share` reads do
+ * not); `update` is the lock of the transaction that will change the row (one at a time, and no
+ * `share` meanwhile). Outside a transaction it holds nothing past the read.
+ */
+export type RowLock = "share" | "update"
+
 export class OrganizationRepository extends Context.Tag("@roster/domain/OrganizationRepository")<
   OrganizationRepository,
   {
@@ -116,11 +124,21 @@ export interface MemberQuery {
 export class MemberRepository extends Context.Tag("@roster/domain/MemberRepository")<
   MemberRepository,
   {
-    readonly find: (organizationId: OrganizationId, userId: UserId) => Effect.Effect<Option.Option<Member>>
+    /** With `lock`, the membership row stays locked so until the transaction ends (the user and role are not locked). */
+    readonly find: (
+      organizationId: OrganizationId,
+      userId: UserId,
+      lock?: RowLock
+    ) => Effect.Effect<Option.Option<Member>>
     /** Ordered by membership creation time, then user id. A page past the end is empty, with the true total. */
     readonly page: (organizationId: OrganizationId, query: MemberQuery) => Effect.Effect<Page<Member>>
     readonly insert: (membership: Membership) => Effect.Effect<void>
     readonly update: (membership: Membership) => Effect.Effect<void>
+    /**
+     * `update`, and `EventRepository.append` of the event that records it, together (SQL: one
+     * statement, one round trip).
+     */
+    readonly record: (membership: Membership, event: DomainEvent) => Effect.Effect<void>
     /** ACTIVE memberships whose role can manage users. */
     readonly countActiveManagers: (organizationId: OrganizationId) => Effect.Effect<number>
     /** The user's memberships, in any organization, that are not FORGOTTEN. */
@@ -142,7 +160,12 @@ export class TokenRepository extends Context.Tag("@roster/domain/TokenRepository
      * `now` as its last use. Implementations may record use at most about once a minute.
      */
     readonly use: (hash: string, now: Date) => Effect.Effect<Option.Option<OrganizationToken>>
-    readonly findById: (organizationId: OrganizationId, id: TokenId) => Effect.Effect<Option.Option<OrganizationToken>>
+    /** With `lock`, the token's row stays locked so until the transaction ends. */
+    readonly findById: (
+      organizationId: OrganizationId,
+      id: TokenId,
+      lock?: RowLock
+    ) => Effect.Effect<Option.Option<OrganizationToken>>
     /** Newest first. */
     readonly list: (organizationId: OrganizationId) => Effect.Effect<ReadonlyArray<OrganizationToken>>
     readonly update: (token: OrganizationToken) => Effect.Effect<void>
@@ -177,26 +200,44 @@ export class EventRepository extends Context.Tag("@roster/domain/EventRepository
 >() {}
 
 /**
- * What a transaction serializes with:
- * - an organization id: every other change in that organization (SQL: `SELECT … FOR UPDATE` of its
- *   row), so that checks such as `LastManager` hold;
+ * An exclusive lock a transaction takes, beyond the rows it reads with a `RowLock`, held until it
+ * ends:
  * - `"platform"`: every other change of platform-admin state (promote, demote, deactivate,
  *   reactivate, delete; SQL: a transaction-scoped advisory lock), so that `LastPlatformAdmin` holds;
- * - `{ loginThrottle: emailKey }`: every other failed sign-in for that email key (SQL: an advisory
- *   lock on the key), so that concurrent failures are all counted;
- * - `null`: nothing beyond atomicity.
+ * - `{ email }`: every other creation of a member or identity with that email (case-insensitively),
+ *   so that two adds of one email answer one member and one `AlreadyMember`;
+ * - `{ managers: organizationId }`: every other change that takes a manager away from that
+ *   organization, so that the count `LastManager` checks is not read by two of them at once;
+ * - `{ loginThrottle: emailKey }`: every other failed sign-in for that email key, so that concurrent
+ *   failures are all counted;
+ * - `null` (for `transaction`): nothing beyond atomicity.
+ *
+ * No lock spans an organization's every change: changes of different members run side by side.
+ * Locks are taken in one order, so that no two transactions wait for each other: "platform", then
+ * `{ email }`, then membership rows in user-id order (`Authority.withMember`), then the actor's
+ * token and session rows, then `{ managers }` (`{ loginThrottle }` is taken alone), then whatever
+ * the writes lock ([ADR 0049](../../../../docs/adr/0049-no-organization-lock.md)).
  */
-export type LockScope = OrganizationId | "platform" | { readonly loginThrottle: string } | null
+export type LockScope =
+  | "platform"
+  | { readonly email: string }
+  | { readonly managers: OrganizationId }
+  | { readonly loginThrottle: string }
+  | null
 
 export class Transactor extends Context.Tag("@roster/domain/Transactor")<
   Transactor,
   {
     /**
-     * Runs `effect` atomically: all of its writes or none, serialized as its `LockScope` says.
-     * Nested calls join the outer transaction, taking their own lock as well (a use case that locks
-     * "platform" and then organizations always takes them in that order).
+     * Runs `effect` atomically: all of its writes or none, holding its `LockScope`'s lock from the
+     * start. Nested calls join the outer transaction, taking their own lock as well.
      */
     readonly transaction: (scope: LockScope) => <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+    /**
+     * Takes `scope`'s lock in the transaction this runs in, held until it ends: for a lock needed only
+     * on some paths (`{ managers }` when a manager would lose the right to manage).
+     */
+    readonly lock: (scope: Exclude<LockScope, null>) => Effect.Effect<void>
   }
 >() {}
 
@@ -226,8 +267,11 @@ export class SessionRepository extends Context.Tag("@roster/domain/SessionReposi
     readonly use: (hash: string, now: Date) => Effect.Effect<Option.Option<Session.Session>>
     /** The user's sessions usable at `now` (not revoked, not expired), newest first (`createdAt` desc, then id desc). */
     readonly listUsable: (userId: UserId, now: Date) => Effect.Effect<ReadonlyArray<Session.Session>>
-    /** The session with this id if it belongs to `userId` (in any state), else none. */
-    readonly find: (userId: UserId, id: SessionId) => Effect.Effect<Option.Option<Session.Session>>
+    /**
+     * The session with this id if it belongs to `userId` (in any state), else none. With `lock`, its
+     * row stays locked so until the transaction ends.
+     */
+    readonly find: (userId: UserId, id: SessionId, lock?: RowLock) => Effect.Effect<Option.Option<Session.Session>>
     /**
      * Sets `revokedAt = at` on the session with this id if it belongs to `userId` and is not revoked
      * yet; returns whether it did.

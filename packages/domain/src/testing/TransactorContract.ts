@@ -116,7 +116,7 @@ export const tests = (it: It): void => {
         const transactor = yield* Transactor
         for (const locked of [true, false]) {
           const result = yield* attempt((write, { acme }) =>
-            transactor.transaction(locked ? acme.organization.id : null)(
+            transactor.transaction(locked ? { managers: acme.organization.id } : null)(
               Effect.zipRight(write, Effect.fail(new Boom()))
             )
           )
@@ -130,7 +130,7 @@ export const tests = (it: It): void => {
       Effect.gen(function* () {
         const transactor = yield* Transactor
         const result = yield* attempt((write, { acme }) =>
-          transactor.transaction(acme.organization.id)(Effect.zipRight(write, Effect.dieMessage("bug")))
+          transactor.transaction({ managers: acme.organization.id })(Effect.zipRight(write, Effect.dieMessage("bug")))
         )
         assert.isTrue(Exit.isFailure(result.exit) && Cause.isDie(result.exit.cause))
         assert.deepStrictEqual(result.stored, nothing)
@@ -141,7 +141,7 @@ export const tests = (it: It): void => {
       Effect.gen(function* () {
         const transactor = yield* Transactor
         const result = yield* attempt((write, { acme }) =>
-          transactor.transaction(acme.organization.id)(Effect.as(write, "done"))
+          transactor.transaction({ managers: acme.organization.id })(Effect.as(write, "done"))
         )
         assert.deepStrictEqual(result.exit, Exit.succeed("done"))
         assert.deepStrictEqual(result.stored, everything)
@@ -153,12 +153,12 @@ export const tests = (it: It): void => {
         const transactor = yield* Transactor
         const other = yield* newOrganization()
         const nested = (write: Effect.Effect<Writes, never, Ports>, acme: Org) =>
-          transactor.transaction(acme.organization.id)(
-            transactor.transaction(other.organization.id)(transactor.transaction(null)(write))
+          transactor.transaction({ managers: acme.organization.id })(
+            transactor.transaction({ managers: other.organization.id })(transactor.transaction(null)(write))
           )
 
         const failed = yield* attempt((write, { acme }) =>
-          transactor.transaction(acme.organization.id)(Effect.zipRight(nested(write, acme), Effect.fail(new Boom())))
+          transactor.transaction(null)(Effect.zipRight(nested(write, acme), Effect.fail(new Boom())))
         )
         assert.isTrue(failedWithBoom(failed.exit))
         assert.deepStrictEqual(failed.stored, nothing)
@@ -169,17 +169,20 @@ export const tests = (it: It): void => {
       })
     )
 
-    it.effect("two transactions on one organization at once run as if one after the other", () =>
+    it.effect("two transactions that take { managers } of one organization run as if one after the other", () =>
       Effect.gen(function* () {
         const transactor = yield* Transactor
         const members = yield* MemberRepository
         const acme = yield* newOrganization()
         const first = yield* newMember(acme, { roleId: acme.admin.id })
         const second = yield* newMember(acme, { roleId: acme.admin.id })
-        // The last-manager check as the use cases make it: read a count, then write on its strength.
+        // The last-manager check as the use cases make it: lock the member's row, take the lock once
+        // a manager would be lost, read the count, then write on its strength.
         const demoteUnlessLast = (member: Member.Member) =>
-          transactor.transaction(acme.organization.id)(
+          transactor.transaction(null)(
             Effect.gen(function* () {
+              yield* members.find(acme.organization.id, member.user.id, "update")
+              yield* transactor.lock({ managers: acme.organization.id })
               const managers = yield* members.countActiveManagers(acme.organization.id)
               // Time for the other transaction to read the same count, were it not held back.
               yield* Effect.sleep("50 millis")
