@@ -4,6 +4,7 @@
  * A failing query is a defect here: the ports promise only domain errors.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
+import { SqlError } from "@effect/sql/SqlError"
 import type * as Statement from "@effect/sql/Statement"
 import {
   DomainEvent,
@@ -24,6 +25,8 @@ import {
   type LockScope,
   User
 } from "@roster/domain"
+import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -130,6 +133,13 @@ const toOrganizationMembership = (row: typeof OrganizationMembershipRow.Type): M
   membership: membershipOf(row),
   role: roleOf(row)
 })
+
+/** Whether PostgreSQL ended the transaction to break a deadlock (SQLSTATE 40P01, `deadlock_detected`). */
+const deadlocked = (cause: Cause.Cause<unknown>): boolean =>
+  Chunk.some(
+    Cause.defects(cause),
+    (defect) => defect instanceof SqlError && (defect.cause as { readonly code?: unknown } | null)?.code === "40P01"
+  )
 
 export const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
@@ -500,8 +510,17 @@ export const make = Effect.gen(function* () {
   }
 
   const transactor = Transactor.of({
-    transaction: (scope) => (effect) =>
-      orDie(sql.withTransaction(scope === null ? effect : lock(scope).pipe(Effect.zipRight(effect)))) as never,
+    // The outermost transaction runs again (twice at most) when PostgreSQL ended it to break a
+    // deadlock: locks are taken in one order (`LockScope`), but a cycle the order does not rule out
+    // (two tokens revoking each other at once) should cost a retry, not an error.
+    transaction: (scope) => (effect) => {
+      const once = orDie(sql.withTransaction(scope === null ? effect : lock(scope).pipe(Effect.zipRight(effect))))
+      return Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (outer) =>
+        Option.isSome(outer)
+          ? once
+          : once.pipe(Effect.sandbox, Effect.retry({ times: 2, while: deadlocked }), Effect.unsandbox)
+      ) as never
+    },
     lock: (scope) => orDie(lock(scope).pipe(Effect.asVoid))
   })
 

@@ -297,6 +297,37 @@ for (const driver of TestDatabase.drivers().filter((d) => d.name === "server")) 
         })
       )
 
+      it.effect("two transactions that lock two rows in opposite orders: one is ended, and runs again", () =>
+        Effect.gen(function* () {
+          const acme = yield* organization
+          const users = yield* Users
+          const members = yield* MemberRepository
+          const { transaction } = yield* Transactor
+          const a = yield* users.add(acme.access, { email: email("a") })
+          const b = yield* users.add(acme.access, { email: email("b") })
+          let attempts = 0
+          const [aLocked, bLocked] = [yield* Deferred.make<void>(), yield* Deferred.make<void>()]
+          // Each locks one row, waits until the other has locked the other row, then wants it: a
+          // cycle PostgreSQL breaks by ending one of them (after deadlock_timeout, a second).
+          const crosswise = (first: typeof a, mine: typeof aLocked, second: typeof b, theirs: typeof bLocked) =>
+            transaction(null)(
+              Effect.gen(function* () {
+                attempts++
+                yield* members.find(acme.id, first.user.id, "update")
+                yield* Deferred.succeed(mine, undefined)
+                yield* Deferred.await(theirs)
+                yield* members.find(acme.id, second.user.id, "update")
+                return "committed"
+              })
+            )
+          const results = yield* Effect.all([crosswise(a, aLocked, b, bLocked), crosswise(b, bLocked, a, aLocked)], {
+            concurrency: "unbounded"
+          })
+          assert.deepStrictEqual(results, ["committed", "committed"])
+          assert.strictEqual(attempts, 3)
+        })
+      )
+
       it.effect("two adds of one email at once: one member, one AlreadyMember", () =>
         Effect.gen(function* () {
           const acme = yield* organization
