@@ -169,6 +169,41 @@ export const tests = (it: It): void => {
       })
     )
 
+    it.effect("a member or a token read with a row lock is read as stored, the member with its role", () =>
+      Effect.gen(function* () {
+        const transactor = yield* Transactor
+        const members = yield* MemberRepository
+        const tokens = yield* TokenRepository
+        const acme = yield* newOrganization()
+        const other = yield* newOrganization()
+        const ada = yield* newMember(acme, { roleId: acme.member.id })
+        const { token } = yield* newToken(acme)
+        yield* members.update({ ...ada.membership, roleId: acme.admin.id })
+        const member = (lock: "share" | "update") =>
+          members
+            .find(acme.organization.id, ada.user.id, lock)
+            .pipe(Effect.map(Option.map((m) => [m.membership.id, m.user.id, m.role.id])))
+        const read = yield* transactor.transaction(null)(
+          Effect.all({
+            shared: member("share"),
+            updating: member("update"),
+            token: Effect.map(
+              tokens.findById(acme.organization.id, token.id, "update"),
+              Option.map((t) => t.id)
+            ),
+            elsewhere: members.find(other.organization.id, ada.user.id, "update")
+          })
+        )
+        const expected = Option.some([ada.membership.id, ada.user.id, acme.admin.id])
+        assert.deepStrictEqual(read, {
+          shared: expected,
+          updating: expected,
+          token: Option.some(token.id),
+          elsewhere: Option.none()
+        })
+      })
+    )
+
     it.effect("two transactions that take { managers } of one organization run as if one after the other", () =>
       Effect.gen(function* () {
         const transactor = yield* Transactor
