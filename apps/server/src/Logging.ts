@@ -10,11 +10,20 @@ import * as Logger from "effect/Logger"
 import type * as LogLevel from "effect/LogLevel"
 import { Log } from "@roster/http"
 
+/**
+ * Each line straight to stdout, as `console.log` would put it there, without `console.log`'s
+ * formatting pass over a line that is already whole: at one line per request, that pass shows.
+ */
+const toStdout = <Message>(self: Logger.Logger<Message, string>): Logger.Logger<Message, void> =>
+  Logger.make((options) => {
+    process.stdout.write(`${self.log(options)}\n`)
+  })
+
 export const layer = (format: "logfmt" | "json", minimum: LogLevel.LogLevel): Layer.Layer<never> =>
   Layer.mergeAll(
     Logger.replace(
       Logger.defaultLogger,
-      Logger.withConsoleLog(Logger.map(format === "json" ? Logger.jsonLogger : Logger.logfmtLogger, Log.redact))
+      toStdout(Logger.map(format === "json" ? Logger.jsonLogger : Logger.logfmtLogger, Log.redact))
     ),
     Logger.minimumLogLevel(minimum)
   )

@@ -158,7 +158,15 @@ export const make = <E>(
   app.use(Hardening.middleware)
   const metrics = options.metrics ?? Metrics.make()
   app.use(metrics.middleware)
-  app.use(compression({ threshold: compressionThreshold }))
+  // Only for a client that accepts an encoding: compression wraps every answer's writes even when it
+  // cannot compress, a cost on each small answer to an API client that never asks for it.
+  const compress = compression({ threshold: compressionThreshold })
+  app.use((req, res, next) => {
+    if (req.headers["accept-encoding"] !== undefined) return compress(req, res, next)
+    // What compression would say: the answer depends on Accept-Encoding.
+    res.vary("Accept-Encoding")
+    next()
+  })
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) {
     const handler = cors(corsOptions(options.corsOrigins))
     // Only what a browser sends cross-origin: a plain OPTIONS still answers `Allow` (below).
