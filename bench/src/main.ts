@@ -3,17 +3,27 @@
  * machine, and each run costs minutes.
  *
  *   pnpm bench [signin-timing] [--samples 200] [--warmup 20] [--markdown]
+ *   pnpm bench scale [--sizes 10000,100000,1000000] [--quick] [--seconds 10] [--out FILE] [--skip-build]
  *
- * PostgreSQL runs too when ROSTER_TEST_DATABASE_URL names an admin connection (a scratch database is
- * created and dropped, as in the tests). `--markdown` also prints the table as docs/BENCHMARKS.md
- * shows it. Exits 1 when a benchmark's check fails.
+ * signin-timing: PostgreSQL runs too when ROSTER_TEST_DATABASE_URL names an admin connection (a
+ * scratch database is created and dropped, as in the tests). `--markdown` also prints the table as
+ * docs/BENCHMARKS.md shows it. Exits 1 when a benchmark's check fails.
+ *
+ * scale: on the PostgreSQL of ROSTER_BENCH_DATABASE_URL (an admin connection; default
+ * postgres://postgres@127.0.0.1:5432/postgres), on Roster's built server, which it builds first
+ * (`--skip-build`: as it is). `--quick`: 10k members, 3 s per operation. `--out FILE` writes its tables as Markdown.
+ * Its targets are reported, not enforced: the exit status says only whether it ran.
  */
 import Table from "cli-table3"
 import * as Os from "node:os"
 import { parseArgs } from "node:util"
+import * as Fs from "node:fs"
+import * as Report from "./scale/Report.js"
+import * as Scale from "./scale/Scale.js"
+import * as Scratch from "./scale/Scratch.js"
 import * as SignInTiming from "./SignInTiming.js"
 
-const benchmarks = ["signin-timing"] as const
+const benchmarks = ["signin-timing", "scale"] as const
 
 const { values, positionals } = parseArgs({
   // `pnpm bench -- --samples 50` passes the `--` on.
@@ -22,7 +32,12 @@ const { values, positionals } = parseArgs({
   options: {
     samples: { type: "string", default: "200" },
     warmup: { type: "string", default: "20" },
-    markdown: { type: "boolean", default: false }
+    markdown: { type: "boolean", default: false },
+    sizes: { type: "string" },
+    quick: { type: "boolean", default: false },
+    seconds: { type: "string" },
+    out: { type: "string" },
+    "skip-build": { type: "boolean", default: false }
   }
 })
 
@@ -35,6 +50,15 @@ const samples = Number(values.samples)
 const warmup = Number(values.warmup)
 if (!Number.isInteger(samples) || samples < 2 || !Number.isInteger(warmup) || warmup < 0) {
   console.error("--samples must be a whole number, 2 or more; --warmup a whole number, 0 or more")
+  process.exit(2)
+}
+
+const sizes = (values.sizes ?? (values.quick ? "10000" : "10000,100000,1000000")).split(",").map(Number)
+const seconds = Number(values.seconds ?? (values.quick ? 3 : 10))
+if (sizes.some((size) => !Number.isInteger(size) || size < 100) || !Number.isInteger(seconds) || seconds < 1) {
+  console.error(
+    "--sizes must be whole numbers of members, 100 or more, separated by commas; --seconds a whole number, 1 or more"
+  )
   process.exit(2)
 }
 
@@ -93,10 +117,39 @@ const signInTiming = async (): Promise<boolean> => {
   return rows.every((row) => Math.abs(row.z) <= SignInTiming.zLimit)
 }
 
+const scale = async (): Promise<boolean> => {
+  const adminUrl = process.env.ROSTER_BENCH_DATABASE_URL || Scratch.defaultAdminUrl
+  console.log(
+    `scale: ${sizes.join(", ")} members on ${new URL(adminUrl).host}; ${seconds} s per operation and server at concurrency 20`
+  )
+  const results = await Scale.run({
+    adminUrl,
+    sizes,
+    load: { connections: 20, seconds, warmupSeconds: values.quick ? 1 : 2 },
+    spreadOrganizations: 20,
+    spreadMembers: 40,
+    log: (line) => console.log(line),
+    build: !values["skip-build"]
+  })
+  const grids = [...results.map(Report.throughput), Report.databaseTime(results), Report.data(results)]
+  for (const grid of grids) console.log(Report.terminal(grid))
+  const where = Report.machine(await Scratch.version(adminUrl))
+  console.log(`${where}; ${new Date().toISOString()}`)
+  if (values.out !== undefined) {
+    Fs.writeFileSync(
+      values.out,
+      `${[`Machine: ${where}; ${new Date().toISOString()}.`, ...grids.map(Report.markdown)].join("\n\n")}\n`
+    )
+    console.log(`Markdown tables written to ${values.out}`)
+  }
+  return true
+}
+
 const chosen = positionals.length === 0 ? benchmarks : positionals
 let passed = true
 for (const name of chosen) {
   if (name === "signin-timing") passed = (await signInTiming()) && passed
+  if (name === "scale") passed = (await scale()) && passed
 }
 if (!passed) {
   console.error("A benchmark's check failed (see the tables above).")
