@@ -17,6 +17,7 @@ import {
   TokenId,
   TokenRepository,
   Transactor,
+  UserRepository,
   Users,
   randomUuid
 } from "@roster/domain"
@@ -309,6 +310,28 @@ for (const driver of TestDatabase.drivers().filter((d) => d.name === "server")) 
           yield* held.commit
           assert.strictEqual(outcome(yield* write.result), "Forbidden")
           assert.strictEqual((yield* users.get(acme.access, target.user.id)).membership.status, "ACTIVE")
+        })
+      )
+
+      it.effect("an identity's last two memberships forgotten at once, in two organizations: it is erased", () =>
+        Effect.gen(function* () {
+          const [acme, globex] = [yield* organization, yield* organization]
+          const users = yield* Users
+          const identities = yield* UserRepository
+          const address = email("ada")
+          const ada = yield* users.add(acme.access, { email: address })
+          yield* users.add(globex.access, { email: address })
+          for (const org of [acme, globex]) yield* users.remove(org.access, ada.user.id, { reason: "Left" })
+
+          // Each forget counts the memberships not forgotten: without waiting for the other, each
+          // would count the other's, and neither would erase the identity.
+          const held = yield* holdOpen(users.forget(acme.access, ada.user.id))
+          const other = yield* whileHeld(users.forget(globex.access, ada.user.id))
+          assert.strictEqual(other.first, "waited")
+          yield* held.commit
+          assert.strictEqual(outcome(yield* other.result), "succeeded")
+          const identity = yield* identities.findById(ada.user.id)
+          assert.isTrue(identity._tag === "Some" && identity.value.erasedAt !== null)
         })
       )
 

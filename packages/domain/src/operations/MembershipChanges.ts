@@ -101,6 +101,13 @@ export const make = Effect.gen(function* () {
     after: fields.after
   })
 
+  /** `{ email }` of the identity `userId`, if there is one: the lock its adds and erasures take. */
+  const lockIdentity = (userId: UserId) =>
+    Effect.flatMap(
+      users.findById(userId),
+      Option.match({ onNone: () => Effect.void, onSome: (user) => transactor.lock({ email: user.email }) })
+    )
+
   /**
    * The change itself. `authorize` runs in the change's transaction and answers the access as it
    * stands then (`Authority.reauthorize` for an organization's actor, which locks the actor's rows
@@ -119,91 +126,96 @@ export const make = Effect.gen(function* () {
     const declared = MembershipTransitions.declarationOf(operation)
     // The declaration and the input are of the same transition; TypeScript cannot follow `O` through the table.
     const args = input as never
+    // Erasing waits for the identity's other erasures (and adds): forgetting its last two memberships
+    // at once, in two organizations, must leave one of the two counting none left, not each one.
+    const identityLock = declared.erases === true ? lockIdentity(userId) : Effect.void
     return transactor.transaction(null)(
-      Effect.flatMap(authority.withMember(access, userId, "update", authorize), ([access, found]) =>
-        Effect.gen(function* () {
-          const newRole: Role | undefined =
-            declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
-          if (Option.isNone(found)) return yield* new UserNotFound({ userId })
-          const member = found.value
-          if (declared.anyRank !== true) {
-            yield* Policy.requireNotOutranked(access.actor, { userId, rolePermissions: member.role.permissions })
-          }
-          const status = yield* Lifecycle.transition(member.membership.status, operation)
-          if (declared.managedOnly === true) {
-            // After the state machine, so that a REMOVED member is still a 409 as for every operation.
-            yield* Policy.requireManaged(
+      Effect.zipRight(identityLock, authority.withMember(access, userId, "update", authorize)).pipe(
+        Effect.flatMap(([access, found]) =>
+          Effect.gen(function* () {
+            const newRole: Role | undefined =
+              declared.grants === undefined ? undefined : yield* grantableRole(access, declared.grants(args))
+            if (Option.isNone(found)) return yield* new UserNotFound({ userId })
+            const member = found.value
+            if (declared.anyRank !== true) {
+              yield* Policy.requireNotOutranked(access.actor, { userId, rolePermissions: member.role.permissions })
+            }
+            const status = yield* Lifecycle.transition(member.membership.status, operation)
+            if (declared.managedOnly === true) {
+              // After the state machine, so that a REMOVED member is still a 409 as for every operation.
+              yield* Policy.requireManaged(
+                access,
+                member,
+                (yield* members.listForUser(userId)).map((m) => m.membership)
+              )
+            }
+            const role = newRole ?? member.role
+            const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
+            const isManager = Policy.isManager(status, role.permissions)
+            if (wasManager && !isManager) {
+              // Only a change that takes a manager away waits for another such change: the count it
+              // reads is then the one its write leaves behind.
+              yield* transactor.lock({ managers: access.organizationId })
+              const activeManagers = yield* members.countActiveManagers(access.organizationId)
+              if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
+                return yield* new LastManager({ userId })
+              }
+            }
+            const at = yield* now
+            const before = member.membership
+            const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
+            const membership: Membership.Membership = {
+              ...before,
+              ...givenFields(declared.profile?.(args)),
+              ...erased,
+              status,
+              roleId: role.id,
+              updatedAt: at
+            }
+            // A change that changes nothing (the role it has, the profile as it is) writes and records
+            // nothing: the answer is the member as they are. Clearing a factor or erasing always acts.
+            if (declared.clearsMfa !== true && declared.erases !== true && sameSnapshot(before, membership)) {
+              return member
+            }
+            const recorded = event(
               access,
-              member,
-              (yield* members.listForUser(userId)).map((m) => m.membership)
+              {
+                type: Lifecycle.definitions[operation].event,
+                userId,
+                // Erasure keeps no personal data, not even in the event that records it.
+                before:
+                  declared.erases === true
+                    ? { status: before.status, roleId: before.roleId }
+                    : Membership.snapshot(before),
+                after: Membership.snapshot(membership),
+                reason: declared.reason?.(args) ?? null
+              },
+              at
             )
-          }
-          const role = newRole ?? member.role
-          const wasManager = Policy.isManager(member.membership.status, member.role.permissions)
-          const isManager = Policy.isManager(status, role.permissions)
-          if (wasManager && !isManager) {
-            // Only a change that takes a manager away waits for another such change: the count it
-            // reads is then the one its write leaves behind.
-            yield* transactor.lock({ managers: access.organizationId })
-            const activeManagers = yield* members.countActiveManagers(access.organizationId)
-            if (Policy.losesLastManager({ wasManager, isManager, activeManagers })) {
-              return yield* new LastManager({ userId })
+            if (declared.clearsMfa !== true && declared.erases !== true) {
+              // Most changes: the write and its event in one round trip.
+              yield* members.record(membership, recorded)
+              return { user: member.user, membership, role } satisfies Member
             }
-          }
-          const at = yield* now
-          const before = member.membership
-          const erased = declared.erases === true ? { firstName: null, lastName: null, title: null } : {}
-          const membership: Membership.Membership = {
-            ...before,
-            ...givenFields(declared.profile?.(args)),
-            ...erased,
-            status,
-            roleId: role.id,
-            updatedAt: at
-          }
-          // A change that changes nothing (the role it has, the profile as it is) writes and records
-          // nothing: the answer is the member as they are. Clearing a factor or erasing always acts.
-          if (declared.clearsMfa !== true && declared.erases !== true && sameSnapshot(before, membership)) {
-            return member
-          }
-          const recorded = event(
-            access,
-            {
-              type: Lifecycle.definitions[operation].event,
-              userId,
-              // Erasure keeps no personal data, not even in the event that records it.
-              before:
-                declared.erases === true
-                  ? { status: before.status, roleId: before.roleId }
-                  : Membership.snapshot(before),
-              after: Membership.snapshot(membership),
-              reason: declared.reason?.(args) ?? null
-            },
-            at
-          )
-          if (declared.clearsMfa !== true && declared.erases !== true) {
-            // Most changes: the write and its event in one round trip.
-            yield* members.record(membership, recorded)
-            return { user: member.user, membership, role } satisfies Member
-          }
-          let user = member.user
-          yield* members.update(membership)
-          if (declared.clearsMfa === true) {
-            // The second factor goes, and with it every session it protected.
-            user = (yield* accounts.clearMfa(user, at)).user
-          }
-          if (declared.erases === true) {
-            yield* events.eraseMembershipData(access.organizationId, userId)
-            if ((yield* members.countUnforgotten(userId)) === 0) {
-              user = User.erase(user, at)
-              yield* users.update(user)
-              yield* events.eraseIdentityData(userId)
-              yield* accounts.eraseSecrets(member.user)
+            let user = member.user
+            yield* members.update(membership)
+            if (declared.clearsMfa === true) {
+              // The second factor goes, and with it every session it protected.
+              user = (yield* accounts.clearMfa(user, at)).user
             }
-          }
-          yield* events.append(recorded)
-          return { user, membership, role } satisfies Member
-        })
+            if (declared.erases === true) {
+              yield* events.eraseMembershipData(access.organizationId, userId)
+              if ((yield* members.countUnforgotten(userId)) === 0) {
+                user = User.erase(user, at)
+                yield* users.update(user)
+                yield* events.eraseIdentityData(userId)
+                yield* accounts.eraseSecrets(member.user)
+              }
+            }
+            yield* events.append(recorded)
+            return { user, membership, role } satisfies Member
+          })
+        )
       )
     )
   }

@@ -205,7 +205,8 @@ export class EventRepository extends Context.Tag("@roster/domain/EventRepository
  * - `"platform"`: every other change of platform-admin state (promote, demote, deactivate,
  *   reactivate, delete; SQL: a transaction-scoped advisory lock), so that `LastPlatformAdmin` holds;
  * - `{ email }`: every other creation of a member or identity with that email (case-insensitively),
- *   so that two adds of one email answer one member and one `AlreadyMember`;
+ *   and every erasure of that identity, so that two adds of one email answer one member and one
+ *   `AlreadyMember`, and the last two memberships forgotten at once erase the identity;
  * - `{ managers: organizationId }`: every other change that takes a manager away from that
  *   organization, so that the count `LastManager` checks is not read by two of them at once;
  * - `{ loginThrottle: emailKey }`: every other failed sign-in for that email key, so that concurrent
