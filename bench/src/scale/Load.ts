@@ -13,6 +13,8 @@ export interface Call {
   readonly token?: string
 }
 
+export type Phase = "warmup" | "measured"
+
 export interface Measured {
   readonly requestsPerSecond: number
   readonly p99Ms: number
@@ -56,9 +58,19 @@ const run = (url: string, token: string, next: () => Call, connections: number, 
     )
   })
 
-export const measure = async (url: string, token: string, next: () => Call, options: Options): Promise<Measured> => {
-  if (options.warmupSeconds > 0) await run(url, token, next, options.connections, options.warmupSeconds)
-  const result = await run(url, token, next, options.connections, options.seconds)
+/**
+ * `calls("warmup")` first, then `calls("measured")`: writes warm up on members of their own, since
+ * the requests in flight when a run stops are cut, and a change lost that way would leave its member
+ * out of step with the calls that follow.
+ */
+export const measure = async (
+  url: string,
+  token: string,
+  calls: (phase: Phase) => () => Call,
+  options: Options
+): Promise<Measured> => {
+  if (options.warmupSeconds > 0) await run(url, token, calls("warmup"), options.connections, options.warmupSeconds)
+  const result = await run(url, token, calls("measured"), options.connections, options.seconds)
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,

@@ -88,9 +88,14 @@ const runSize = async (size: number, options: Options, logDirectory: string): Pr
     for (const operation of Workload.operations) {
       const measured: Record<Workload.Side, Load.Measured | undefined> = { roster: undefined, baseline: undefined }
       for (const side of ["roster", "baseline"] as const) {
-        const next = Workload.calls(operation.id, side, fixtures, cursors[side])
-        if (next === undefined) continue
-        measured[side] = await Load.measure(servers[side].url, main.token, next, options.load)
+        const cursor = cursors[side]
+        if (Workload.calls(operation.id, side, fixtures, cursor) === undefined) continue
+        measured[side] = await Load.measure(
+          servers[side].url,
+          main.token,
+          (phase) => Workload.calls(operation.id, side, fixtures, cursor, phase)!,
+          options.load
+        )
       }
       log(`    ${operation.label}: Roster ${describe(measured.roster)}; baseline ${describe(measured.baseline)}`)
       load.set(operation.id, measured)

@@ -216,10 +216,16 @@ export const calls = (
   operation: OperationId,
   side: Side,
   fixtures: Fixtures,
-  cursorPath: string | undefined
+  cursorPath: string | undefined,
+  phase: Load.Phase = "measured"
 ): (() => Load.Call) | undefined => {
   const get = (path: string) => (): Load.Call => ({ method: "GET", path })
-  const writers = fixtures.writers[side]
+  // A quarter of each pool warms up, the rest is measured (see `Load.measure`).
+  const part = <A>(pool: ReadonlyArray<A>) => {
+    const quarter = Math.floor(pool.length / 4)
+    return phase === "warmup" ? pool.slice(0, quarter) : pool.slice(quarter)
+  }
+  const writers = { roles: part(fixtures.writers[side].roles), lifecycle: part(fixtures.writers[side].lifecycle) }
   switch (operation) {
     case "get-user": {
       const next = cycle(fixtures.readIds)
@@ -250,7 +256,11 @@ export const calls = (
     case "lifecycle-spread": {
       // Round robin over the organizations: consecutive calls (those in flight together) hit different ones.
       const targets = fixtures.spread.flatMap((organization, o) =>
-        organization.writers[side].map((userId, i) => ({ organization, userId, order: i * fixtures.spread.length + o }))
+        part(organization.writers[side]).map((userId, i) => ({
+          organization,
+          userId,
+          order: i * fixtures.spread.length + o
+        }))
       )
       targets.sort((a, b) => a.order - b.order)
       let i = 0
@@ -276,11 +286,13 @@ export const calls = (
  * gives neither.
  */
 export const nextPage = async (url: string, token: string, path: string = users): Promise<string | undefined> => {
-  const response = await fetch(`${url}${path}?size=${pageSize}`, { headers: { authorization: token } })
+  const first = `${url}${path}?size=${pageSize}`
+  const response = await fetch(first, { headers: { authorization: token } })
   const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(response.headers.get("link") ?? "")?.[1]
   const body = (await response.json()) as { readonly next?: unknown }
   if (link !== undefined) {
-    const target = new URL(link, url)
+    // A link may be relative (`<?cursor=…>`): to the page it came with.
+    const target = new URL(link, first)
     return `${target.pathname}${target.search}`
   }
   return typeof body.next === "string" ? `${path}?size=${pageSize}&cursor=${encodeURIComponent(body.next)}` : undefined
