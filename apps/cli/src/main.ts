@@ -6,11 +6,13 @@
  */
 import { run } from "@roster/cli"
 import { Configuration, DataDirLock, Location } from "@roster/store/startup"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import packageJson from "../package.json" with { type: "json" }
+import * as Progress from "./Progress.js"
 import * as Terminal from "./Terminal.js"
 
 // Read once, at start. A bad variable is reported when a command is about to run (error
@@ -31,6 +33,16 @@ const exitCode = await run(process.argv.slice(2), {
     return Database.runtime(storage)
   },
   embedded: async () => (await import("./Backups.js")).files,
+  seed: (flags, request) =>
+    Effect.try({ try: () => storageOf(flags), catch: (error) => error }).pipe(
+      Effect.flatMap((storage) =>
+        Effect.flatMap(
+          Effect.promise(() => import("./Seeding.js")),
+          (seeding) => seeding.seed(storage.database, request)
+        )
+      )
+    ),
+  progress: () => Progress.onTerminal(),
   environment: () => {
     const { remote } = config()
     return {

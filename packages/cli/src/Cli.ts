@@ -17,6 +17,7 @@ import * as Program from "./Program.js"
 import * as Remote from "./Remote.js"
 import * as Render from "./Render.js"
 import * as Runner from "./Runner.js"
+import * as Seeding from "./Seeding.js"
 
 /** Commander's ways of saying "help (or the version) was shown": not failures. */
 const helpCodes = new Set(["commander.helpDisplayed", "commander.help", "commander.version"])
@@ -77,6 +78,13 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       return finish(
         io,
         await Effect.runPromiseExit(Backups.run(invocation, environment, io.embedded)),
+        { format: invocation.format, wide: false },
+        fail
+      )
+    case "Seed":
+      return finish(
+        io,
+        await Effect.runPromiseExit(Seeding.run(invocation, environment, io.seed, io.progress)),
         { format: invocation.format, wide: false },
         fail
       )

@@ -2,6 +2,7 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
 import type { Files } from "./Backups.js"
 import type { Environment } from "./Connection.js"
+import type { Progress, Seed } from "./Seeding.js"
 
 /** Where the data lives, as the command line says; the app fills in the environment and defaults. */
 export interface Storage {
@@ -35,6 +36,10 @@ export interface Io {
    * server holds them. Loaded only for those commands. Default: none, and they say so.
    */
   readonly embedded?: () => Promise<Files>
+  /** The store's bulk seeding, for `roster dev seed`. Default: none, and it says so. */
+  readonly seed?: Seed
+  /** A progress bar on stderr when it is a terminal (undefined otherwise). Default: none. */
+  readonly progress?: () => Progress | undefined
   /** The terminal, when one is there: prompts (secrets unseen) and its width. */
   readonly terminal?: Terminal
   /** Colours in tables. Default false; pass true only when stdout is a terminal that wants them. */

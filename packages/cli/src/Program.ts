@@ -2,7 +2,7 @@
  * The `roster` command tree, made from the bindings (`Commands`): commander parses, and the one
  * chosen command's plan comes from the runner.
  */
-import { Argument, Command, Option } from "commander"
+import { Argument, Command, InvalidArgumentError, Option } from "commander"
 import type { Binding } from "./Binding.js"
 import * as Commands from "./Commands.js"
 import * as Completion from "./Completion.js"
@@ -37,6 +37,14 @@ export type Invocation =
       readonly command: "backup" | "restore"
       readonly file: string
       readonly line: CommandLine
+      readonly format: Format.Format
+      readonly storage: Storage
+    }
+  /** `roster dev seed --members N`. */
+  | {
+      readonly _tag: "Seed"
+      readonly members: number
+      readonly organization: string | undefined
       readonly format: Format.Format
       readonly storage: Storage
     }
@@ -181,6 +189,7 @@ export const make = (
   }
   defineLogin(program, io, invoke)
   defineDatabase(program, io, invoke)
+  defineDev(program, invoke)
   program
     .command("completion")
     .description("Print a script that completes roster's commands and options in your shell")
@@ -269,6 +278,59 @@ const defineDatabase = (
       )
   ).action(action("restore"))
   options(db)
+}
+
+/** The most members one `roster dev seed` adds (`Seed.maxMembers` in the store). */
+const maxSeedMembers = 10_000_000
+
+/** `--members`: a whole number from 1 to `maxSeedMembers`, written in digits. */
+const memberCount = (value: string): number => {
+  const count = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN
+  if (!Number.isSafeInteger(count) || count < 1 || count > maxSeedMembers) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${maxSeedMembers}`)
+  }
+  return count
+}
+
+/** `roster dev seed`: synthetic members in bulk on the database itself, for development and benchmarks. */
+const defineDev = (program: Command, invoke: (invocation: Invocation) => void) => {
+  const dev = program.command("dev").description("Development tools: synthetic data")
+  storageOptions(
+    outputOptions(
+      dev
+        .command("seed")
+        .description(
+          "Add N synthetic members (every status, both roles, their events) to an organization, created when it does not exist, and print a token with every permission"
+        )
+        .requiredOption("--members <n>", "how many members to add, 1 to 10000000", memberCount)
+        .option("--organization <name>", "the organization to fill, by name or id (default: Seed)")
+        .addHelpText(
+          "after",
+          "\nWrites to the database directly, in bulk (a million members in about two minutes on PostgreSQL);\na data directory a running server holds is refused: stop the server first. With --json it prints\n{ organizationId, token }."
+        )
+    )
+  ).action((...params: Array<unknown>) => {
+    const self = params[params.length - 1] as Command
+    const given = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
+    if (given.profile !== undefined) {
+      self.error("option '--profile' does not apply: roster dev seed works on this machine's database", {
+        exitCode: 2,
+        code: "roster.profileNotApplicable"
+      })
+    }
+    const organization = given.organization as string | undefined
+    if (organization !== undefined && organization.trim() === "") {
+      self.error("option '--organization' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
+    }
+    invoke({
+      _tag: "Seed",
+      members: given.members as number,
+      organization,
+      format: formatOf(self, given),
+      storage: storageOf(self, given)
+    })
+  })
+  storageOptions(outputOptions(dev))
 }
 
 /** `roster login` and `roster logout`: profiles, not operations. */
