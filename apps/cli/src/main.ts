@@ -42,6 +42,15 @@ const exitCode = await run(process.argv.slice(2), {
         )
       )
     ),
+  counters: (flags, request) =>
+    Effect.try({ try: () => storageOf(flags), catch: (error) => error }).pipe(
+      Effect.flatMap((storage) =>
+        Effect.flatMap(
+          Effect.promise(() => import("./CounterCheck.js")),
+          (check) => check.counters(storage.database, request)
+        )
+      )
+    ),
   progress: () => Progress.onTerminal(),
   environment: () => {
     const { remote } = config()

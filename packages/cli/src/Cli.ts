@@ -17,6 +17,7 @@ import * as Program from "./Program.js"
 import * as Remote from "./Remote.js"
 import * as Render from "./Render.js"
 import * as Runner from "./Runner.js"
+import * as CounterCheck from "./CounterCheck.js"
 import * as Seeding from "./Seeding.js"
 
 /** Commander's ways of saying "help (or the version) was shown": not failures. */
@@ -78,6 +79,13 @@ export const run = async (argv: ReadonlyArray<string>, io: Io): Promise<number> 
       return finish(
         io,
         await Effect.runPromiseExit(Backups.run(invocation, environment, io.embedded)),
+        { format: invocation.format, wide: false },
+        fail
+      )
+    case "Counters":
+      return finish(
+        io,
+        await Effect.runPromiseExit(CounterCheck.run(invocation, environment, io.counters)),
         { format: invocation.format, wide: false },
         fail
       )

@@ -2,6 +2,7 @@ import type * as ManagedRuntime from "effect/ManagedRuntime"
 import type { Services } from "@roster/domain"
 import type { Files } from "./Backups.js"
 import type { Environment } from "./Connection.js"
+import type { Counters } from "./CounterCheck.js"
 import type { Progress, Seed } from "./Seeding.js"
 
 /** Where the data lives, as the command line says; the app fills in the environment and defaults. */
@@ -36,6 +37,8 @@ export interface Io {
    * server holds them. Loaded only for those commands. Default: none, and they say so.
    */
   readonly embedded?: () => Promise<Files>
+  /** The store's counter check and repair, for `roster db counters`. Default: none, and it says so. */
+  readonly counters?: Counters
   /** The store's bulk seeding, for `roster dev seed`. Default: none, and it says so. */
   readonly seed?: Seed
   /** A progress bar on stderr when it is a terminal (undefined otherwise). Default: none. */

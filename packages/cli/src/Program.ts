@@ -40,6 +40,14 @@ export type Invocation =
       readonly format: Format.Format
       readonly storage: Storage
     }
+  /** `roster db counters [--repair]`. */
+  | {
+      readonly _tag: "Counters"
+      readonly repair: boolean
+      readonly organization: string | undefined
+      readonly format: Format.Format
+      readonly storage: Storage
+    }
   /** `roster dev seed --members N`. */
   | {
       readonly _tag: "Seed"
@@ -230,7 +238,7 @@ const defineDatabase = (
   io: { readonly readStdin?: () => Promise<string>; readonly terminal?: Terminal },
   invoke: (invocation: Invocation) => void
 ) => {
-  const db = program.command("db").description("Back up and restore the embedded database")
+  const db = program.command("db").description("Back up and restore the embedded database; check the member counters")
   const options = (command: Command) => storageOptions(outputOptions(command))
   const action =
     (command: "backup" | "restore") =>
@@ -277,6 +285,39 @@ const defineDatabase = (
         "\nThe backup is checked and opened aside first: a file that is not a backup changes nothing. The\nrestored database keeps the data of its time; TOTP secrets need the same secret key (ROSTER_KEY_FILE\nor ROSTER_SECRET_KEY) as when it was taken."
       )
   ).action(action("restore"))
+  options(
+    db
+      .command("counters")
+      .description(
+        "Check the member counters that answer every list's totals against the memberships; --repair rebuilds them"
+      )
+      .option("--repair", "rebuild the counters that disagree (writes wait meanwhile; reads go on)")
+      .option("--organization <name>", "only this organization's counters, by name or id (default: every one)")
+      .addHelpText(
+        "after",
+        "\nTriggers keep the counters exact; drift means something wrote around them. A check that finds\ndrift fails (exit 4). Works on the database itself: stop a server that holds the data directory."
+      )
+  ).action((...params: Array<unknown>) => {
+    const self = params[params.length - 1] as Command
+    const given = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
+    if (given.profile !== undefined) {
+      self.error("option '--profile' does not apply: roster db counters works on this machine's database", {
+        exitCode: 2,
+        code: "roster.profileNotApplicable"
+      })
+    }
+    const organization = given.organization as string | undefined
+    if (organization !== undefined && organization.trim() === "") {
+      self.error("option '--organization' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
+    }
+    invoke({
+      _tag: "Counters",
+      repair: given.repair === true,
+      organization,
+      format: formatOf(self, given),
+      storage: storageOf(self, given)
+    })
+  })
   options(db)
 }
 
