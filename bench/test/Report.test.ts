@@ -23,6 +23,13 @@ const sized = (size: number, times: Partial<Record<DatabaseTime.ShapeId, number>
       }
     ],
     [
+      "search-rare",
+      {
+        roster: { requestsPerSecond: 60, p99Ms: 500, requests: 600, failures: 0 },
+        baseline: { requestsPerSecond: 0, p99Ms: 0, requests: 0, failures: 40 }
+      }
+    ],
+    [
       "lifecycle-one",
       { roster: { requestsPerSecond: 100, p99Ms: 90, requests: 1000, failures: 0 }, baseline: undefined }
     ],
@@ -62,6 +69,17 @@ describe("Report", () => {
     const grid = Report.throughput(sized(10_000, {}))
     expect(row(grid, "GET user").slice(5)).toEqual(["0.90×", "≥ 0.8×", "met"])
     expect(row(grid, "list, page 0").slice(1)).toEqual(["n/a", "n/a", "n/a", "n/a", "n/a", "≥ 0.8×", "n/a"])
+    // A baseline that answered nothing in time: no ratio, no p99.
+    expect(row(grid, "search, rare term")).toEqual([
+      "search, rare term (40 failed)",
+      "60",
+      "500",
+      "0",
+      "none answered",
+      "n/a",
+      "≥ 0.8×",
+      "n/a"
+    ])
     expect(row(grid, "terminate/reinstate, spread")[0]).toBe("terminate/reinstate, spread (2 failed)")
     expect(row(grid, "Roster: one organization ÷ spread").slice(5)).toEqual(["0.25×", "≥ 0.5×", "not met"])
   })

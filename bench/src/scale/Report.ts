@@ -6,6 +6,7 @@
 import Table from "cli-table3"
 import * as Os from "node:os"
 import * as DatabaseTime from "./DatabaseTime.js"
+import type * as Load from "./Load.js"
 import type * as Scale from "./Scale.js"
 import * as Targets from "./Targets.js"
 import * as Workload from "./Workload.js"
@@ -36,15 +37,19 @@ export const machine = (postgres: string): string => {
 export const throughput = (result: Scale.SizeResult): Grid => {
   const rows = Workload.operations.map((operation) => {
     const { roster, baseline } = result.load.get(operation.id) ?? { roster: undefined, baseline: undefined }
+    // A server that answered nothing in time (every request timed out) has no ratio, nor a p99.
+    const answered = (measured: Load.Measured | undefined) => measured !== undefined && measured.requests > 0
     const ratio =
-      roster !== undefined && baseline !== undefined ? roster.requestsPerSecond / baseline.requestsPerSecond : undefined
+      answered(roster) && answered(baseline) ? roster!.requestsPerSecond / baseline!.requestsPerSecond : undefined
     const failed = (roster?.failures ?? 0) + (baseline?.failures ?? 0)
+    const p99 = (measured: Load.Measured | undefined) =>
+      measured === undefined ? "n/a" : measured.requests === 0 ? "none answered" : String(measured.p99Ms)
     return [
       operation.label + (failed > 0 ? ` (${failed} failed)` : ""),
       roster === undefined ? "n/a" : roster.requestsPerSecond.toFixed(0),
-      roster === undefined ? "n/a" : String(roster.p99Ms),
+      p99(roster),
       baseline === undefined ? "n/a" : baseline.requestsPerSecond.toFixed(0),
-      baseline === undefined ? "n/a" : String(baseline.p99Ms),
+      p99(baseline),
       ratio === undefined ? "n/a" : `${ratio.toFixed(2)}×`,
       `≥ ${Targets.minRatio[operation.kind]}×`,
       Targets.verdict(ratio === undefined ? undefined : ratio >= Targets.minRatio[operation.kind])
