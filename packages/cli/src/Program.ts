@@ -347,7 +347,7 @@ const defineDev = (program: Command, invoke: (invocation: Invocation) => void) =
         .option("--organization <name>", "the organization to fill, by name or id (default: Seed)")
         .addHelpText(
           "after",
-          "\nWrites to the database directly, in bulk (a million members in about two minutes on PostgreSQL);\na data directory a running server holds is refused: stop the server first. With --json it prints\n{ organizationId, token }."
+          "\nWrites to the database directly, in bulk, one transaction per 20,000 members; a data directory a\nrunning server holds is refused: stop the server first. With --json it prints { organizationId, token }."
         )
     )
   ).action((...params: Array<unknown>) => {
