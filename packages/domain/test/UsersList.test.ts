@@ -25,7 +25,8 @@ describe("Users", () => {
         const shape = (p: Member.Page<Member.Member>) => ({
           emails: p.items.map((m) => m.user.email),
           ...UserResponse.fromPage(p),
-          content: undefined
+          content: undefined,
+          next: UserResponse.fromPage(p).next !== null
         })
         assert.deepStrictEqual(shape(yield* page(0, 2)), {
           emails: ["a@x.io", "b@x.io"],
@@ -33,7 +34,8 @@ describe("Users", () => {
           totalElements: 5,
           totalPages: 3,
           size: 2,
-          number: 0
+          number: 0,
+          next: true
         })
         assert.deepStrictEqual(
           (yield* page(1, 2)).items.map((m) => m.user.email),
@@ -64,7 +66,8 @@ describe("Users", () => {
           totalElements: 0,
           totalPages: 0,
           size: 20,
-          number: 0
+          number: 0,
+          next: null
         })
       }).pipe(Effect.provide(TestOrganization.layer))
     )
@@ -167,7 +170,7 @@ describe("Users", () => {
         assert.deepStrictEqual([past.items.length, past.total], [0, 5])
         assert.deepStrictEqual(
           { ...UserResponse.fromPage(yield* at(3, 2)), content: undefined },
-          { content: undefined, totalElements: 5, totalPages: 3, size: 2, number: 1 }
+          { content: undefined, totalElements: 5, totalPages: 3, size: 2, number: 1, next: null }
         )
         assert.deepStrictEqual(emails(yield* users.list(acme.operator, { size: 2 })), ["a@x.io", "b@x.io"])
         const both = yield* Effect.flip(users.list(acme.operator, { page: 0, offset: 2, size: 2 }))

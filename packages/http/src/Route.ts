@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type * as ErrorResponse from "./ErrorResponse.js"
 import * as Input from "./Input.js"
+import * as NextLink from "./NextLink.js"
 import { type Reply, successContentType } from "./Reply.js"
 
 export type Method = Binding.Method
@@ -84,6 +85,12 @@ const callerFields = (caller: Caller, guard?: Guard) => {
   }
 }
 
+/** A list's `Link` to its next page, when it has one. */
+const listHeaders = (output: unknown, search: URLSearchParams) => {
+  const headers = NextLink.of(output, search)
+  return headers === undefined ? {} : { headers }
+}
+
 /**
  * The route of a bound operation: its path fields decoded from the path, the others from the query
  * string or the JSON body, then the operation runs with the caller its guard established. Nothing
@@ -144,7 +151,7 @@ export const fromBinding = (binding: Binding.Binding, publicUrl: string): Route 
                   body: output,
                   contentType: successContentType,
                   ...(binding.location === undefined
-                    ? {}
+                    ? listHeaders(output, raw.search)
                     : { headers: { Location: binding.location(output as never) } })
                 }
         )

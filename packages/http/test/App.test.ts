@@ -44,6 +44,7 @@ const brokenStore = Layer.merge(
       use: () => Effect.die(new Error("connect ECONNREFUSED 10.1.2.3:5432 (password=hunter2)")),
       findById: () => Effect.dieMessage("unused"),
       list: () => Effect.dieMessage("unused"),
+      page: () => Effect.dieMessage("unused"),
       update: () => Effect.dieMessage("unused")
     })
   )

@@ -28,6 +28,11 @@ export const make = (): Validator => {
   const errorResponse = contractSchemas.ErrorResponse
   errorResponse.properties.requestId = { type: "string", pattern: "^[A-Za-z0-9._:-]{1,128}$" }
   errorResponse.required = [...errorResponse.required, "requestId"]
+  // Roster's addition to the member page, which allows more properties too: `next`, the cursor of
+  // the page after it (null on the last), always there.
+  const userPage = contractSchemas.UserPageResponse
+  userPage.properties.next = { type: ["string", "null"], pattern: "^[A-Za-z0-9_-]+$" }
+  userPage.required = [...userPage.required, "next"]
   ajv.addSchema({ $id: "roster", components: { schemas: { ...(contractSchemas as object), ...Schemas.additions } } })
   return {
     assert: (name, value) => {

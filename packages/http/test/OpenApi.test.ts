@@ -214,7 +214,18 @@ describe("GET /openapi/roster.json", () => {
     expect(described.search).toMatch(/`q` or `search`, not both/)
     // The contract's list, with the filters Roster adds to it.
     const users = document.paths["/organizations/users"].get.parameters.map((p: any) => p.name)
-    expect(users).toEqual(["page", "size", "offset", "status", "roleId", "q", "email", "X-Organization-Id"])
+    expect(users).toEqual([
+      "page",
+      "size",
+      "offset",
+      "status",
+      "roleId",
+      "q",
+      "email",
+      "sort",
+      "cursor",
+      "X-Organization-Id"
+    ])
     // Requests are described as sent: a padded email is trimmed by the server, so the document allows it.
     expect(login.requestBody.content["application/json"].schema.properties.email.pattern).toBeUndefined()
     // An id is a UUID in any case.

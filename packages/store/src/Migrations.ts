@@ -16,6 +16,7 @@ import * as schema0006 from "./migrations/schema_0006.js"
 import * as schema0007 from "./migrations/schema_0007.js"
 import * as schema0008 from "./migrations/schema_0008.js"
 import * as schema0009 from "./migrations/schema_0009.js"
+import * as schema0010 from "./migrations/schema_0010.js"
 
 const statements = (list: ReadonlyArray<string>) =>
   Effect.gen(function* () {
@@ -33,7 +34,8 @@ export const all: Migrator.Migrations = {
   "0006_throttle_keys_hashed": statements(schema0006.statements),
   "0007_user_avatar_url": statements(schema0007.statements),
   "0008_request_limits": statements(schema0008.statements),
-  "0009_membership_counts": statements(schema0009.statements)
+  "0009_membership_counts": statements(schema0009.statements),
+  "0010_lists_at_any_depth": statements(schema0010.statements)
 }
 
 export const layer: Layer.Layer<never, MigrationFailed, SqlClient.SqlClient> = Migrator.layer(all)

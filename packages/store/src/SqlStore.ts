@@ -47,7 +47,6 @@ const organizationRows = Rows.decoder("organizations", Organization.Organization
 const roleRows = Rows.decoder("roles", Role.Role)
 const userRows = Rows.decoder("users", User.User)
 const tokenRows = Rows.decoder("organization_tokens", OrganizationToken.OrganizationToken)
-const eventRows = Rows.decoder("events", DomainEvent.DomainEvent)
 
 /** A token that `use` found, and how many rows it touched: 1 when this use wrote `lastUsedAt`. */
 const UsedTokenRow = Schema.Struct({ ...OrganizationToken.OrganizationToken.fields, touched: Schema.Number })
@@ -77,6 +76,23 @@ const MemberRow = Schema.Struct({
   ...roleColumns
 })
 const memberRows = Rows.decoder("members", MemberRow)
+
+/** A listed row with its sort key as a cursor writes it (`position_key`), for the page's `next`. */
+const positioned = <F extends Schema.Struct.Fields>(fields: F) =>
+  Schema.Struct({ ...fields, positionKey: Schema.String })
+const positionedMemberRows = Rows.decoder("members", positioned(MemberRow.fields))
+const positionedUserRows = Rows.decoder("users", positioned(User.User.fields))
+const positionedTokenRows = Rows.decoder("organization_tokens", positioned(OrganizationToken.OrganizationToken.fields))
+const positionedEventRows = Rows.decoder("events", positioned(DomainEvent.DomainEvent.fields))
+
+/**
+ * A page from its rows, asked for one more than `size`: that row only says whether another page
+ * follows, and `next` is then the position of the page's last row.
+ */
+const paged = <A>(rows: ReadonlyArray<A>, size: number, position: (row: A) => ReadonlyArray<string>) =>
+  rows.length > size
+    ? { page: rows.slice(0, size), next: position(rows[size - 1]!) }
+    : { page: rows, next: null as ReadonlyArray<string> | null }
 
 /** One of a user's memberships: `m.*`, then its organization's name and creation time, then its role. */
 const OrganizationMembershipRow = Schema.Struct({
@@ -267,6 +283,8 @@ export const make = Effect.gen(function* () {
         RETURNING id`.pipe(Effect.map((rows) => rows.length > 0))
       ),
     findById: (id) => orDie(sql`SELECT * FROM users WHERE id = ${id}`.pipe(Effect.flatMap(userRows.first))),
+    // A deferred join: the rows an offset skips are walked in `users_list_idx` alone (an index-only
+    // scan); only the page's rows are read whole. `q` ORs the email's and the name's trigram indexes.
     page: (query) =>
       orDie(
         Effect.gen(function* () {
@@ -277,15 +295,28 @@ export const make = Effect.gen(function* () {
             clauses.push(sql`(lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern})`)
           }
           const where = sql.and(clauses)
-          // A window count, not `countedPage`: listing every identity reads them all either way, and the
-          // email index serves both the order and the count.
-          const rows = yield* sql`
-            SELECT *, count(*) OVER () AS total FROM users WHERE ${where}
-            ORDER BY lower(email), id LIMIT ${query.size} OFFSET ${query.page * query.size}`
-          const total = yield* Rows.total(
-            rows.length > 0 ? rows : yield* sql`SELECT count(*) AS total FROM users WHERE ${where}`
+          const keyset =
+            query.after === undefined
+              ? sql`WHERE ${where}`
+              : sql`WHERE ${where} AND (lower(email), id) > (${query.after[0]}, ${query.after[1]}::uuid)`
+          const { total, items } = yield* countedPage(
+            positionedUserRows,
+            sql`SELECT count(*) AS total FROM users WHERE ${where}`,
+            sql`
+              SELECT u.*, keys.email_key AS position_key FROM (
+                SELECT id, lower(email) AS email_key FROM users ${keyset}
+                ORDER BY lower(email), id LIMIT ${query.size + 1} OFFSET ${query.after === undefined ? query.page * query.size : 0}
+              ) keys JOIN users u ON u.id = keys.id
+              ORDER BY keys.email_key, keys.id`
           )
-          return { items: yield* userRows.all(rows), total, page: query.page, size: query.size }
+          const { page, next } = paged(items, query.size, (user) => [user.positionKey, user.id])
+          return {
+            items: page.map(({ positionKey: _, ...user }) => user),
+            total,
+            page: query.page,
+            size: query.size,
+            next
+          }
         })
       ),
     countPlatformAdmins: orDie(
@@ -295,19 +326,76 @@ export const make = Effect.gen(function* () {
     )
   })
 
+  /**
+   * The members `query` asks for, on `memberships m` alone: the email is copied onto each membership
+   * (migration 0010), so that each search field has its trigram index in one table and the planner
+   * ORs them (a bitmap union) instead of reading the organization's every member.
+   */
   const memberFilter = (organizationId: string, query: MemberQuery) => {
     const clauses = [sql`m.organization_id = ${organizationId}`, sql`m.status = ANY(${[...query.statuses]})`]
     if (query.roleId !== undefined) clauses.push(sql`m.role_id = ${query.roleId}`)
     if (query.q !== undefined) {
       const pattern = sql`lower(${likePattern(query.q)})`
-      clauses.push(sql`(lower(u.email) LIKE ${pattern}
+      clauses.push(sql`(m.email LIKE ${pattern}
         OR lower(m.first_name) LIKE ${pattern}
         OR lower(m.last_name) LIKE ${pattern}
         OR lower(m.first_name || ' ' || m.last_name) LIKE ${pattern})`)
     }
-    if (query.email !== undefined) clauses.push(sql`lower(u.email) LIKE lower(${likePattern(query.email)})`)
+    if (query.email !== undefined) clauses.push(sql`m.email LIKE lower(${likePattern(query.email)})`)
     return sql.and(clauses)
   }
+
+  /**
+   * Each member order's key: its column on `memberships` (each with an index per organization,
+   * covering status and role), how a cursor writes it, and how a cursor's text is compared with it.
+   */
+  const memberOrders = {
+    createdAt: {
+      column: sql`m.created_at`,
+      position: sql`to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      value: (text: string) => sql`${text}::timestamptz`
+    },
+    email: { column: sql`m.email`, position: sql`m.email`, value: (text: string) => sql`${text}` },
+    name: { column: sql`m.sort_name`, position: sql`m.sort_name`, value: (text: string) => sql`${text}` }
+  }
+
+  /**
+   * Members in order, by a deferred join: the keys of the rows an offset skips are walked in the
+   * order's covering index alone (an index-only scan without `q`), and `users` and `roles` are
+   * joined for the page's rows only. One row more than the page tells whether another follows.
+   */
+  const memberKeys = (organizationId: string, query: MemberQuery) => {
+    const sort = query.sort ?? "createdAt"
+    const descending = sort.startsWith("-")
+    const order = memberOrders[(descending ? sort.slice(1) : sort) as keyof typeof memberOrders]
+    const direction = sql.literal(descending ? "DESC" : "ASC")
+    const where = memberFilter(organizationId, query)
+    const after =
+      query.after === undefined
+        ? where
+        : sql`${where} AND (${order.column}, m.user_id) ${sql.literal(descending ? "<" : ">")} (${order.value(query.after[0]!)}, ${query.after[1]}::uuid)`
+    const skip = query.after === undefined ? (query.offset ?? query.page * query.size) : 0
+    return sql`
+      SELECT ${memberColumns}, ${order.position} AS position_key FROM (
+        SELECT m.user_id, ${order.column} AS sort_key FROM memberships m WHERE ${after}
+        ORDER BY ${order.column} ${direction}, m.user_id ${direction} LIMIT ${query.size + 1} OFFSET ${skip}
+      ) keys
+      JOIN memberships m ON m.organization_id = ${organizationId} AND m.user_id = keys.user_id
+      JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id
+      ORDER BY keys.sort_key ${direction}, keys.user_id ${direction}`
+  }
+
+  /**
+   * How many members `query` matches: from the counters (`membership_counts`, a few rows whatever
+   * the organization's size) unless a search narrows them, then through the search's indexes.
+   */
+  const memberTotal = (organizationId: string, query: MemberQuery) =>
+    query.q === undefined && query.email === undefined
+      ? sql`
+          SELECT coalesce(sum(members), 0)::bigint AS total FROM membership_counts
+          WHERE organization_id = ${organizationId} AND status = ANY(${[...query.statuses]})
+            ${query.roleId === undefined ? sql`` : sql`AND role_id = ${query.roleId}`}`
+      : sql`SELECT count(*) AS total FROM memberships m WHERE ${memberFilter(organizationId, query)}`
 
   const updateMembership = (membership: Membership.Membership) => sql`
     UPDATE memberships SET role_id = ${membership.roleId}, status = ${membership.status},
@@ -340,20 +428,13 @@ export const make = Effect.gen(function* () {
     page: (organizationId, query) =>
       orDie(
         Effect.gen(function* () {
-          const where = memberFilter(organizationId, query)
-          // The count needs the users table only to search emails; without `q` or `email` it is an
-          // index-only count of memberships.
-          const counted =
-            query.q === undefined && query.email === undefined
-              ? sql`memberships m`
-              : sql`memberships m JOIN users u ON u.id = m.user_id`
           const { total, items } = yield* countedPage(
-            memberRows,
-            sql`SELECT count(*) AS total FROM ${counted} WHERE ${where}`,
-            sql`SELECT ${memberColumns} FROM ${memberJoins} WHERE ${where}
-                ORDER BY m.created_at, m.user_id LIMIT ${query.size} OFFSET ${query.offset ?? query.page * query.size}`
+            positionedMemberRows,
+            memberTotal(organizationId, query),
+            memberKeys(organizationId, query)
           )
-          return { items: items.map(toMember), total, page: query.page, size: query.size }
+          const { page, next } = paged(items, query.size, (row) => [row.positionKey, row.userId])
+          return { items: page.map(toMember), total, page: query.page, size: query.size, next }
         })
       ),
     insert: (membership) =>
@@ -444,6 +525,21 @@ export const make = Effect.gen(function* () {
           Effect.flatMap(tokenRows.all)
         )
       ),
+    page: (organizationId, query) =>
+      orDie(
+        Effect.gen(function* () {
+          const after =
+            query.after === undefined
+              ? sql``
+              : sql`AND (created_at, id) < (${query.after[0]}::timestamptz, ${query.after[1]}::uuid)`
+          const rows = yield* sql`
+            SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position_key
+            FROM organization_tokens WHERE organization_id = ${organizationId} ${after}
+            ORDER BY created_at DESC, id DESC LIMIT ${query.size + 1}`.pipe(Effect.flatMap(positionedTokenRows.all))
+          const { page, next } = paged(rows, query.size, (token) => [token.positionKey, token.id])
+          return { items: page.map(({ positionKey: _, ...token }) => token), next }
+        })
+      ),
     update: (token) =>
       orDie(
         sql`
@@ -455,6 +551,8 @@ export const make = Effect.gen(function* () {
 
   const events = EventRepository.of({
     append: (event) => orDie(insertEvent(event).pipe(Effect.asVoid)),
+    // A deferred join, as for members: the sequence numbers an offset skips come from the scope's
+    // index alone, the page's events are read whole.
     page: (scope, query) =>
       orDie(
         Effect.gen(function* () {
@@ -462,12 +560,25 @@ export const make = Effect.gen(function* () {
           if (query.userId !== undefined) clauses.push(sql`user_id = ${query.userId}`)
           if (query.types !== undefined) clauses.push(sql`type = ANY(${[...query.types]})`)
           const where = sql.and(clauses)
+          const after = query.after === undefined ? where : sql`${where} AND seq < ${query.after[0]}::bigint`
           const { total, items } = yield* countedPage(
-            eventRows,
+            positionedEventRows,
             sql`SELECT count(*) AS total FROM events WHERE ${where}`,
-            sql`SELECT * FROM events WHERE ${where} ORDER BY seq DESC LIMIT ${query.size} OFFSET ${query.page * query.size}`
+            sql`
+              SELECT e.*, e.seq::text AS position_key FROM (
+                SELECT seq FROM events WHERE ${after}
+                ORDER BY seq DESC LIMIT ${query.size + 1} OFFSET ${query.after === undefined ? query.page * query.size : 0}
+              ) keys JOIN events e ON e.seq = keys.seq
+              ORDER BY keys.seq DESC`
           )
-          return { items, total, page: query.page, size: query.size }
+          const { page, next } = paged(items, query.size, (event) => [event.positionKey])
+          return {
+            items: page.map(({ positionKey: _, ...event }) => event),
+            total,
+            page: query.page,
+            size: query.size,
+            next
+          }
         })
       ),
     eraseMembershipData: (organizationId, userId) =>

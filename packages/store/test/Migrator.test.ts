@@ -154,22 +154,24 @@ for (const driver of TestDatabase.drivers()) {
         })
       )
 
-      it.effect("a populated database from before 0009 upgrades: members kept, counters as the memberships say", () =>
-        Effect.gen(function* () {
-          yield* emptyDatabase
-          yield* Migrator.run(Object.fromEntries(Object.entries(Migrations.all).filter(([key]) => key < "0009")))
-          const sql = yield* SqlClient.SqlClient
-          const statuses = ["ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "TERMINATED", "REMOVED", "FORGOTTEN"]
-          const organizations = [randomUuid(), randomUuid()]
-          for (const org of organizations) {
-            const [admin, member] = [randomUuid(), randomUuid()]
-            yield* sql`INSERT INTO organizations (id, name, created_at) VALUES (${org}, ${`Org ${org}`}, now())`
-            yield* sql`
+      it.effect(
+        "a populated database from before 0009 upgrades: members kept, counters as the memberships say, emails copied",
+        () =>
+          Effect.gen(function* () {
+            yield* emptyDatabase
+            yield* Migrator.run(Object.fromEntries(Object.entries(Migrations.all).filter(([key]) => key < "0009")))
+            const sql = yield* SqlClient.SqlClient
+            const statuses = ["ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "TERMINATED", "REMOVED", "FORGOTTEN"]
+            const organizations = [randomUuid(), randomUuid()]
+            for (const org of organizations) {
+              const [admin, member] = [randomUuid(), randomUuid()]
+              yield* sql`INSERT INTO organizations (id, name, created_at) VALUES (${org}, ${`Org ${org}`}, now())`
+              yield* sql`
               INSERT INTO roles (id, organization_id, name, permissions, is_default) VALUES
                 (${admin}, ${org}, 'Admin', ${["can_view_users", "can_manage_users"]}, false),
                 (${member}, ${org}, 'Member', ${["can_view_users"]}, true)`
-            // Set-based, as a big organization's data would be: 210 members over every status and both roles.
-            yield* sql`
+              // Set-based, as a big organization's data would be: 210 members over every status and both roles.
+              yield* sql`
               WITH people AS (
                 INSERT INTO users (id, email, name, created_at)
                 SELECT gen_random_uuid(), ${org}::text || '-' || i || '@example.com', 'Person ' || i, now()
@@ -181,34 +183,49 @@ for (const driver of TestDatabase.drivers()) {
                      CASE WHEN row_number() OVER () % 10 = 0 THEN ${admin}::uuid ELSE ${member}::uuid END,
                      (${statuses}::text[])[1 + row_number() OVER () % ${statuses.length}], 'First', now(), now()
               FROM people`
-            yield* sql`
+              yield* sql`
               INSERT INTO events (id, organization_id, user_id, actor, type, after, at)
               SELECT gen_random_uuid(), organization_id, user_id, '{"type":"operator","id":null}'::jsonb, 'user.added',
                      jsonb_build_object('status', status), now()
               FROM memberships WHERE organization_id = ${org}`
-          }
-          const snapshot = sql<{ members: string }>`
-            SELECT string_agg(m::text, '|' ORDER BY m.id) AS members FROM memberships m`
-          const [before] = yield* snapshot
+            }
+            // The columns there were before 0009 (0010 adds its own, checked below).
+            const snapshot = sql<{ members: string }>`
+            SELECT string_agg((m.id, m.user_id, m.organization_id, m.role_id, m.status, m.first_name, m.last_name,
+                               m.title, m.created_at, m.updated_at)::text, '|' ORDER BY m.id) AS members
+            FROM memberships m`
+            const [before] = yield* snapshot
 
-          yield* Migrator.run(Migrations.all)
+            yield* Migrator.run(Migrations.all)
 
-          const [after] = yield* snapshot
-          assert.strictEqual(after!.members, before!.members, "every membership as it was")
-          const [events] = yield* sql<{ total: number }>`SELECT count(*)::int AS total FROM events`
-          assert.strictEqual(events!.total, 420)
-          assert.deepStrictEqual(yield* Counters.check(), [])
-          const counted = yield* sql<{ status: string; members: number }>`
+            const [after] = yield* snapshot
+            assert.strictEqual(after!.members, before!.members, "every membership as it was")
+            const [events] = yield* sql<{ total: number }>`SELECT count(*)::int AS total FROM events`
+            assert.strictEqual(events!.total, 420)
+            // 0010: each membership took its member's email, lowercased, and its name to sort by.
+            const [copied] = yield* sql<{ wrong: number }>`
+            SELECT count(*)::int AS wrong FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.email IS DISTINCT FROM lower(u.email) OR m.sort_name IS DISTINCT FROM 'first '`
+            assert.strictEqual(copied!.wrong, 0)
+            // …and keeps it as the email changes.
+            yield* sql`UPDATE users SET email = upper(email) || '.NEW' WHERE email LIKE ${`${organizations[0]}-1%`}`
+            const [followed] = yield* sql<{ wrong: number; changed: number }>`
+            SELECT count(*) FILTER (WHERE m.email <> lower(u.email))::int AS wrong,
+                   count(*) FILTER (WHERE m.email LIKE '%.new')::int AS changed
+            FROM memberships m JOIN users u ON u.id = m.user_id`
+            assert.deepStrictEqual({ ...followed }, { wrong: 0, changed: 111 })
+            assert.deepStrictEqual(yield* Counters.check(), [])
+            const counted = yield* sql<{ status: string; members: number }>`
             SELECT status, sum(members)::int AS members FROM membership_counts
             WHERE organization_id = ${organizations[0]!} GROUP BY status ORDER BY status`
-          assert.deepStrictEqual(Object.fromEntries(counted.map((row) => [row.status, row.members])), {
-            ACTIVE: 90,
-            FORGOTTEN: 30,
-            INACTIVE: 30,
-            REMOVED: 30,
-            TERMINATED: 30
+            assert.deepStrictEqual(Object.fromEntries(counted.map((row) => [row.status, row.members])), {
+              ACTIVE: 90,
+              FORGOTTEN: 30,
+              INACTIVE: 30,
+              REMOVED: 30,
+              TERMINATED: 30
+            })
           })
-        })
       )
 
       it.effect("start-ups migrating at the same time run each migration once", () =>

@@ -316,12 +316,12 @@ const found = <A>(effect: Effect.Effect<Option.Option<A>>) =>
   )
 
 const everyIdentity = {
-  through: ["users_email_key"],
+  through: ["users_list_idx"],
   because: "platform admins list every identity, in email order"
 }
 
 const everyIdentityByQ = {
-  through: ["users_email_key"],
+  through: ["users_list_idx", "users_email_key"],
   because:
     "a list of every identity in email order: the planner may walk the email index rather than sort the trigram matches; the count past the end shows the trigram indexes serve q"
 }

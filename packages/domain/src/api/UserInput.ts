@@ -1,6 +1,11 @@
 /** The inputs of the user use cases, decoded by every adapter with these same schemas. */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as Cursor from "../kernel/Cursor.js"
 import { RoleId, UserId } from "../kernel/Ids.js"
+import { ValidationFailed } from "../kernel/ValidationError.js"
+import { type MemberSort, memberSorts } from "../model/membership/Member.js"
 import { FirstName, LastName, Title } from "../model/membership/Membership.js"
 import { InitialStatus, MembershipStatus } from "../model/membership/MembershipStatus.js"
 import { Password } from "../model/identity/Password.js"
@@ -102,9 +107,43 @@ export const ListUsers = Schema.Struct({
   /** A case-insensitive substring of the email, first name, last name or "first last". */
   q: Schema.optional(SearchText),
   /** A case-insensitive substring of the email alone. */
-  email: Schema.optional(SearchText)
+  email: Schema.optional(SearchText),
+  /** The order: `createdAt` (when they joined) when absent, `email` or `name`; `-` before one descends. */
+  sort: Schema.optional(Schema.Literal(...memberSorts)),
+  /** Where an earlier page of this list, in this order, stopped (its `next`). Not with `page` or `offset`. */
+  cursor: Schema.optional(Cursor.Text)
 })
 export type ListUsers = typeof ListUsers.Type
+
+/** What a member list's cursor is made for: the list in one order, its key (a time or a text) and the user id. */
+export const memberCursor = (sort: MemberSort = "createdAt"): Cursor.Kind => ({
+  list: "members",
+  sort,
+  parts: [sort.endsWith("createdAt") ? Cursor.instant : Cursor.text, Cursor.uuid]
+})
+
+/**
+ * The page and keyset position a list's `cursor` holds (undefined without one), or `ValidationFailed`
+ * naming `cursor`: it is malformed, made by another list or order, or given with a page number or
+ * an offset, which say where to start as well.
+ */
+export const positionOf = (
+  kind: Cursor.Kind,
+  input: {
+    readonly cursor?: string | undefined
+    readonly page?: number | undefined
+    readonly offset?: number | undefined
+  }
+): Effect.Effect<Cursor.Decoded | undefined, ValidationFailed> => {
+  if (input.cursor === undefined) return Effect.succeed(undefined)
+  const others = (["page", "offset"] as const).filter((name) => input[name] !== undefined)
+  if (others.length > 0) {
+    return Effect.fail(
+      ValidationFailed.single("cursor", `cannot be given with ${others.join(" or ")}: page by one or the other`)
+    )
+  }
+  return Either.match(Cursor.decode(kind, input.cursor), { onLeft: Effect.fail, onRight: Effect.succeed })
+}
 
 /** `ListUsers`' numbers as an operation's input takes them: as JSON or as text, `size` defaulted. */
 export const listUsersPageFields = {

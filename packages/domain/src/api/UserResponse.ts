@@ -3,6 +3,8 @@
  * the CLI's `--json` output both use these, so that scripts see one shape.
  */
 import * as Schema from "effect/Schema"
+import * as Cursor from "../kernel/Cursor.js"
+import * as UserInput from "./UserInput.js"
 import { IsoDateTime } from "../kernel/Time.js"
 import type { Member, Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
@@ -38,7 +40,10 @@ export const UserPageResponse = Schema.Struct({
   totalElements: Schema.Int,
   totalPages: Schema.Int,
   size: Schema.Int,
-  number: Schema.Int
+  /** From 0; on a page asked for by cursor, one more than the page that handed the cursor out. */
+  number: Schema.Int,
+  /** The cursor of the page after this one (`cursor=…`), null on the last page. */
+  next: Schema.NullOr(Schema.String)
 })
 export type UserPageResponse = typeof UserPageResponse.Type
 
@@ -78,10 +83,16 @@ export const fromMember = (member: Member): UserResponse => {
   }
 }
 
-export const fromPage = (page: Page<Member>): UserPageResponse => ({
+/** A page of members; `kind` writes its `next` cursor. */
+export const fromPage = (page: Page<Member>, kind: Cursor.Kind = UserInput.memberCursor()): UserPageResponse => ({
   content: page.items.map(fromMember),
   totalElements: page.total,
   totalPages: totalPages(page),
   size: page.size,
-  number: page.page
+  number: page.page,
+  next: nextCursor(page, kind)
 })
+
+/** The cursor of the page after `page`, or null when it is the last. */
+export const nextCursor = (page: Pick<Page<unknown>, "next" | "page">, kind: Cursor.Kind): string | null =>
+  page.next === undefined || page.next === null ? null : Cursor.encode(kind, page.page + 1, page.next)

@@ -13,6 +13,7 @@ import type { Credential } from "../model/identity/Credential.js"
 import type { DomainEvent } from "../model/event/DomainEvent.js"
 import type { MembershipId, OneTimeTokenId, OrganizationId, RoleId, SessionId, TokenId, UserId } from "../kernel/Ids.js"
 import type { LoginThrottle } from "../model/identity/LoginThrottle.js"
+import * as Cursor from "../kernel/Cursor.js"
 import * as Text from "../kernel/Text.js"
 import type { Member, OrganizationMembership } from "../model/membership/Member.js"
 import type { Membership } from "../model/membership/Membership.js"
@@ -124,6 +125,30 @@ const withoutKeys = (record: Record<string, unknown> | null, keys: ReadonlyArray
   return copy
 }
 
+/**
+ * A page of `sorted` as the SQL store answers it: after the keyset position `after` when given (a
+ * position compared as `compare` orders them), else from `start`; `next` is the last item's
+ * position when more follow.
+ */
+const pageOf = <A>(
+  sorted: ReadonlyArray<A>,
+  query: { readonly size: number; readonly after?: ReadonlyArray<string> | undefined },
+  start: number,
+  position: (item: A) => ReadonlyArray<string>,
+  compare: (a: ReadonlyArray<string>, b: ReadonlyArray<string>) => number
+) => {
+  const { after } = query
+  const rest = after === undefined ? sorted.slice(start) : sorted.filter((item) => compare(position(item), after) > 0)
+  const items = rest.slice(0, query.size)
+  return { items, next: rest.length > query.size ? position(items[items.length - 1]!) : null }
+}
+
+/** Positions of text keys and an id, compared as the SQL store's byte order does, `direction` 1 or -1. */
+const byTextKey =
+  (direction: number) =>
+  (a: ReadonlyArray<string>, b: ReadonlyArray<string>): number =>
+    direction * (compareText(a[0]!, b[0]!) || compareText(a[1]!, b[1]!))
+
 /** Everything the ports need, over one state that a transaction can roll back. */
 export const make = Effect.gen(function* () {
   const state = yield* Ref.make(empty)
@@ -213,13 +238,14 @@ export const make = Effect.gen(function* () {
                 (u.name !== null && lower(u.name).includes(needle)))
           )
           .sort((a, b) => compareText(lower(a.email), lower(b.email)) || compareText(a.id, b.id))
-        const start = query.page * query.size
-        return {
-          items: matching.slice(start, start + query.size),
-          total: matching.length,
-          page: query.page,
-          size: query.size
-        }
+        const { items, next } = pageOf(
+          matching,
+          query,
+          query.page * query.size,
+          (user) => [lower(user.email), user.id],
+          byTextKey(1)
+        )
+        return { items, total: matching.length, page: query.page, size: query.size, next }
       }),
     countPlatformAdmins: read((s) => [...s.users.values()].filter(Policy.isActingPlatformAdmin).length)
   })
@@ -230,6 +256,13 @@ export const make = Effect.gen(function* () {
     return [member.user.email, firstName, lastName, firstName && lastName ? `${firstName} ${lastName}` : null].some(
       (text) => text !== null && lower(text).includes(needle)
     )
+  }
+
+  /** Each member order's key, as the SQL store writes it (migration 0010's columns). */
+  const sortKeys = {
+    createdAt: (member: Member) => Cursor.instantOf(member.membership.createdAt),
+    email: (member: Member) => lower(member.user.email),
+    name: (member: Member) => lower(`${member.membership.firstName ?? ""} ${member.membership.lastName ?? ""}`)
   }
 
   const members = MemberRepository.of({
@@ -251,19 +284,14 @@ export const make = Effect.gen(function* () {
           .map((m) => memberOf(s, m))
           .filter((member) => query.q === undefined || matches(member, query.q))
           .filter((member) => query.email === undefined || lower(member.user.email).includes(lower(query.email)))
-          .sort(
-            byCreation(
-              (member) => member.membership.createdAt,
-              (member) => member.user.id
-            )
-          )
-        const start = query.offset ?? query.page * query.size
-        return {
-          items: matching.slice(start, start + query.size),
-          total: matching.length,
-          page: query.page,
-          size: query.size
-        }
+        const sort = query.sort ?? "createdAt"
+        const direction = sort.startsWith("-") ? -1 : 1
+        const key = sortKeys[(direction === -1 ? sort.slice(1) : sort) as keyof typeof sortKeys]
+        const position = (member: Member) => [key(member), member.user.id]
+        const compare = byTextKey(direction)
+        const sorted = matching.sort((a, b) => compare(position(a), position(b)))
+        const { items, next } = pageOf(sorted, query, query.offset ?? query.page * query.size, position, compare)
+        return { items, total: matching.length, page: query.page, size: query.size, next }
       }),
     insert: (membership) => write((s) => ({ ...s, memberships: put(s.memberships, membership.id, membership) })),
     update: (membership) => write((s) => ({ ...s, memberships: put(s.memberships, membership.id, membership) })),
@@ -302,7 +330,7 @@ export const make = Effect.gen(function* () {
       )
   })
 
-  const tokens = TokenRepository.of({
+  const tokens: TokenRepository["Type"] = TokenRepository.of({
     insert: (token, hash) => write((s) => ({ ...s, tokens: put(s.tokens, token.id, { token, hash }) })),
     use: (hash, now) =>
       Ref.modify(state, (s) => {
@@ -333,6 +361,10 @@ export const make = Effect.gen(function* () {
           )
           .reverse()
       ),
+    page: (organizationId, query) =>
+      Effect.map(tokens.list(organizationId), (newestFirst) =>
+        pageOf(newestFirst, query, 0, (token) => [Cursor.instantOf(token.createdAt), token.id], byTextKey(-1))
+      ),
     update: (token) =>
       write((s) => ({ ...s, tokens: put(s.tokens, token.id, { token, hash: s.tokens.get(token.id)!.hash }) }))
   })
@@ -351,6 +383,7 @@ export const make = Effect.gen(function* () {
     append: (event) => write((s) => ({ ...s, events: [...s.events, event] })),
     page: (scope, query) =>
       read((s) => {
+        const sequence = new Map(s.events.map((event, i) => [event, i + 1]))
         const matching = s.events
           .filter(
             (e) =>
@@ -359,13 +392,15 @@ export const make = Effect.gen(function* () {
               (query.types === undefined || query.types.includes(e.type))
           )
           .reverse()
-        const start = query.page * query.size
-        return {
-          items: matching.slice(start, start + query.size),
-          total: matching.length,
-          page: query.page,
-          size: query.size
-        }
+        // An event's sequence is its place in the log, from 1, as the SQL store numbers them.
+        const { items, next } = pageOf(
+          matching,
+          query,
+          query.page * query.size,
+          (event) => [String(sequence.get(event)!)],
+          (a, b) => Number(b[0]) - Number(a[0])
+        )
+        return { items, total: matching.length, page: query.page, size: query.size, next }
       }),
     eraseMembershipData: (organizationId, userId) =>
       eraseWhere(

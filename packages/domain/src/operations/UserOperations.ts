@@ -20,14 +20,16 @@ export const listUsers = Operation.make({
   tag: "Users",
   summary: "List the organization's members: filtered, searched and paged",
   description:
-    "`q` searches the email and the names, `email` the email alone (both: each must match). Paged by `page`, or by `offset` (members to skip), never both.",
+    "`q` searches the email and the names, `email` the email alone (both: each must match). `sort` orders by `createdAt` (the default), `email` or `name`, `-` descending. Paged by `page`, by `offset` (members to skip) or by `cursor` (an earlier page's `next`, which stays put as members are added), one of them.",
   guard: "organization",
   permission: "can_view_users",
   input: Schema.Struct({ ...UserInput.ListUsers.fields, ...UserInput.listUsersPageFields }),
   success: UserResponse.UserPageResponse,
   errors: [],
   run: ({ access }, input) =>
-    Effect.flatMap(Users, (users) => users.list(access, input)).pipe(Effect.map(UserResponse.fromPage))
+    Effect.flatMap(Users, (users) => users.list(access, input)).pipe(
+      Effect.map((page) => UserResponse.fromPage(page, UserInput.memberCursor(input.sort)))
+    )
 })
 
 export const viewUser = Operation.make({

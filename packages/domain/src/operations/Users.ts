@@ -23,7 +23,7 @@ import { EventRepository, MemberRepository, Transactor, UserRepository } from ".
 import { PasswordHasher } from "../ports/Secrets.js"
 import { now } from "../kernel/Time.js"
 import * as User from "../model/identity/User.js"
-import type * as UserInput from "../api/UserInput.js"
+import * as UserInput from "../api/UserInput.js"
 
 export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
   effect: Effect.gen(function* () {
@@ -50,21 +50,30 @@ export class Users extends Effect.Service<Users>()("@roster/domain/Users", {
         return yield* passwordHasher.hash(input.password)
       })
 
-    /** A page by number or by offset; by offset, the page answered is the one the offset falls in. */
+    /**
+     * A page by number, by offset or after a cursor (one of them); by offset, the page answered is
+     * the one the offset falls in; by cursor, the one after the page that handed it out.
+     */
     const list = (access: Access, query: UserInput.ListUsers) =>
       Policy.requirePermission(access, "can_view_users").pipe(
         Effect.zipRight(
           query.page !== undefined && query.offset !== undefined
             ? Effect.fail(ValidationFailed.single("offset", "cannot be given with page: page by one or the other"))
-            : members.page(access.organizationId, {
-                page: query.offset === undefined ? (query.page ?? 0) : Math.floor(query.offset / query.size),
-                size: query.size,
-                offset: query.offset,
-                statuses: query.status ?? MembershipStatus.listedByDefault,
-                roleId: query.roleId,
-                q: query.q,
-                email: query.email
-              })
+            : UserInput.positionOf(UserInput.memberCursor(query.sort), query)
+        ),
+        Effect.flatMap((cursor) =>
+          members.page(access.organizationId, {
+            page:
+              cursor?.page ?? (query.offset === undefined ? (query.page ?? 0) : Math.floor(query.offset / query.size)),
+            size: query.size,
+            offset: query.offset,
+            after: cursor?.position,
+            sort: query.sort,
+            statuses: query.status ?? MembershipStatus.listedByDefault,
+            roleId: query.roleId,
+            q: query.q,
+            email: query.email
+          })
         )
       )
 

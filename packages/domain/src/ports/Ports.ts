@@ -10,7 +10,7 @@ import type { Credential } from "../model/identity/Credential.js"
 import type { DomainEvent, EventType } from "../model/event/DomainEvent.js"
 import type { OrganizationId, RoleId, SessionId, TokenId, UserId } from "../kernel/Ids.js"
 import type { LoginThrottle } from "../model/identity/LoginThrottle.js"
-import type { Member, OrganizationMembership, Page } from "../model/membership/Member.js"
+import type { Member, MemberSort, OrganizationMembership, Page } from "../model/membership/Member.js"
 import type { Membership } from "../model/membership/Membership.js"
 import type { MembershipStatus } from "../model/membership/MembershipStatus.js"
 import type { Organization } from "../model/organization/Organization.js"
@@ -61,6 +61,8 @@ export class RoleRepository extends Context.Tag("@roster/domain/RoleRepository")
 export interface UserQuery {
   readonly page: number
   readonly size: number
+  /** A keyset position (`Page.next` of an earlier page): the page starts after it, and `page` is not read. */
+  readonly after?: ReadonlyArray<string> | undefined
   /** Case-insensitive substring of the email or the name; LIKE wildcards in it match literally. */
   readonly q?: string | undefined
   /** Only platform admins (true) or only the others (false). */
@@ -113,6 +115,10 @@ export interface MemberQuery {
   readonly size: number
   /** Members to skip before the first; `page * size` when absent. */
   readonly offset?: number | undefined
+  /** A keyset position (`Page.next` of an earlier page in the same `sort`): the page starts after it. */
+  readonly after?: ReadonlyArray<string> | undefined
+  /** `createdAt` (membership creation time) when absent; ties broken by user id, in the same direction. */
+  readonly sort?: MemberSort | undefined
   readonly statuses: ReadonlyArray<MembershipStatus>
   readonly roleId?: RoleId | undefined
   /** Case-insensitive substring of the email, first name, last name or "first last". */
@@ -130,7 +136,10 @@ export class MemberRepository extends Context.Tag("@roster/domain/MemberReposito
       userId: UserId,
       lock?: RowLock
     ) => Effect.Effect<Option.Option<Member>>
-    /** Ordered by membership creation time, then user id. A page past the end is empty, with the true total. */
+    /**
+     * Ordered by `sort`, then user id; email and name compare lowercased, in code point order. A page
+     * past the end is empty, with the true total. `next` is set.
+     */
     readonly page: (organizationId: OrganizationId, query: MemberQuery) => Effect.Effect<Page<Member>>
     readonly insert: (membership: Membership) => Effect.Effect<void>
     readonly update: (membership: Membership) => Effect.Effect<void>
@@ -166,8 +175,16 @@ export class TokenRepository extends Context.Tag("@roster/domain/TokenRepository
       id: TokenId,
       lock?: RowLock
     ) => Effect.Effect<Option.Option<OrganizationToken>>
-    /** Newest first. */
+    /** Newest first (creation time, then id). */
     readonly list: (organizationId: OrganizationId) => Effect.Effect<ReadonlyArray<OrganizationToken>>
+    /** `list`'s first `size` tokens after the keyset position `after` (`next` of an earlier one). */
+    readonly page: (
+      organizationId: OrganizationId,
+      query: { readonly size: number; readonly after?: ReadonlyArray<string> | undefined }
+    ) => Effect.Effect<{
+      readonly items: ReadonlyArray<OrganizationToken>
+      readonly next: ReadonlyArray<string> | null
+    }>
     readonly update: (token: OrganizationToken) => Effect.Effect<void>
   }
 >() {}
@@ -175,6 +192,8 @@ export class TokenRepository extends Context.Tag("@roster/domain/TokenRepository
 export interface EventQuery {
   readonly page: number
   readonly size: number
+  /** A keyset position (`Page.next` of an earlier page): the page starts after it. */
+  readonly after?: ReadonlyArray<string> | undefined
   readonly userId?: UserId | undefined
   readonly types?: ReadonlyArray<EventType> | undefined
 }

@@ -27,7 +27,7 @@ export const tests = (it: It): void => {
         })
         yield* events.append(event)
         const page = yield* events.page(acme.organization.id, { page: 0, size: 10 })
-        assert.deepStrictEqual(page, { items: [event], total: 1, page: 0, size: 10 })
+        assert.deepStrictEqual(page, { items: [event], total: 1, page: 0, size: 10, next: null })
       })
     )
 
@@ -54,7 +54,7 @@ export const tests = (it: It): void => {
           newestFirst.filter(predicate).map((e) => e.id)
 
         const all = yield* events.page(org, { page: 0, size: 50 })
-        assert.deepStrictEqual(all, { items: newestFirst, total: 6, page: 0, size: 50 })
+        assert.deepStrictEqual(all, { items: newestFirst, total: 6, page: 0, size: 50, next: null })
 
         const ofAda = yield* events.page(org, { page: 0, size: 50, userId: ada.id })
         assert.deepStrictEqual(
@@ -87,7 +87,7 @@ export const tests = (it: It): void => {
           ]
         )
         const pastFiltered = yield* events.page(org, { page: 3, size: 1, userId: ada.id })
-        assert.deepStrictEqual(pastFiltered, { items: [], total: 3, page: 3, size: 1 })
+        assert.deepStrictEqual(pastFiltered, { items: [], total: 3, page: 3, size: 1, next: null })
       })
     )
 
@@ -105,7 +105,7 @@ export const tests = (it: It): void => {
         yield* appendAll(appended)
         const newestFirst = [...appended].reverse()
         const all = yield* events.page("everywhere", { page: 0, size: 50, userId: ada.id })
-        assert.deepStrictEqual(all, { items: newestFirst, total: 4, page: 0, size: 50 })
+        assert.deepStrictEqual(all, { items: newestFirst, total: 4, page: 0, size: 50, next: null })
         const sessions = yield* events.page("everywhere", {
           page: 0,
           size: 50,
@@ -114,7 +114,7 @@ export const tests = (it: It): void => {
         })
         assert.deepStrictEqual(eventIds(sessions), [appended[1]!.id])
         const second = yield* events.page("everywhere", { page: 1, size: 3, userId: ada.id })
-        assert.deepStrictEqual(second, { items: [appended[0]!], total: 4, page: 1, size: 3 })
+        assert.deepStrictEqual(second, { items: [appended[0]!], total: 4, page: 1, size: 3, next: null })
         // One organization's page still holds only that organization's events.
         assert.deepStrictEqual(eventIds(yield* events.page(acme, { page: 0, size: 50, userId: ada.id })), [
           appended[0]!.id

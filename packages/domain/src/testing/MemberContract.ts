@@ -116,9 +116,9 @@ export const tests = (it: It): void => {
           ]
         )
         const past = yield* members.page(acme.organization.id, { ...query, page: 4, size: 2 })
-        assert.deepStrictEqual(past, { items: [], total: 7, page: 4, size: 2 })
+        assert.deepStrictEqual(past, { items: [], total: 7, page: 4, size: 2, next: null })
         const farPast = yield* members.page(acme.organization.id, { ...query, page: 1000, size: 200 })
-        assert.deepStrictEqual(farPast, { items: [], total: 7, page: 1000, size: 200 })
+        assert.deepStrictEqual(farPast, { items: [], total: 7, page: 1000, size: 200, next: null })
       })
     )
 

@@ -17,6 +17,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import { afterAll, beforeAll, describe, it as test } from "vitest"
 import type { EventLog, It, Ports } from "./Contract.js"
 import * as EventContract from "./EventContract.js"
+import * as ListContract from "./ListContract.js"
 import * as MemberContract from "./MemberContract.js"
 import * as OrganizationContract from "./OrganizationContract.js"
 import * as SignInContract from "./SignInContract.js"
@@ -33,6 +34,7 @@ const organizationParts: ReadonlyArray<(it: It) => void> = [
   MemberContract.tests,
   TokenContract.tests,
   EventContract.tests,
+  ListContract.tests,
   TransactorContract.tests
 ]
 
@@ -42,6 +44,7 @@ const identityParts: ReadonlyArray<(it: It) => void> = [
   UserContract.identityTests,
   MemberContract.identityTests,
   EventContract.identityTests,
+  ListContract.identityTests,
   TransactorContract.identityTests
 ]
 

@@ -150,30 +150,34 @@ export const identityTests = (it: It): void => {
         yield* newUser({ email: `x-${unique()}@example.com` })
         const q = tag.toUpperCase()
         const all = yield* users.page({ page: 0, size: 10, q })
-        assert.deepStrictEqual(all, { items: [a, b, c], total: 3, page: 0, size: 10 })
+        assert.deepStrictEqual(all, { items: [a, b, c], total: 3, page: 0, size: 10, next: null })
         assert.deepStrictEqual(yield* users.page({ page: 0, size: 2, q }), {
           items: [a, b],
           total: 3,
           page: 0,
-          size: 2
+          size: 2,
+          next: [b.email.toLowerCase(), b.id]
         })
         assert.deepStrictEqual(yield* users.page({ page: 1, size: 2, q }), {
           items: [c],
           total: 3,
           page: 1,
-          size: 2
+          size: 2,
+          next: null
         })
         assert.deepStrictEqual(yield* users.page({ page: 5, size: 2, q }), {
           items: [],
           total: 3,
           page: 5,
-          size: 2
+          size: 2,
+          next: null
         })
         assert.deepStrictEqual(yield* users.page({ page: 0, size: 2, q: `${tag}-nobody` }), {
           items: [],
           total: 0,
           page: 0,
-          size: 2
+          size: 2,
+          next: null
         })
       })
     )
@@ -215,7 +219,7 @@ export const identityTests = (it: It): void => {
         assert.strictEqual(after.total, before.total + 1)
         assert.strictEqual(after.items.length, 1)
         const past = yield* users.page({ page: after.total, size: 1 })
-        assert.deepStrictEqual(past, { items: [], total: after.total, page: after.total, size: 1 })
+        assert.deepStrictEqual(past, { items: [], total: after.total, page: after.total, size: 1, next: null })
       })
     )
 

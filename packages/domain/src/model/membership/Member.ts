@@ -23,6 +23,15 @@ export interface Page<A> {
   readonly total: number
   readonly page: number
   readonly size: number
+  /**
+   * Where the next page starts (the sort key of the last item and its tie-breaker) when more items
+   * follow; null on the last page. A store writes it as it compares it (`Cursor.Position`).
+   */
+  readonly next?: ReadonlyArray<string> | null
 }
+
+/** The orders of an organization's member list: by when they joined (the default), email or name; `-` descending. */
+export const memberSorts = ["createdAt", "-createdAt", "email", "-email", "name", "-name"] as const
+export type MemberSort = (typeof memberSorts)[number]
 
 export const totalPages = (page: Pick<Page<unknown>, "total" | "size">): number => Math.ceil(page.total / page.size)
