@@ -2,7 +2,14 @@
  * `roster users …`: an organization's members, their lifecycle and their sign-in, each command an
  * operation of `UserOperations` or `CredentialOperations`; `--json` prints the API's shapes.
  */
-import { CredentialOperations, MembershipStatus, UserInput, UserOperations, type UserResponse } from "@roster/domain"
+import {
+  CredentialOperations,
+  Member,
+  MembershipStatus,
+  UserInput,
+  UserOperations,
+  type UserResponse
+} from "@roster/domain"
 import * as Binding from "../Binding.js"
 import * as Flag from "../Flag.js"
 import { type Context, organizationName, roleName } from "../View.js"
@@ -67,7 +74,13 @@ export const bindings = [
         }
       ),
       Flag.text("q", "--q <text>", "only users whose email or name contains this text (case-insensitive)"),
-      Flag.role("only users with this role (id or name)")
+      Flag.role("only users with this role (id or name)"),
+      Flag.text(
+        "sort",
+        "--sort <order>",
+        `order: ${Member.memberSorts.filter((s) => !s.startsWith("-")).join(", ")} (default: createdAt); -email descends`
+      ),
+      Flag.text("cursor", "--cursor <cursor>", "start after an earlier page (its JSON next), not with --page")
     ],
     view: Members.page
   }),
