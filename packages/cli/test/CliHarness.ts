@@ -75,7 +75,8 @@ export const EventPage = Schema.Struct({
   totalElements: Schema.Int,
   totalPages: Schema.Int,
   size: Schema.Int,
-  number: Schema.Int
+  number: Schema.Int,
+  next: Schema.NullOr(Schema.String)
 })
 
 /** A failure is one line on stderr, `error CODE: message`, nothing on stdout, and the exit status. */

@@ -66,7 +66,7 @@ describe("Audit", () => {
 
   it.effect("ListEvents decodes with defaults and refuses unknown event types", () =>
     Effect.gen(function* () {
-      assert.deepStrictEqual(yield* Validation.decode(ListEvents, { root: "query" })({}), { page: 0, size: 20 })
+      assert.deepStrictEqual(yield* Validation.decode(ListEvents, { root: "query" })({}), { size: 20 })
       const error = yield* Effect.flip(Validation.decode(ListEvents, { root: "query" })({ type: ["user.exploded"] }))
       assert.deepStrictEqual(
         error.issues.map((i) => i.field),

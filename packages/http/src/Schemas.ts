@@ -378,14 +378,16 @@ export const additions = {
     totalElements: { type: "integer" },
     totalPages: { type: "integer" },
     size: { type: "integer" },
-    number: { type: "integer" }
+    number: { type: "integer" },
+    next: { type: ["string", "null"] }
   }),
   PlatformEventPage: exactObject({
     content: { type: "array", items: platformEvent },
     totalElements: { type: "integer" },
     totalPages: { type: "integer" },
     size: { type: "integer" },
-    number: { type: "integer" }
+    number: { type: "integer" },
+    next: { type: ["string", "null"] }
   }),
   Health: exactObject({ status: { const: "ok" } })
 }

@@ -36,6 +36,37 @@ export const tests = (h: Harness) => {
       expect(JSON.stringify(everything.json)).not.toMatch(/tot_[0-9A-Za-z]{52}/)
     })
 
+    it("pages by cursor: next and Link, stable as events are appended; a cursor is given alone", async () => {
+      const org = await organization()
+      const token = await org.token(Permission.all)
+      const userId = (await post("/organizations/users", token, { email: `cur-${randomUuid()}@example.com` })).json.id
+      await put(`/organizations/users/${userId}/profile`, token, { title: "One" })
+      await put(`/organizations/users/${userId}/profile`, token, { title: "Two" })
+      const first = await get(`/organizations/events?userId=${userId}&size=2`, token)
+      expect(first.json.content.map((e: any) => e.after?.title)).toEqual(["Two", "One"])
+      expect(first.headers.get("link")).toBe(`<?userId=${userId}&size=2&cursor=${first.json.next}>; rel="next"`)
+      // Appended meanwhile, newer than the cursor: not on the pages after it.
+      await put(`/organizations/users/${userId}/profile`, token, { title: "Three" })
+      const second = await get(`/organizations/events?userId=${userId}&size=2&cursor=${first.json.next}`, token)
+      expect(second.json).toMatchObject({ number: 1, next: null, totalElements: 4 })
+      expect(second.json.content.map((e: any) => e.type)).toEqual(["user.added"])
+      expect(second.headers.get("link")).toBeNull()
+      expectError(
+        await get(`/organizations/events?page=0&cursor=${first.json.next}`, token),
+        400,
+        "VALIDATION_FAILED",
+        "cursor: cannot be given with page: page by one or the other"
+      )
+      await post("/organizations/users", token, { email: `cur-${randomUuid()}@example.com` })
+      const members = (await get("/organizations/users?size=1", token)).json.next
+      expectError(
+        await get(`/organizations/events?cursor=${members}`, token),
+        400,
+        "VALIDATION_FAILED",
+        /^cursor: was not made by this list/
+      )
+    })
+
     it("refuses unknown types, bad user ids and unknown parameters", async () => {
       expectError(await get("/organizations/events?type=user.deleted", h.admin), 400, "VALIDATION_FAILED", /^type: /)
       expectError(await get("/organizations/events?userId=42", h.admin), 400, "VALIDATION_FAILED", /^userId: /)

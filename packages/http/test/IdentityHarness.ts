@@ -109,7 +109,8 @@ const PlatformEventPage = Schema.Struct({
   totalElements: Schema.Int,
   totalPages: Schema.Int,
   size: Schema.Int,
-  number: Schema.Int
+  number: Schema.Int,
+  next: Schema.NullOr(Schema.String)
 })
 
 export interface Organization {

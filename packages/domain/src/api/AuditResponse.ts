@@ -8,6 +8,8 @@ import { Permission } from "../model/access/Permission.js"
 import type * as DomainEvent from "../model/event/DomainEvent.js"
 import type { Page } from "../model/membership/Member.js"
 import { totalPages } from "../model/membership/Member.js"
+import { eventCursor } from "./UserInput.js"
+import { nextCursor } from "./UserResponse.js"
 import type * as OrganizationToken from "../model/access/OrganizationToken.js"
 
 const DateTime = IsoDateTime
@@ -92,7 +94,9 @@ const pageOf = <A, I>(item: Schema.Schema<A, I>) =>
     totalElements: Schema.Int,
     totalPages: Schema.Int,
     size: Schema.Int,
-    number: Schema.Int
+    number: Schema.Int,
+    /** The cursor of the page after this one (`cursor=…`), null on the last page. */
+    next: Schema.NullOr(Schema.String)
   })
 
 export const EventPageResponse = pageOf(EventResponse)
@@ -125,7 +129,8 @@ export const fromEventPage = <A>(page: Page<DomainEvent.DomainEvent>, show: (eve
   totalElements: page.total,
   totalPages: totalPages(page),
   size: page.size,
-  number: page.page
+  number: page.page,
+  next: nextCursor(page, eventCursor)
 })
 
 /** An organization's log, a page of it. */

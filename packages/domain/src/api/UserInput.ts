@@ -122,6 +122,9 @@ export const memberCursor = (sort: MemberSort = "createdAt"): Cursor.Kind => ({
   parts: [sort.endsWith("createdAt") ? Cursor.instant : Cursor.text, Cursor.uuid]
 })
 
+/** What an event log's cursor is made for: newest first, by the log's sequence. */
+export const eventCursor: Cursor.Kind = { list: "events", sort: "-seq", parts: [Cursor.sequence] }
+
 /**
  * The page and keyset position a list's `cursor` holds (undefined without one), or `ValidationFailed`
  * naming `cursor`: it is malformed, made by another list or order, or given with a page number or
@@ -143,6 +146,12 @@ export const positionOf = (
     )
   }
   return Either.match(Cursor.decode(kind, input.cursor), { onLeft: Effect.fail, onRight: Effect.succeed })
+}
+
+/** A list's `page` and `size` as an operation's input takes them, `page` left out when absent (a cursor may stand for it). */
+export const cursorPageFields = {
+  page: Schema.optional(TextValue.integer(PageNumber, "must be a whole number, 0 or more")),
+  size: pageFields.size
 }
 
 /** `ListUsers`' numbers as an operation's input takes them: as JSON or as text, `size` defaulted. */

@@ -11,10 +11,15 @@ import type { Actor } from "../model/access/Actor.js"
 import { OrganizationId, UserId } from "../kernel/Ids.js"
 import * as Policy from "../model/policy/Policy.js"
 import { type EventScope, EventRepository } from "../ports/Ports.js"
-import { strictPageFields } from "../api/UserInput.js"
+import { eventCursor, PageNumber, positionOf, strictPageFields } from "../api/UserInput.js"
+import * as Cursor from "../kernel/Cursor.js"
 
 export const ListEvents = Schema.Struct({
-  ...strictPageFields,
+  /** From 0; the first page when absent. Not with `cursor`. */
+  page: Schema.optional(PageNumber),
+  size: strictPageFields.size,
+  /** Where an earlier page of this log stopped (its `next`): stable as events are appended. */
+  cursor: Schema.optional(Cursor.Text),
   userId: Schema.optional(UserId),
   type: Schema.optional(Schema.NonEmptyArray(EventType))
 })
@@ -31,7 +36,15 @@ export class Audit extends Effect.Service<Audit>()("@roster/domain/Audit", {
   effect: Effect.gen(function* () {
     const events = yield* EventRepository
     const page = (scope: EventScope, query: ListEvents) =>
-      events.page(scope, { page: query.page, size: query.size, userId: query.userId, types: query.type })
+      Effect.flatMap(positionOf(eventCursor, query), (cursor) =>
+        events.page(scope, {
+          page: cursor?.page ?? query.page ?? 0,
+          size: query.size,
+          after: cursor?.position,
+          userId: query.userId,
+          types: query.type
+        })
+      )
 
     /** The organization's events, newest first. */
     const list = (access: Access, query: ListEvents) =>

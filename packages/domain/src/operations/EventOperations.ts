@@ -15,7 +15,7 @@ export const listEvents = Operation.make({
   summary: "The organization's audit log, newest first",
   guard: "organization",
   permission: "can_view_audit",
-  input: Schema.Struct({ ...ListEvents.fields, ...UserInput.pageFields }),
+  input: Schema.Struct({ ...ListEvents.fields, ...UserInput.cursorPageFields }),
   success: AuditResponse.EventPageResponse,
   errors: [],
   run: ({ access }, input) =>
@@ -28,7 +28,7 @@ export const listAllEvents = Operation.make({
   summary: "Every event, identity-level ones included, newest first",
   description: "Each event names its organization (null for an identity's own); `organizationId` narrows to one.",
   guard: "platform",
-  input: Schema.Struct({ ...ListAllEvents.fields, ...UserInput.pageFields }),
+  input: Schema.Struct({ ...ListAllEvents.fields, ...UserInput.cursorPageFields }),
   success: AuditResponse.PlatformEventPageResponse,
   errors: [],
   run: ({ actor }, input) =>
