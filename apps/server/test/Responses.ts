@@ -18,14 +18,16 @@ export const expectUser = (user: any, expected: { readonly email: string; readon
   expect(Number.isNaN(Date.parse(user.createdDateTime))).toBe(false)
 }
 
-/** A first page (default size 20) of a `UserPageResponse` holding these emails, in this order. */
+/** A first and only page (default size 20) of a `UserPageResponse` holding these emails, in this order. */
 export const expectUserPage = (page: any, emails: ReadonlyArray<string>) => {
-  expect(Object.keys(page).sort()).toEqual(["content", "number", "size", "totalElements", "totalPages"])
+  expect(Object.keys(page).sort()).toEqual(["content", "next", "number", "size", "totalElements", "totalPages"])
   expect(page).toMatchObject({
     totalElements: emails.length,
     totalPages: Math.ceil(emails.length / 20),
     size: 20,
-    number: 0
+    number: 0,
+    // Under a page's worth: nothing follows.
+    next: null
   })
   expect(page.content.map((user: any) => user.email)).toEqual(emails)
   for (const [index, email] of emails.entries()) expectUser(page.content[index], { email })
