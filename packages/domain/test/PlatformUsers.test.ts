@@ -267,7 +267,7 @@ describe("Platform.list", () => {
   it.effect("the operation reads limit and search as text, as a query string sends them", () =>
     Effect.gen(function* () {
       const input = yield* Validation.decode(PlatformOperations.listAccounts.input)({ limit: "5", search: "ada" })
-      assert.deepStrictEqual(input, { page: 0, limit: 5, search: "ada" })
+      assert.deepStrictEqual(input, { limit: 5, search: "ada" })
       const wrong = yield* Effect.flip(Validation.decode(PlatformOperations.listAccounts.input)({ limit: "0" }))
       assert.deepStrictEqual(
         wrong.issues.map((i) => i.field),

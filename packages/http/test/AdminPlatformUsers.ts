@@ -75,6 +75,39 @@ export const tests = (h: IdentityHarness.Harness) => {
       h.expectError(await page("perPage=5"), 400, "VALIDATION_FAILED", /^perPage: .*limit.*search/)
     })
 
+    it("pages by cursor: each account once, in order, with next and an exact Link; a cursor is given alone", async () => {
+      const root = await admin()
+      const { marker, emails } = await marked()
+      const page = (query: string) => h.request("GET", `/admin/users?${query}`, { auth: root.auth })
+      const seen: Array<string> = []
+      let reply = await page(`search=${marker}&limit=1`)
+      const numbers: Array<number> = []
+      for (;;) {
+        expect(reply.status).toBe(200)
+        seen.push(...reply.json.content.map((a: any) => a.email))
+        numbers.push(reply.json.number)
+        if (reply.json.next === null) break
+        expect(reply.headers.get("link")).toBe(`<?search=${marker}&limit=1&cursor=${reply.json.next}>; rel="next"`)
+        reply = await page(`search=${marker}&limit=1&cursor=${reply.json.next}`)
+      }
+      expect(seen).toEqual(emails)
+      expect(numbers).toEqual([0, 1, 2])
+      expect(reply.headers.get("link")).toBeNull()
+      expect(reply.json).toMatchObject({ totalElements: 3, size: 1, number: 2, next: null })
+      const first = (await page(`q=${marker}&size=2`)).json
+      expect(first.next).toEqual(expect.any(String))
+      h.expectError(
+        await page(`q=${marker}&page=0&cursor=${first.next}`),
+        400,
+        "VALIDATION_FAILED",
+        "cursor: cannot be given with page: page by one or the other"
+      )
+      h.expectError(await page("cursor=not*base64"), 400, "VALIDATION_FAILED", /^cursor: must be a cursor/)
+      h.expectError(await page("cursor=bm9wZQ"), 400, "VALIDATION_FAILED", /^cursor: must be a cursor/)
+      const events = (await h.request("GET", "/admin/events?size=1", { auth: root.auth })).json.next
+      h.expectError(await page(`cursor=${events}`), 400, "VALIDATION_FAILED", /^cursor: was not made by this list/)
+    })
+
     it("is a platform admin's: a member is refused before the parameters are read", async () => {
       const org = await h.organization()
       const ada = await member(org)

@@ -25,6 +25,67 @@ export const tests = (h: Harness) => {
   })
 
   describe("/organizations/tokens", () => {
+    it("pages by limit and cursor, newest first, with a Link; without either it answers every token as before", async () => {
+      const org = await h.organization()
+      const token = await org.token(Permission.all)
+      for (const n of [1, 2, 3, 4])
+        await post("/organizations/tokens", token, { name: `t${n}`, permissions: ["can_view_users"] })
+      const everything = await get("/organizations/tokens", token)
+      expect(everything.status).toBe(200)
+      expect(everything.json.map((t: any) => t.name).slice(0, 4)).toEqual(["t4", "t3", "t2", "t1"])
+      expect(everything.json).toHaveLength(5)
+      expect(everything.headers.get("link")).toBeNull()
+      const seen: Array<unknown> = []
+      let reply = await get("/organizations/tokens?limit=2", token)
+      for (;;) {
+        expect(reply.status).toBe(200)
+        expect(Array.isArray(reply.json)).toBe(true)
+        seen.push(...reply.json)
+        const link = reply.headers.get("link")
+        if (link === null) break
+        const cursor = /^<\?limit=2&cursor=([A-Za-z0-9_-]+)>; rel="next"$/.exec(link)?.[1]
+        expect(cursor).toEqual(expect.any(String))
+        reply = await get(`/organizations/tokens?limit=2&cursor=${cursor}`, token)
+      }
+      expect(seen).toEqual(everything.json)
+      expect(reply.json).toHaveLength(1)
+      // A cursor alone pages by 20; the last page has no Link.
+      const cursor = /cursor=([A-Za-z0-9_-]+)/.exec(
+        (await get("/organizations/tokens?limit=1", token)).headers.get("link")!
+      )![1]
+      const rest = await get(`/organizations/tokens?cursor=${cursor}`, token)
+      expect(rest.json).toEqual(everything.json.slice(1))
+      expect(rest.headers.get("link")).toBeNull()
+      for (const limit of ["0", "101", "abc"]) {
+        expectError(
+          await get(`/organizations/tokens?limit=${limit}`, token),
+          400,
+          "VALIDATION_FAILED",
+          /^limit: must be a whole number from 1 to 100/
+        )
+      }
+      expectError(
+        await get(`/organizations/tokens?page=1&cursor=${cursor}`, token),
+        400,
+        "VALIDATION_FAILED",
+        /^page: /
+      )
+      expectError(
+        await get("/organizations/tokens?cursor=bm9wZQ", token),
+        400,
+        "VALIDATION_FAILED",
+        /^cursor: must be a cursor/
+      )
+      const events = (await get("/organizations/events?size=1", token)).json.next
+      expect(events).toEqual(expect.any(String))
+      expectError(
+        await get(`/organizations/tokens?cursor=${events}`, token),
+        400,
+        "VALIDATION_FAILED",
+        /^cursor: was not made by this list/
+      )
+    })
+
     it("creates a token (201), whose secret is shown once and works at once", async () => {
       const created = await post("/organizations/tokens", h.admin, {
         name: "  ci  ",

@@ -200,12 +200,19 @@ describe("GET /openapi/roster.json", () => {
     expect(change.properties.newPassword).toMatchObject({ minLength: 8, maxLength: 64 })
     const list = document.paths["/admin/users"].get.parameters
     expect(list.map((p: any) => [p.name, p.in, p.required, p.schema.type, p.schema.default])).toEqual([
-      ["page", "query", false, "integer", 0],
+      // No default: a cursor may stand for it (the first page when neither is given).
+      ["page", "query", false, "integer", undefined],
       ["size", "query", false, "integer", undefined],
       ["limit", "query", false, "integer", undefined],
       ["q", "query", false, "string", undefined],
       ["search", "query", false, "string", undefined],
-      ["platformAdmin", "query", false, "boolean", undefined]
+      ["platformAdmin", "query", false, "boolean", undefined],
+      ["cursor", "query", false, "string", undefined]
+    ])
+    const tokens = document.paths["/organizations/tokens"].get.parameters.filter((p: any) => p.in === "query")
+    expect(tokens.map((p: any) => [p.name, p.in, p.required, p.schema.type])).toEqual([
+      ["limit", "query", false, "integer"],
+      ["cursor", "query", false, "string"]
     ])
     // The platform-users API's names beside Roster's, each saying it is the other's twin.
     const described = Object.fromEntries(list.map((p: any) => [p.name, p.schema.description]))

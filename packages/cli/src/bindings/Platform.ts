@@ -9,6 +9,7 @@ const account = [{ field: "userId", description: "the account's email or id", lo
 const search = Flag.text("q", "--q <text>", "case-insensitive part of the email or name")
 const page = Flag.page()
 const size = Flag.integer("size", "--size <n>", "page size")
+const cursor = Flag.text("cursor", "--cursor <cursor>", "start after an earlier page (its JSON next), not with --page")
 
 /** An operation on one account that takes nothing but its id, and answers the account. */
 type OnAccount =
@@ -46,7 +47,7 @@ const admins = [
     verb: "list",
     description: "List the platform admins, a page at a time",
     fixed: { platformAdmin: true },
-    flags: [search, page, size],
+    flags: [search, page, size, cursor],
     view: Accounts.page
   }),
   action(PlatformOperations.promoteAccount, "admins", "promote", "Make an account a platform admin"),
@@ -58,7 +59,7 @@ const accounts = [
     noun: "accounts",
     verb: "list",
     description: "List every identity, a page at a time (GET /admin/users)",
-    flags: [search, Flag.toggle("platformAdmin", "--admins", "only platform admins"), page, size],
+    flags: [search, Flag.toggle("platformAdmin", "--admins", "only platform admins"), page, size, cursor],
     view: Accounts.page
   }),
   Binding.make(PlatformOperations.createAccount, {

@@ -45,6 +45,10 @@ export const bindings = [
     noun,
     verb: "list",
     description: "List an organization's tokens, newest first (never their secrets)",
+    flags: [
+      Flag.integer("limit", "--limit <n>", "at most this many (1 to 100); every token when neither this nor --cursor"),
+      Flag.text("cursor", "--cursor <cursor>", "start after an earlier page (the cursor of its API Link header)")
+    ],
     view: Tokens.list
   }),
   Binding.make(TokenOperations.revokeToken, {

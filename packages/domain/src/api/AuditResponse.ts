@@ -35,6 +35,18 @@ export type TokenResponse = typeof TokenResponse.Type
 export const TokenListResponse = Schema.Array(TokenResponse)
 export type TokenListResponse = typeof TokenListResponse.Type
 
+/**
+ * A page of the token list: the same array, with the cursor of the page after it (null on the last)
+ * as a non-enumerable `next`, which the body does not show and the HTTP layer answers as `Link`.
+ */
+export const tokenPage = (
+  items: ReadonlyArray<TokenResponse>,
+  next: string | null
+): TokenListResponse & { readonly next: string | null } =>
+  Object.defineProperty([...items], "next", { value: next, enumerable: false }) as unknown as TokenListResponse & {
+    readonly next: string | null
+  }
+
 const { id: tokenId, ...tokenFields } = TokenResponse.fields
 
 /** A token just created (`POST /organizations/tokens`): its secret, shown this once, right after its id. */

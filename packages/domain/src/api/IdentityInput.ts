@@ -7,7 +7,8 @@ import * as Text from "../kernel/Text.js"
 import { ValidationFailed } from "../kernel/ValidationError.js"
 import { AvatarUrl, Email, UserName } from "../model/identity/User.js"
 import * as TextValue from "../kernel/TextValue.js"
-import { PageSize, SearchText, defaultPageSize, maxPageSize, pageFields } from "./UserInput.js"
+import * as Cursor from "../kernel/Cursor.js"
+import { PageSize, SearchText, cursorPageFields, defaultPageSize, maxPageSize, positionOf } from "./UserInput.js"
 
 /**
  * A password as typed to prove who one is. No rules beyond a bound: the rules are for new passwords,
@@ -76,7 +77,8 @@ const PageSizeValue = TextValue.integer(PageSize, `must be a whole number from 1
  * platform-users API's mean the same, and a request may use either, not both (`accountQuery`).
  */
 export const ListAccounts = Schema.Struct({
-  page: pageFields.page,
+  /** From 0; the first page when absent. Not with `cursor`. */
+  page: cursorPageFields.page,
   size: Schema.optional(
     PageSizeValue.annotations({
       description: `The page size (${defaultPageSize} when absent); \`limit\` is another name for it`
@@ -98,7 +100,9 @@ export const ListAccounts = Schema.Struct({
     })
   ),
   /** Only platform admins (true), or only the others (false). */
-  platformAdmin: Schema.optional(TextValue.boolean)
+  platformAdmin: Schema.optional(TextValue.boolean),
+  /** Where an earlier page of this list stopped (its `next`): stable as identities are added. Not with `page`. */
+  cursor: Schema.optional(Cursor.Text)
 })
 export type ListAccounts = typeof ListAccounts.Type
 
@@ -106,6 +110,8 @@ export type ListAccounts = typeof ListAccounts.Type
 export interface AccountQuery {
   readonly page: number
   readonly size: number
+  /** Where the page starts (a cursor's position), after that identity. */
+  readonly after?: ReadonlyArray<string> | undefined
   readonly q?: string | undefined
   readonly platformAdmin?: boolean | undefined
 }
@@ -126,18 +132,26 @@ const oneNameEach = (
   return first === undefined ? Effect.void : Effect.fail(new ValidationFailed({ issues: [first, ...rest] }))
 }
 
-/** The list's query with each parameter under one name; `ValidationFailed` naming both names of one given twice. */
+/** What the identity list's cursor is made for: by lowercase email, then id. */
+export const accountCursor: Cursor.Kind = { list: "accounts", sort: "email", parts: [Cursor.text, Cursor.uuid] }
+
+/**
+ * The list's query with each parameter under one name; `ValidationFailed` naming both names of one
+ * given twice, or naming `cursor` when it is malformed, another list's, or given with `page`.
+ */
 export const accountQuery = (input: ListAccounts): Effect.Effect<AccountQuery, ValidationFailed> =>
   oneNameEach([
     ["size", "limit", input.size, input.limit],
     ["q", "search", input.q, input.search]
   ]).pipe(
-    Effect.as({
-      page: input.page,
+    Effect.zipRight(positionOf(accountCursor, input)),
+    Effect.map((cursor) => ({
+      page: cursor?.page ?? input.page ?? 0,
       size: input.size ?? input.limit ?? defaultPageSize,
+      after: cursor?.position,
       q: input.q ?? input.search,
       platformAdmin: input.platformAdmin
-    })
+    }))
   )
 
 /**

@@ -14,6 +14,8 @@ import type { Account, Profile, SessionView, SignedIn, TotpEnrolment } from "../
 import type * as User from "../model/identity/User.js"
 import type * as OneTimeToken from "../model/identity/OneTimeToken.js"
 import * as PublicUrl from "../kernel/PublicUrl.js"
+import { accountCursor } from "./IdentityInput.js"
+import { nextCursor } from "./UserResponse.js"
 
 const DateTime = IsoDateTime
 
@@ -191,7 +193,9 @@ export const AccountPageResponse = Schema.Struct({
   totalElements: Schema.Int,
   totalPages: Schema.Int,
   size: Schema.Int,
-  number: Schema.Int
+  number: Schema.Int,
+  /** The cursor of the page after this one (`cursor=…`), null on the last page. */
+  next: Schema.NullOr(Schema.String)
 })
 export type AccountPageResponse = typeof AccountPageResponse.Type
 
@@ -200,7 +204,8 @@ export const fromAccountPage = (page: Page<User.User>): AccountPageResponse => (
   totalElements: page.total,
   totalPages: totalPages(page),
   size: page.size,
-  number: page.page
+  number: page.page,
+  next: nextCursor(page, accountCursor)
 })
 
 /** A link handed out once (`…/magic-link`, `…/email-verification`): where to send the user, and until when it works. */

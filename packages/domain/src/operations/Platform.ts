@@ -150,7 +150,13 @@ export class Platform extends Effect.Service<Platform>()("@roster/domain/Platfor
       Policy.requirePlatformAdmin(actor).pipe(
         Effect.zipRight(IdentityInput.accountQuery(input)),
         Effect.flatMap((query) =>
-          users.page({ page: query.page, size: query.size, q: query.q, platformAdmin: query.platformAdmin })
+          users.page({
+            page: query.page,
+            size: query.size,
+            after: query.after,
+            q: query.q,
+            platformAdmin: query.platformAdmin
+          })
         )
       )
 

@@ -22,7 +22,7 @@ export const listAccounts = Operation.make({
   summary: "List every identity, searched and paged",
   guard: "platform",
   description:
-    "`limit` is another name for `size`, and `search` for `q` (the platform-users API's names): give one of each pair.",
+    "`limit` is another name for `size`, and `search` for `q` (the platform-users API's names): give one of each pair. `next` is the cursor of the page after (`cursor=…`, not with `page`), also in a `Link` header.",
   input: IdentityInput.ListAccounts,
   success: IdentityResponse.AccountPageResponse,
   errors: [],

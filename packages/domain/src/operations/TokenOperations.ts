@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as AuditResponse from "../api/AuditResponse.js"
 import * as TokenInput from "../api/TokenInput.js"
+import * as Cursor from "../kernel/Cursor.js"
 import { TokenId } from "../kernel/Ids.js"
 import * as Time from "../kernel/Time.js"
 import * as Operation from "./Operation.js"
@@ -17,15 +18,30 @@ export const listTokens = Operation.make({
   id: "list-tokens",
   tag: "Tokens",
   summary: "List the organization's API tokens (never their secrets)",
+  description:
+    'Newest first. Without `limit` or `cursor`: every token. With either: at most `limit` (20 when absent), and when more follow, a `Link: <?…&cursor=…>; rel="next"` header to the next page (the answer is an array: it has no room for `next`).',
   guard: "organization",
   permission,
-  input: Schema.Struct({}),
+  input: TokenInput.ListTokens,
   success: AuditResponse.TokenListResponse,
   errors: [],
-  run: ({ access }) =>
-    Effect.flatMap(Tokens, (tokens) => tokens.list(access)).pipe(
-      Effect.map((list) => list.map(AuditResponse.fromToken))
-    )
+  run: ({ access }, input) =>
+    input.limit === undefined && input.cursor === undefined
+      ? Effect.flatMap(Tokens, (tokens) => tokens.list(access)).pipe(
+          Effect.map((list) => list.map(AuditResponse.fromToken))
+        )
+      : Effect.flatMap(Effect.all([Tokens, TokenInput.tokenStart(input)]), ([tokens, cursor]) =>
+          tokens
+            .list(access, { size: input.limit ?? TokenInput.defaultTokenLimit, after: cursor?.position })
+            .pipe(
+              Effect.map(({ items, next }) =>
+                AuditResponse.tokenPage(
+                  items.map(AuditResponse.fromToken),
+                  next === null ? null : Cursor.encode(TokenInput.tokenCursor, (cursor?.page ?? 0) + 1, next)
+                )
+              )
+            )
+        )
 })
 
 export const createToken = Operation.make({

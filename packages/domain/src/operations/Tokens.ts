@@ -88,8 +88,35 @@ export class Tokens extends Effect.Service<Tokens>()("@roster/domain/Tokens", {
         return { token, secret }
       })
 
-    const list = (access: Access) =>
-      Policy.requirePermission(access, "can_manage_tokens").pipe(Effect.zipRight(tokens.list(access.organizationId)))
+    const allowed = (access: Access) => Policy.requirePermission(access, "can_manage_tokens")
+    type Refused = Effect.Effect.Error<ReturnType<typeof allowed>>
+    /** Where a page of tokens starts and how many it holds. */
+    type Query = { readonly size: number; readonly after?: ReadonlyArray<string> | undefined }
+
+    /**
+     * The organization's tokens, newest first: every one, or with `query` its first `size` after the
+     * keyset position `after`, and where the next page starts (null on the last).
+     */
+    const list: {
+      (access: Access): Effect.Effect<ReadonlyArray<OrganizationToken.OrganizationToken>, Refused>
+      (
+        access: Access,
+        query: Query
+      ): Effect.Effect<
+        {
+          readonly items: ReadonlyArray<OrganizationToken.OrganizationToken>
+          readonly next: ReadonlyArray<string> | null
+        },
+        Refused
+      >
+    } = (access: Access, query?: Query): Effect.Effect<any, Refused> =>
+      allowed(access).pipe(
+        Effect.zipRight(
+          query === undefined
+            ? (tokens.list(access.organizationId) as Effect.Effect<unknown>)
+            : tokens.page(access.organizationId, query)
+        )
+      )
 
     /** Revoking a revoked token changes nothing and succeeds. */
     const revoke = (access: Access, tokenId: TokenId) =>
