@@ -8,7 +8,17 @@ describe("Binding.make", () => {
   it("puts path fields in the path and the rest in the query of a GET, lists for arrays", () => {
     const list = Binding.make(UserOperations.listUsers, { method: "GET", path: "/organizations/users" })
     expect(list).toMatchObject({ pathFields: [], rest: "query", status: 200, safe: true })
-    expect([...list.restFields].sort()).toEqual(["cursor", "email", "offset", "page", "q", "roleId", "size", "sort", "status"])
+    expect([...list.restFields].sort()).toEqual([
+      "cursor",
+      "email",
+      "offset",
+      "page",
+      "q",
+      "roleId",
+      "size",
+      "sort",
+      "status"
+    ])
     expect(list.lists).toEqual(["status"])
   })
 
