@@ -7,12 +7,12 @@
  * directory a running server holds is refused, naming what to do.
  */
 import * as Effect from "effect/Effect"
-import * as Path from "node:path"
 import { CliError } from "./CliError.js"
-import type { Database, Environment } from "./Connection.js"
+import type { Environment } from "./Connection.js"
 import * as ExitCode from "./ExitCode.js"
 import type * as Format from "./Format.js"
 import type { Storage } from "./Io.js"
+import * as OnThisMachine from "./OnThisMachine.js"
 import type { Output } from "./Plan.js"
 
 /** One organization × status × role whose counter is not the number of its memberships. */
@@ -55,23 +55,7 @@ export const run = (
     if (counters === undefined) {
       return yield* fail("COUNTERS_UNSUPPORTED", "this roster cannot open a database", ExitCode.unexpected)
     }
-    const database: Database = yield* Effect.try({
-      try: () => environment.database(request.storage),
-      catch: (error) => error
-    })
-    if (database._tag === "Embedded") {
-      const dataDir = Path.resolve(database.dataDir)
-      const server = environment.server(dataDir)
-      if (server !== undefined) {
-        return yield* fail(
-          "DATA_DIRECTORY_LOCKED",
-          `The data directory ${dataDir} is in use by ${
-            server.url === undefined ? "another Roster process" : `the Roster server at ${server.url}`
-          } (pid ${server.pid}): stop it and run roster db counters again`,
-          ExitCode.unexpected
-        )
-      }
-    }
+    yield* OnThisMachine.requireFree(request.storage, environment, "stop it and run roster db counters again")
     const drift = yield* counters(request.storage, { repair: request.repair, organization: request.organization })
     if (drift.length > 0 && !request.repair) {
       return yield* fail(

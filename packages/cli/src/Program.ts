@@ -232,6 +232,28 @@ const storageOf = (self: Command, options: GlobalOptions): Storage => {
   }
 }
 
+/**
+ * The checks of a command that works on this machine's database itself (`db counters`, `dev seed`):
+ * no `--profile` (no server is asked), and an `--organization`, when given, that is not blank.
+ */
+const onThisMachine = (
+  self: Command,
+  given: GlobalOptions & Record<string, unknown>,
+  command: string
+): string | undefined => {
+  if (given.profile !== undefined) {
+    self.error(`option '--profile' does not apply: roster ${command} works on this machine's database`, {
+      exitCode: 2,
+      code: "roster.profileNotApplicable"
+    })
+  }
+  const organization = given.organization as string | undefined
+  if (organization !== undefined && organization.trim() === "") {
+    self.error("option '--organization' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
+  }
+  return organization
+}
+
 /** `roster db backup` and `roster db restore`: the embedded database's files, not operations. */
 const defineDatabase = (
   program: Command,
@@ -300,16 +322,7 @@ const defineDatabase = (
   ).action((...params: Array<unknown>) => {
     const self = params[params.length - 1] as Command
     const given = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
-    if (given.profile !== undefined) {
-      self.error("option '--profile' does not apply: roster db counters works on this machine's database", {
-        exitCode: 2,
-        code: "roster.profileNotApplicable"
-      })
-    }
-    const organization = given.organization as string | undefined
-    if (organization !== undefined && organization.trim() === "") {
-      self.error("option '--organization' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
-    }
+    const organization = onThisMachine(self, given, "db counters")
     invoke({
       _tag: "Counters",
       repair: given.repair === true,
@@ -353,16 +366,7 @@ const defineDev = (program: Command, invoke: (invocation: Invocation) => void) =
   ).action((...params: Array<unknown>) => {
     const self = params[params.length - 1] as Command
     const given = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
-    if (given.profile !== undefined) {
-      self.error("option '--profile' does not apply: roster dev seed works on this machine's database", {
-        exitCode: 2,
-        code: "roster.profileNotApplicable"
-      })
-    }
-    const organization = given.organization as string | undefined
-    if (organization !== undefined && organization.trim() === "") {
-      self.error("option '--organization' must not be empty", { exitCode: 2, code: "roster.emptyOption" })
-    }
+    const organization = onThisMachine(self, given, "dev seed")
     invoke({
       _tag: "Seed",
       members: given.members as number,

@@ -6,12 +6,12 @@
  * terminal, never with `--json`; with `--json` the answer is `{ organizationId, token }` alone.
  */
 import * as Effect from "effect/Effect"
-import * as Path from "node:path"
 import { CliError } from "./CliError.js"
-import type { Database, Environment } from "./Connection.js"
+import type { Environment } from "./Connection.js"
 import * as ExitCode from "./ExitCode.js"
 import type * as Format from "./Format.js"
 import type { Storage } from "./Io.js"
+import * as OnThisMachine from "./OnThisMachine.js"
 import type { Output } from "./Plan.js"
 
 /** What a seed added, as the store reports it. */
@@ -62,23 +62,11 @@ export const run = (
     if (seed === undefined) {
       return yield* fail("SEED_UNSUPPORTED", "this roster cannot open a database to seed", ExitCode.unexpected)
     }
-    const database: Database = yield* Effect.try({
-      try: () => environment.database(request.storage),
-      catch: (error) => error
-    })
-    if (database._tag === "Embedded") {
-      const dataDir = Path.resolve(database.dataDir)
-      const server = environment.server(dataDir)
-      if (server !== undefined) {
-        return yield* fail(
-          "DATA_DIRECTORY_LOCKED",
-          `The data directory ${dataDir} is in use by ${
-            server.url === undefined ? "another Roster process" : `the Roster server at ${server.url}`
-          } (pid ${server.pid}): stop it, run roster dev seed, then start it again; or seed a PostgreSQL server the Roster servers share (--database-url)`,
-          ExitCode.unexpected
-        )
-      }
-    }
+    yield* OnThisMachine.requireFree(
+      request.storage,
+      environment,
+      "stop it, run roster dev seed, then start it again; or seed a PostgreSQL server the Roster servers share (--database-url)"
+    )
     // A bar only for a person reading a table's worth of text: never in a format a script parses.
     const bar = request.format === "table" ? progress?.() : undefined
     const started = Date.now()
