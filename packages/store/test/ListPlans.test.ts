@@ -7,14 +7,13 @@
  * sequential scans priced out on a vacuumed database (an index-only scan needs the visibility map).
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Statement from "@effect/sql/Statement"
 import { assert, layer } from "@effect/vitest"
 import { Member, MembershipStatus, OrganizationId, RoleId } from "@roster/domain"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as SqlStore from "../src/SqlStore.js"
+import { plan, type Scan } from "./Plans.js"
 import * as TestDatabase from "./TestDatabase.js"
 
 type Ports = Effect.Effect.Success<typeof SqlStore.make>
@@ -63,53 +62,8 @@ const seed = Effect.gen(function* () {
   return yield* SqlStore.make
 }).pipe(Effect.orDie)
 
-/** One node of a plan that reads a table or an index. */
-interface Scan {
-  readonly node: string
-  readonly relation: string | undefined
-  readonly index: string | undefined
-}
-
-const scansOf = (plan: any): ReadonlyArray<Scan> => [
-  ...(plan["Relation Name"] === undefined && plan["Index Name"] === undefined
-    ? []
-    : [{ node: plan["Node Type"], relation: plan["Relation Name"], index: plan["Index Name"] }]),
-  ...((plan.Plans ?? []) as ReadonlyArray<unknown>).flatMap(scansOf)
-]
-
-class RolledBack extends Data.TaggedError("RolledBack")<{ readonly scans: ReadonlyArray<Scan> }> {}
-
-/** The scans of every statement `effect` sends, explained in its transaction, sequential scans priced out. */
-const scans = (effect: Effect.Effect<unknown>) =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const sent: Array<readonly [string, ReadonlyArray<unknown>]> = []
-    const record: Statement.Statement.Transformer = (statement) =>
-      Effect.sync(() => {
-        sent.push(statement.compile())
-        return statement
-      })
-    return yield* sql
-      .withTransaction(
-        Effect.gen(function* () {
-          yield* sql`SET LOCAL enable_seqscan = off`
-          yield* Statement.withTransformer(effect, record)
-          const planned = yield* Effect.forEach(sent, ([text, params]) =>
-            sql
-              .unsafe(`EXPLAIN (FORMAT JSON) ${text}`, params)
-              .pipe(Effect.map(([row]) => scansOf((Object.values(row!)[0] as any)[0].Plan)))
-          )
-          return yield* new RolledBack({ scans: planned.flat() })
-        })
-      )
-      .pipe(
-        Effect.catchIf(
-          (e): e is RolledBack => e instanceof RolledBack,
-          (e) => Effect.succeed(e.scans)
-        ),
-        Effect.orDie
-      )
-  })
+/** The scans of every statement `effect` sends, explained in its transaction (`Plans.plan`). */
+const scans = (effect: Effect.Effect<unknown>) => Effect.map(plan(effect), (planned) => planned.flatMap((p) => p.scans))
 
 const describeScans = (found: ReadonlyArray<Scan>) => found.map((s) => `${s.node} ${s.index ?? s.relation}`).join(", ")
 

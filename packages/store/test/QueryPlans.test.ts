@@ -9,7 +9,6 @@
  * Runs on PGlite (PostgreSQL 18) and, when enabled, on a PostgreSQL server.
  */
 import * as SqlClient from "@effect/sql/SqlClient"
-import * as Statement from "@effect/sql/Statement"
 import { assert, layer } from "@effect/vitest"
 import {
   MembershipId,
@@ -26,13 +25,13 @@ import {
   type DomainEvent
 } from "@roster/domain"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
 import * as SqlIdentity from "../src/SqlIdentity.js"
 import * as SqlStore from "../src/SqlStore.js"
+import { describeScan, plan, rolledBack, type Scan } from "./Plans.js"
 import * as TestDatabase from "./TestDatabase.js"
 
 type Ports = Effect.Effect.Success<typeof SqlStore.make> & Effect.Effect.Success<typeof SqlIdentity.make>
@@ -177,79 +176,6 @@ const seed = Effect.gen(function* () {
   return { ports, fixtures, leadingKeys: new Map(indexes.map((index) => [index.name, index.leadingKey])) }
 }).pipe(Effect.orDie)
 
-// ---------------------------------------------------------------------------------------------
-// Recording and explaining
-
-/** One node of a plan that reads a table or an index. */
-interface Scan {
-  readonly node: string
-  readonly relation: string | undefined
-  readonly index: string | undefined
-  readonly condition: string | undefined
-}
-
-/** One statement a port sent, and how it is planned. */
-interface Planned {
-  readonly text: string
-  readonly scans: ReadonlyArray<Scan>
-}
-
-const scansOf = (plan: any): ReadonlyArray<Scan> => [
-  ...(plan["Relation Name"] === undefined && plan["Index Name"] === undefined
-    ? []
-    : [
-        {
-          node: plan["Node Type"],
-          relation: plan["Relation Name"],
-          index: plan["Index Name"],
-          condition: plan["Index Cond"]
-        }
-      ]),
-  ...((plan.Plans ?? []) as ReadonlyArray<unknown>).flatMap(scansOf)
-]
-
-class RolledBack extends Data.TaggedError("RolledBack")<{ readonly value: unknown }> {}
-
-/** What `effect` returns, with everything it wrote undone (DDL too: PostgreSQL's is transactional). */
-const rolledBack = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.withTransaction(Effect.flatMap(effect, (value) => new RolledBack({ value }))).pipe(
-      Effect.catchIf(
-        (error): error is RolledBack => error instanceof RolledBack,
-        (error) => Effect.succeed(error.value as A)
-      )
-    )
-  )
-
-/**
- * Runs `effect` with sequential scans priced out, and EXPLAINs each statement it sent, with its
- * parameters, in the same transaction; then rolls back, so that every case sees the same rows.
- */
-const plan = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<ReadonlyArray<Planned>, never, SqlClient.SqlClient> =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const sent: Array<readonly [text: string, params: ReadonlyArray<unknown>]> = []
-    const record: Statement.Statement.Transformer = (statement) =>
-      Effect.sync(() => {
-        sent.push(statement.compile())
-        return statement
-      })
-    return yield* rolledBack(
-      Effect.gen(function* () {
-        yield* sql`SET LOCAL enable_seqscan = off`
-        yield* Statement.withTransformer(effect, record)
-        return yield* Effect.forEach(sent, ([text, params]) =>
-          sql.unsafe(`EXPLAIN (FORMAT JSON) ${text}`, params).pipe(
-            Effect.map(([row]) => {
-              const [output] = Object.values(row!) as [ReadonlyArray<{ readonly Plan: unknown }>]
-              return { text, scans: scansOf(output[0]!.Plan) }
-            })
-          )
-        )
-      })
-    ).pipe(Effect.orDie)
-  })
-
 /** Partial indexes whose predicate alone picks out a few rows: read whole, they still narrow. */
 const selectivePartialIndexes: ReadonlyArray<string> = ["users_platform_admin_idx"]
 
@@ -279,9 +205,6 @@ const problems = (
     if (constrains(scan.condition, leadingKeys.get(scan.index)) || wholeTable.includes(scan.index)) return []
     return [`${scan.node} reads all of ${scan.index}`]
   })
-
-const describeScan = (scan: Scan) =>
-  `${scan.node} ${scan.index === undefined ? `on ${scan.relation}` : `using ${scan.index}`}${scan.condition === undefined ? "" : ` where ${scan.condition}`}`
 
 // ---------------------------------------------------------------------------------------------
 // The query shapes
