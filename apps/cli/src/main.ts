@@ -37,8 +37,8 @@ const exitCode = await run(process.argv.slice(2), {
     Effect.try({ try: () => storageOf(flags), catch: (error) => error }).pipe(
       Effect.flatMap((storage) =>
         Effect.flatMap(
-          Effect.promise(() => import("./Seeding.js")),
-          (seeding) => seeding.seed(storage.database, request)
+          Effect.promise(() => import("./OnThisMachine.js")),
+          (local) => local.seed(storage.database, request)
         )
       )
     ),
@@ -46,8 +46,8 @@ const exitCode = await run(process.argv.slice(2), {
     Effect.try({ try: () => storageOf(flags), catch: (error) => error }).pipe(
       Effect.flatMap((storage) =>
         Effect.flatMap(
-          Effect.promise(() => import("./CounterCheck.js")),
-          (check) => check.counters(storage.database, request)
+          Effect.promise(() => import("./OnThisMachine.js")),
+          (local) => local.counters(storage.database, request)
         )
       )
     ),
